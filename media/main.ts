@@ -1,0 +1,222 @@
+import { assertNever, type Entry, type HostToWebview, type ViewState, type WebviewToHost } from '../src/shared/protocol';
+import { renderMarkdown } from './markdown';
+
+declare function acquireVsCodeApi(): { postMessage(msg: WebviewToHost): void };
+const vscode = acquireVsCodeApi();
+const send = (msg: WebviewToHost): void => vscode.postMessage(msg);
+
+const FIX_LABELS = { setApiKey: 'Set API Key', openSettings: 'Open Settings', retry: 'Retry' } as const;
+
+let state: ViewState = { entries: [], busy: false, model: '', endpoint: '', contextWindow: 0, contextUsed: 0 };
+const nodes = new Map<string, HTMLElement>();
+/** Streaming entries whose Markdown must be re-rendered on the next animation frame. */
+const dirty = new Set<string>();
+let frameRequested = false;
+
+const app = document.getElementById('app')!;
+app.innerHTML = `
+  <div class="header"><span class="model"></span><span class="meter" title="Context used / window"></span></div>
+  <div class="log" role="log" aria-live="polite" aria-label="Conversation"></div>
+  <div class="composer">
+    <textarea rows="3" aria-label="Message Fixpoint" placeholder="Describe a change… (Enter to send, Shift+Enter for a new line)"></textarea>
+    <div class="actions">
+      <span class="hint"></span>
+      <button class="secondary new-task" title="Start a new task">New Task</button>
+      <button class="stop" hidden title="Stop (Esc)">Stop</button>
+      <button class="send">Send</button>
+    </div>
+  </div>`;
+const log = app.querySelector<HTMLElement>('.log')!;
+const input = app.querySelector<HTMLTextAreaElement>('textarea')!;
+const sendButton = app.querySelector<HTMLButtonElement>('.send')!;
+const stopButton = app.querySelector<HTMLButtonElement>('.stop')!;
+const modelLabel = app.querySelector<HTMLElement>('.model')!;
+const meter = app.querySelector<HTMLElement>('.meter')!;
+
+function submit(): void {
+  const text = input.value;
+  if (!text.trim() || state.busy) return;
+  input.value = '';
+  send({ type: 'prompt', text });
+}
+
+input.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    submit();
+  } else if (e.key === 'Escape' && state.busy) {
+    send({ type: 'cancel' });
+  }
+});
+sendButton.addEventListener('click', submit);
+stopButton.addEventListener('click', () => send({ type: 'cancel' }));
+app.querySelector('.new-task')!.addEventListener('click', () => send({ type: 'newTask' }));
+log.addEventListener('click', (e) => {
+  const target = e.target as HTMLElement;
+  const link = target.closest<HTMLAnchorElement>('a[data-href]');
+  if (link) {
+    e.preventDefault();
+    send({ type: 'openLink', href: link.dataset.href ?? '' });
+    return;
+  }
+  const fix = target.closest<HTMLButtonElement>('button[data-fix]');
+  if (fix) send({ type: 'fix', action: fix.dataset.fix as keyof typeof FIX_LABELS });
+});
+
+function renderEntry(entry: Entry, el: HTMLElement): void {
+  el.className = `entry ${entry.kind}`;
+  el.dataset.id = entry.id;
+  switch (entry.kind) {
+    case 'user':
+    case 'notice':
+      el.textContent = entry.text;
+      return;
+    case 'reasoning':
+      el.textContent = entry.text;
+      el.classList.toggle('streaming', entry.streaming);
+      return;
+    case 'assistant':
+      el.replaceChildren(renderMarkdown(entry.text));
+      el.classList.toggle('streaming', entry.streaming);
+      el.setAttribute('aria-busy', String(entry.streaming));
+      return;
+    case 'tool': {
+      el.classList.add(entry.status);
+      const details = document.createElement('details');
+      const summary = document.createElement('summary');
+      const status = document.createElement('span');
+      status.className = 'status';
+      status.textContent = entry.durationMs !== undefined ? `${entry.status} · ${(entry.durationMs / 1000).toFixed(1)}s` : entry.status;
+      summary.append(`${entry.name} `, entry.summary, status);
+      const output = document.createElement('pre');
+      output.textContent = entry.output ?? '';
+      details.append(summary, output);
+      el.replaceChildren(details);
+      return;
+    }
+    case 'error': {
+      el.setAttribute('role', 'alert');
+      const message = document.createElement('div');
+      message.textContent = entry.message;
+      el.replaceChildren(message);
+      if (entry.fix) {
+        const fix = document.createElement('div');
+        fix.className = 'fix';
+        fix.textContent = entry.fix;
+        el.append(fix);
+      }
+      if (entry.action) {
+        const button = document.createElement('button');
+        button.dataset.fix = entry.action;
+        button.textContent = FIX_LABELS[entry.action];
+        el.append(button);
+      }
+      return;
+    }
+    default:
+      assertNever(entry);
+  }
+}
+
+function upsert(entry: Entry): void {
+  const index = state.entries.findIndex((e) => e.id === entry.id);
+  if (index >= 0) state.entries[index] = entry;
+  else state.entries.push(entry);
+  let el = nodes.get(entry.id);
+  if (!el) {
+    el = document.createElement('div');
+    nodes.set(entry.id, el);
+    log.querySelector('.empty')?.remove();
+    log.append(el);
+  }
+  dirty.delete(entry.id);
+  renderEntry(entry, el);
+  scrollToEnd();
+}
+
+function scheduleRender(id: string): void {
+  dirty.add(id);
+  if (frameRequested) return;
+  frameRequested = true;
+  requestAnimationFrame(() => {
+    frameRequested = false;
+    for (const dirtyId of dirty) {
+      const entry = state.entries.find((e) => e.id === dirtyId);
+      const el = nodes.get(dirtyId);
+      if (entry && el) renderEntry(entry, el);
+    }
+    dirty.clear();
+    scrollToEnd();
+  });
+}
+
+function scrollToEnd(): void {
+  log.scrollTop = log.scrollHeight;
+}
+
+function renderChrome(): void {
+  stopButton.hidden = !state.busy;
+  sendButton.disabled = state.busy;
+  modelLabel.textContent = state.model ? `${state.model} · ${state.endpoint}` : '';
+  meter.textContent = state.contextWindow ? `${formatTokens(state.contextUsed)} / ${formatTokens(state.contextWindow)}` : '';
+  app.querySelector<HTMLElement>('.hint')!.textContent = state.busy ? 'Working… (Esc to stop)' : '';
+}
+
+function formatTokens(n: number): string {
+  return n >= 1000 ? `${(n / 1000).toFixed(n >= 10_000 ? 0 : 1)}k` : String(n);
+}
+
+function renderAll(): void {
+  nodes.clear();
+  log.replaceChildren();
+  if (state.entries.length === 0) {
+    const empty = document.createElement('div');
+    empty.className = 'empty';
+    empty.textContent = 'Describe a change, e.g. "make the failing test pass" or "add a --json flag".';
+    log.append(empty);
+  }
+  for (const entry of state.entries) {
+    const el = document.createElement('div');
+    nodes.set(entry.id, el);
+    renderEntry(entry, el);
+    log.append(el);
+  }
+  renderChrome();
+  scrollToEnd();
+}
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  const msg = event.data;
+  switch (msg.type) {
+    case 'state':
+      state = msg.state;
+      renderAll();
+      return;
+    case 'entry':
+      upsert(msg.entry);
+      return;
+    case 'delta': {
+      const entry = state.entries.find((e) => e.id === msg.id);
+      if (entry && (entry.kind === 'assistant' || entry.kind === 'reasoning')) {
+        entry.text += msg.text;
+        scheduleRender(msg.id);
+      }
+      return;
+    }
+    case 'busy':
+      state.busy = msg.busy;
+      renderChrome();
+      if (!msg.busy) input.focus();
+      return;
+    case 'usage':
+      state.contextUsed = msg.contextUsed;
+      state.contextWindow = msg.contextWindow;
+      renderChrome();
+      return;
+    default:
+      assertNever(msg);
+  }
+});
+
+send({ type: 'ready' });
+input.focus();

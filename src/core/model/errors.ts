@@ -1,0 +1,106 @@
+import OpenAI from 'openai';
+import type { FixAction } from '../../shared/protocol';
+import type { ModelSettings } from './types';
+
+/** What the user sees when a model request fails: what happened, and how to fix it. Never a stack trace. */
+export interface UserFacingError {
+  message: string;
+  fix?: string;
+  action?: FixAction;
+  /** Worth retrying automatically (rate limits, overloaded or flaky servers). */
+  transient: boolean;
+  /** Seconds the server asked us to wait (Retry-After), when it said. */
+  retryAfterSeconds?: number;
+}
+
+export function endpointLabel(settings: Pick<ModelSettings, 'baseURL'>): string {
+  return settings.baseURL || 'https://api.openai.com/v1';
+}
+
+/** Checks the settings before any request, so a missing key is reported instead of a 401 round trip. */
+export function checkSettings(settings: ModelSettings): UserFacingError | undefined {
+  if (!settings.model.trim()) {
+    return { message: 'No model is configured.', fix: 'Set "fixpoint.model" in the settings.', action: 'openSettings', transient: false };
+  }
+  if (settings.baseURL) {
+    try {
+      const url = new URL(settings.baseURL);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    } catch {
+      return {
+        message: `The endpoint "${settings.baseURL}" is not a valid http(s) URL.`,
+        fix: 'Fix "fixpoint.baseUrl" in the settings (for example http://localhost:11434/v1 for Ollama).',
+        action: 'openSettings',
+        transient: false,
+      };
+    }
+  } else if (!settings.apiKey) {
+    return {
+      message: 'No API key is set for OpenAI.',
+      fix: 'Run "Fixpoint: Set API Key", set OPENAI_API_KEY, or point "fixpoint.baseUrl" at a local OpenAI-compatible server.',
+      action: 'setApiKey',
+      transient: false,
+    };
+  }
+  return undefined;
+}
+
+export function describeModelError(err: unknown, settings: ModelSettings): UserFacingError {
+  const endpoint = endpointLabel(settings);
+  if (err instanceof OpenAI.APIConnectionTimeoutError) {
+    return { message: `The request to ${endpoint} timed out.`, fix: 'Check that the server is running and reachable, then retry.', action: 'retry', transient: true };
+  }
+  if (err instanceof OpenAI.APIConnectionError) {
+    return {
+      message: `Cannot reach ${endpoint}${causeSuffix(err)}.`,
+      fix: 'Check "fixpoint.baseUrl" (or OPENAI_BASE_URL) and that the server is running.',
+      action: 'openSettings',
+      transient: true,
+    };
+  }
+  if (err instanceof OpenAI.APIError) {
+    const detail = err.error && typeof err.error === 'object' && 'message' in err.error ? String((err.error as { message: unknown }).message) : '';
+    const said = detail ? ` The server said: ${detail}` : '';
+    switch (err.status) {
+      case 401:
+        return { message: `The API key was rejected by ${endpoint} (401).${said}`, fix: 'Run "Fixpoint: Set API Key" with a valid key.', action: 'setApiKey', transient: false };
+      case 403:
+        return { message: `Access denied by ${endpoint} (403).${said}`, fix: 'Check that the key has access to this model.', action: 'setApiKey', transient: false };
+      case 404:
+        return {
+          message: `The model "${settings.model}" or the API path was not found at ${endpoint} (404).${said}`,
+          fix: 'Check "fixpoint.model" and that "fixpoint.baseUrl" ends with the API root (often /v1).',
+          action: 'openSettings',
+          transient: false,
+        };
+      case 429:
+        return { message: `Rate limited by ${endpoint} (429).${said}`, fix: 'Wait a moment and retry.', action: 'retry', transient: true, retryAfterSeconds: retryAfterOf(err) };
+      default:
+        if (err.status !== undefined && err.status >= 500) {
+          return { message: `The server at ${endpoint} failed (${err.status}).${said}`, fix: 'Retry in a moment.', action: 'retry', transient: true, retryAfterSeconds: retryAfterOf(err) };
+        }
+        return { message: `The request was refused by ${endpoint}${err.status ? ` (${err.status})` : ''}.${said}`, action: 'retry', transient: false };
+    }
+  }
+  const text = err instanceof Error ? err.message : String(err);
+  return { message: `The model request failed: ${text}`, action: 'retry', transient: false };
+}
+
+export function isAbort(err: unknown): boolean {
+  return err instanceof OpenAI.APIUserAbortError || (err instanceof Error && err.name === 'AbortError');
+}
+
+function causeSuffix(err: Error): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code ?? (cause?.message?.match(/E[A-Z]+/)?.[0]);
+  return code ? ` (${code})` : '';
+}
+
+function retryAfterOf(err: InstanceType<typeof OpenAI.APIError>): number | undefined {
+  const raw = err.headers?.get?.('retry-after');
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
+}

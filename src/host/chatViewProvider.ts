@@ -1,0 +1,91 @@
+import * as vscode from 'vscode';
+import { Disposable } from '../core/lifecycle';
+import type { ChatSession } from '../core/agent/session';
+import { assertNever, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
+import { chatHtml } from './webviewHtml';
+
+export const CHAT_VIEW_ID = 'fixpoint.chat';
+
+/** Hosts the chat webview: renders session state into it and turns its (validated) messages into actions. */
+export class ChatViewProvider extends Disposable implements vscode.WebviewViewProvider {
+  private view: vscode.WebviewView | undefined;
+  private readonly readyEmitter = this._register(new vscode.EventEmitter<void>());
+  /** Fires when a webview has loaded and received its state snapshot. */
+  readonly onDidBecomeReady = this.readyEmitter.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: () => ChatSession,
+    private readonly commands: { setApiKey(): Promise<void> },
+  ) {
+    super();
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+    view.webview.html = chatHtml(view.webview, this.extensionUri);
+    const listener = view.webview.onDidReceiveMessage((raw: unknown) => {
+      const msg = parseWebviewMessage(raw);
+      if (msg) void this.handle(msg);
+    });
+    view.onDidDispose(() => {
+      listener.dispose();
+      if (this.view === view) this.view = undefined;
+    });
+  }
+
+  post(msg: HostToWebview): void {
+    void this.view?.webview.postMessage(msg);
+  }
+
+  async reveal(): Promise<void> {
+    await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+  }
+
+  private async handle(msg: WebviewToHost): Promise<void> {
+    const session = this.session();
+    switch (msg.type) {
+      case 'ready':
+        await session.refreshSettings();
+        this.post({ type: 'state', state: session.snapshot() });
+        this.readyEmitter.fire();
+        return;
+      case 'prompt':
+        return session.prompt(msg.text);
+      case 'cancel':
+        return session.cancel();
+      case 'newTask':
+        return session.newTask();
+      case 'fix':
+        if (msg.action === 'setApiKey') return this.commands.setApiKey();
+        if (msg.action === 'openSettings') {
+          await vscode.commands.executeCommand('workbench.action.openSettings', 'fixpoint');
+          return;
+        }
+        return session.fix(msg.action);
+      case 'openLink':
+        return openLink(msg.href);
+      default:
+        assertNever(msg);
+    }
+  }
+}
+
+/** Links from model output open only on a user click, and only for web URLs. */
+async function openLink(href: string): Promise<void> {
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(href, true);
+  } catch {
+    return;
+  }
+  if (uri.scheme !== 'https' && uri.scheme !== 'http') {
+    void vscode.window.showWarningMessage(`Fixpoint does not open ${uri.scheme}: links from the chat.`);
+    return;
+  }
+  await vscode.env.openExternal(uri);
+}

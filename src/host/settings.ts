@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import type { ModelSettings, WireApi } from '../core/model/types';
+
+export const API_KEY_SECRET = 'fixpoint.apiKey';
+
+/** Reads the model settings: configuration first, then the environment; the key from SecretStorage. */
+export async function readModelSettings(secrets: vscode.SecretStorage): Promise<ModelSettings> {
+  const config = vscode.workspace.getConfiguration('fixpoint');
+  const wire = config.get<string>('wireApi');
+  return {
+    baseURL: config.get<string>('baseUrl')?.trim() || process.env.OPENAI_BASE_URL || undefined,
+    apiKey: (await secrets.get(API_KEY_SECRET)) || process.env.OPENAI_API_KEY || undefined,
+    model: config.get<string>('model') ?? '',
+    wireApi: (wire === 'responses' ? 'responses' : 'chat') satisfies WireApi,
+  };
+}
+
+export function contextWindow(): number {
+  return vscode.workspace.getConfiguration('fixpoint').get<number>('contextWindow') ?? 192_000;
+}
+
+export async function promptForApiKey(secrets: vscode.SecretStorage): Promise<boolean> {
+  const key = await vscode.window.showInputBox({
+    title: 'Fixpoint: API key',
+    prompt: 'Stored in VS Code Secret Storage. Leave empty to remove the stored key.',
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (key === undefined) return false;
+  if (key.trim() === '') await secrets.delete(API_KEY_SECRET);
+  else await secrets.store(API_KEY_SECRET, key.trim());
+  return true;
+}

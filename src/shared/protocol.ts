@@ -1,0 +1,80 @@
+// The one message protocol between the chat webview and the extension host.
+// The webview is a renderer of host state: on `ready` the host answers with a full `state` snapshot, then
+// streams small updates. Everything arriving from the webview is untrusted and validated here.
+
+export type ToolStatus = 'pending' | 'running' | 'done' | 'failed';
+
+/** Something the user can click in an error banner to fix the problem. */
+export type FixAction = 'setApiKey' | 'openSettings' | 'retry';
+
+export type Entry =
+  | { kind: 'user'; id: string; text: string }
+  | { kind: 'assistant'; id: string; text: string; streaming: boolean }
+  | { kind: 'reasoning'; id: string; text: string; streaming: boolean }
+  | {
+      kind: 'tool';
+      id: string;
+      name: string;
+      summary: string;
+      status: ToolStatus;
+      output?: string;
+      durationMs?: number;
+    }
+  | { kind: 'error'; id: string; message: string; fix?: string; action?: FixAction }
+  | { kind: 'notice'; id: string; text: string };
+
+export interface ViewState {
+  entries: Entry[];
+  busy: boolean;
+  model: string;
+  endpoint: string;
+  contextWindow: number;
+  contextUsed: number;
+}
+
+export type HostToWebview =
+  | { type: 'state'; state: ViewState }
+  /** Adds an entry, or replaces the entry with the same id. */
+  | { type: 'entry'; entry: Entry }
+  /** Appends text to a streaming assistant or reasoning entry. */
+  | { type: 'delta'; id: string; text: string }
+  | { type: 'busy'; busy: boolean }
+  | { type: 'usage'; contextUsed: number; contextWindow: number };
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'prompt'; text: string }
+  | { type: 'cancel' }
+  | { type: 'newTask' }
+  | { type: 'fix'; action: FixAction }
+  | { type: 'openLink'; href: string };
+
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
+}
+
+const FIX_ACTIONS: readonly FixAction[] = ['setApiKey', 'openSettings', 'retry'];
+/** Prompts past this size are refused rather than forwarded (a runaway paste or a hostile webview). */
+export const MAX_PROMPT_CHARS = 200_000;
+
+/** Validates a message from the webview; anything malformed or unknown yields undefined and is dropped. */
+export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const msg = raw as Record<string, unknown>;
+  switch (msg.type) {
+    case 'ready':
+    case 'cancel':
+    case 'newTask':
+      return { type: msg.type };
+    case 'prompt':
+      return typeof msg.text === 'string' && msg.text.trim() !== '' && msg.text.length <= MAX_PROMPT_CHARS
+        ? { type: 'prompt', text: msg.text }
+        : undefined;
+    case 'fix':
+      return FIX_ACTIONS.includes(msg.action as FixAction) ? { type: 'fix', action: msg.action as FixAction } : undefined;
+    case 'openLink':
+      return typeof msg.href === 'string' && msg.href.length <= 4096 ? { type: 'openLink', href: msg.href } : undefined;
+    default:
+      return undefined;
+  }
+}
