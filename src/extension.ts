@@ -13,9 +13,12 @@ export interface FixpointApi {
   cancel(): void;
   newTask(): void;
   snapshot(): ViewState;
+  /** How long activate() took, in ms (what VS Code's "Running Extensions" view reports). */
+  readonly activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): FixpointApi {
+  const started = performance.now();
   const secrets = context.secrets;
   const setApiKey = async (): Promise<void> => {
     if (await promptForApiKey(secrets)) await session.refreshSettings();
@@ -52,11 +55,13 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     }),
   );
 
+  const activationMs = performance.now() - started;
   return {
     prompt: (text) => session.prompt(text),
     cancel: () => session.cancel(),
     newTask: () => session.newTask(),
     snapshot: () => session.snapshot(),
+    activationMs,
   };
 }
 
