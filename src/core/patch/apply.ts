@@ -1,0 +1,75 @@
+// Turns a parsed patch into exact new file contents (and diffs) against a PatchSource. Never writes.
+import { formatPatch, structuredPatch } from 'diff';
+import { PatchError } from './errors';
+import { applyHunks } from './hunks';
+import { hasNul } from './normalize';
+import { parsePatch } from './parser';
+import type { AddFileOp, FileChange, ParsedPatch, PatchResult, PatchSource, UpdateFileOp } from './types';
+import { Overlay, type OverlayChange } from './workspace';
+
+export async function applyPatch(patch: string | ParsedPatch, source: PatchSource): Promise<PatchResult> {
+  const parsed = typeof patch === 'string' ? parsePatch(patch) : patch;
+  const overlay = new Overlay(source);
+  for (const op of parsed.ops) {
+    if (op.kind === 'add') await addFile(op, overlay);
+    else if (op.kind === 'delete') {
+      await requireTextFile(overlay, op.path, op.patchLine, 'delete');
+      overlay.remove(op.path);
+    } else await updateFile(op, overlay);
+  }
+  const files = overlay.changes().map(withDiff);
+  return { files, diff: files.map((f) => f.diff).join('') };
+}
+
+async function addFile(op: AddFileOp, overlay: Overlay): Promise<void> {
+  if ((await overlay.read(op.path)) !== undefined) {
+    throw new PatchError(
+      `line ${op.patchLine}: cannot add ${op.path}: the file already exists. Use "*** Update File: ${op.path}" ` +
+        'with @@ hunks to change it (or "*** Delete File:" first to replace it entirely).',
+    );
+  }
+  if (op.lines.some((l) => hasNul(l))) throw new PatchError(`line ${op.patchLine}: ${op.path}: added lines contain NUL bytes.`);
+  overlay.write(op.path, op.lines.length === 0 ? '' : op.lines.join('\n') + '\n', null);
+}
+
+async function updateFile(op: UpdateFileOp, overlay: Overlay): Promise<void> {
+  const content = await requireTextFile(overlay, op.path, op.patchLine, 'update');
+  const newContent = applyHunks(content, op.hunks, op.path);
+  const origin = await overlay.originOf(op.path);
+  if (op.movePath === undefined || op.movePath === op.path) {
+    overlay.write(op.path, newContent, origin);
+    return;
+  }
+  if ((await overlay.read(op.movePath)) !== undefined) {
+    throw new PatchError(
+      `line ${op.patchLine}: cannot move ${op.path} to ${op.movePath}: a file already exists there. ` +
+        `Delete it first with "*** Delete File: ${op.movePath}" or choose another path.`,
+    );
+  }
+  overlay.remove(op.path);
+  overlay.write(op.movePath, newContent, origin);
+}
+
+async function requireTextFile(overlay: Overlay, path: string, patchLine: number, verb: string): Promise<string> {
+  const content = await overlay.read(path);
+  if (content === undefined) {
+    const hint = verb === 'update' ? ` To create it, use "*** Add File: ${path}" with every line prefixed by "+".` : '';
+    throw new PatchError(`line ${patchLine}: cannot ${verb} ${path}: the file does not exist.${hint}`);
+  }
+  if (hasNul(content)) {
+    throw new PatchError(`line ${patchLine}: cannot ${verb} ${path}: it is a binary file (it contains NUL bytes); apply_patch edits text files only.`);
+  }
+  return content;
+}
+
+const HEADERS = { includeIndex: false, includeUnderline: false, includeFileHeaders: true };
+
+function withDiff(change: OverlayChange): FileChange {
+  const oldName = change.kind === 'add' ? '/dev/null' : `a/${change.path}`;
+  const newName = change.kind === 'delete' ? '/dev/null' : `b/${change.movePath ?? change.path}`;
+  const structured = structuredPatch(oldName, newName, change.oldContent ?? '', change.newContent ?? '', undefined, undefined, {
+    context: 3,
+  });
+  const diff = structured.hunks.length > 0 || change.movePath ? formatPatch(structured, HEADERS) : '';
+  return { ...change, hunks: structured.hunks, diff };
+}
