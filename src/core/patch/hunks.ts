@@ -1,10 +1,10 @@
 // Applies the hunks of one "*** Update File" section to a file's content, in memory.
 // Hunks are placed one after the other on the evolving content (so a hunk may build on an earlier one), but
 // each is searched in the whole file, so their order in the patch does not matter.
-import { prepareFile, type Alignment, type OldLine, type PreparedFile } from './align';
+import { prepareFile, type Alignment, type PreparedFile } from './align';
 import { PatchError } from './errors';
 import { hunkName } from './feedback';
-import { NO_SHIFT, reindent, sameShift, shiftBetween, type IndentShift } from './indent';
+import { reindent } from './indent';
 import { locateHunk, oldLinesOf, type HunkLabel } from './matcher';
 import { joinFile, splitFile, type FileLine } from './normalize';
 import type { Hunk } from './types';
@@ -20,9 +20,16 @@ export function applyHunks(content: string, hunks: Hunk[], path: string): string
       return;
     }
     const prepared = prepareFile(lines);
-    const match = locateHunk(hunk, old, prepared, label);
-    const replacement = buildReplacement(hunk, old, match, prepared, label, file.dominantEol);
-    lines = [...lines.slice(0, match.start), ...replacement, ...lines.slice(match.end)];
+    const render = (a: Alignment): FileLine[] => buildReplacement(hunk, a, prepared, label, file.dominantEol);
+    const outcomeOf = (a: Alignment): string => {
+      try {
+        return joinFile(file, [...lines.slice(0, a.start), ...render(a), ...lines.slice(a.end)]);
+      } catch {
+        return `unrenderable:${a.start}:${a.end}:${a.skips}`;
+      }
+    };
+    const match = locateHunk(hunk, old, prepared, label, outcomeOf);
+    lines = [...lines.slice(0, match.start), ...render(match), ...lines.slice(match.end)];
   });
   return joinFile(file, lines);
 }
@@ -46,28 +53,22 @@ function insertWithoutContext(hunk: Hunk, lines: FileLine[], label: HunkLabel, e
  */
 function buildReplacement(
   hunk: Hunk,
-  old: OldLine[],
   match: Alignment,
   file: PreparedFile,
   label: HunkLabel,
   dominantEol: string,
 ): FileLine[] {
-  const shifts = old.map((o, i) => shiftBetween(o.text, file.lines[match.fileIndex[i]].text));
-  const distinct: IndentShift[] = [];
-  for (const s of shifts) if (s && !distinct.some((d) => sameShift(d, s))) distinct.push(s);
-
   const out: FileLine[] = [];
   let oldIndex = 0;
   let lastFileIndex = match.start - 1;
   for (const line of hunk.lines) {
     if (line.kind === 'add') {
-      const shift = distinct.length <= 1 ? (distinct[0] ?? NO_SHIFT) : nearestShift(shifts, oldIndex);
-      const text = shift ? reindent(line.text, shift) : undefined;
+      const text = reindent(line.text, match.shift);
       if (text === undefined) {
         throw new PatchError(
-          `${hunkName(hunk, label)}: the hunk's indentation differs from the file's in inconsistent ways, so the ` +
-            `indentation of the added line ${JSON.stringify(line.text)} (patch line ${line.patchLine}) cannot be ` +
-            'derived. Resend the hunk with the context lines indented exactly as in the file.',
+          `${hunkName(hunk, label)}: the hunk is indented differently from the file, and the added line ` +
+            `${JSON.stringify(line.text)} (patch line ${line.patchLine}) is shallower than that difference, so its ` +
+            'indentation cannot be derived. Resend the hunk with the context lines indented exactly as in the file.',
         );
       }
       out.push({ text, eol: eolNear(file.lines, match, oldIndex, dominantEol) });
@@ -80,16 +81,6 @@ function buildReplacement(
     oldIndex++;
   }
   return out;
-}
-
-/** When shifts differ across the hunk, use the one around the added line; refuse if its neighbours disagree. */
-function nearestShift(shifts: (IndentShift | undefined)[], oldIndex: number): IndentShift | undefined {
-  let before: IndentShift | undefined;
-  for (let i = oldIndex - 1; i >= 0 && !before; i--) before = shifts[i];
-  let after: IndentShift | undefined;
-  for (let i = oldIndex; i < shifts.length && !after; i++) after = shifts[i];
-  if (before && after && !sameShift(before, after)) return undefined;
-  return before ?? after;
 }
 
 function eolNear(lines: FileLine[], match: Alignment, oldIndex: number, dominantEol: string): string {

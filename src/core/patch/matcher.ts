@@ -34,21 +34,45 @@ export function oldLinesOf(hunk: Hunk): OldLine[] {
   return old;
 }
 
-export function locateHunk(hunk: Hunk, old: OldLine[], file: PreparedFile, label: HunkLabel): Alignment {
+/**
+ * Finds where the hunk applies. `outcomeOf` renders the file a candidate would produce: candidates tied at the
+ * best rank are only ambiguous if they would produce different files.
+ */
+export function locateHunk(
+  hunk: Hunk,
+  old: OldLine[],
+  file: PreparedFile,
+  label: HunkLabel,
+  outcomeOf: (a: Alignment) => string,
+): Alignment {
   const maxSkips = maxSkipsFor(old.length);
   const candidates: Alignment[] = [];
   for (const start of candidateStarts(old, file, maxSkips)) {
-    const alignment = alignAt(old, file, start, maxSkips);
-    if (alignment && (!alignment.fuzzy || fuzzyIsAnchored(alignment, old))) candidates.push(alignment);
+    for (const alignment of alignAt(old, file, start, maxSkips)) {
+      if (!alignment.fuzzy || fuzzyIsAnchored(alignment, old)) candidates.push(alignment);
+    }
   }
   if (candidates.length === 0) throw new PatchError(notFoundMessage(hunk, old, file, label));
 
   let pool = narrowByHeaders(candidates, hunk.headers, file);
   if (hunk.endOfFile) pool = narrowToEndOfFile(pool, file);
   const best = Math.min(...pool.map(rankOf));
-  const tied = pool.filter((c) => rankOf(c) === best);
-  if (tied.length > 1) throw new PatchError(ambiguityMessage(hunk, tied, label));
+  const tied = pool.filter((c) => rankOf(c) === best).sort((a, b) => a.cost - b.cost);
+  if (tied.length === 1) return tied[0];
+  const outcomes = new Set(tied.map(outcomeOf));
+  if (outcomes.size > 1) throw new PatchError(ambiguityMessage(hunk, distinctWindows(tied), label));
   return tied[0];
+}
+
+/** Two readings of the same window (say, with and without a skipped line) are one place for the message. */
+function distinctWindows(tied: Alignment[]): Alignment[] {
+  const seen = new Set<string>();
+  return tied.filter((a) => {
+    const key = `${a.start}:${a.end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function rankOf(a: Alignment): number {

@@ -73,11 +73,13 @@ const PUNCTUATION_CHARS = /[\u2018\u2019\u201A\u201B\u2032\u00B4\u201C-\u201F\u2
  * (except inside string literals, which is why context keeps the file's own text).
  */
 export function looseKey(text: string): string {
-  let s = text;
-  if (/[^\x00-\x7F]/.test(s)) {
-    s = s.replace(ZERO_WIDTH, '').replace(UNICODE_SPACES, ' ').replace(PUNCTUATION_CHARS, (c) => PUNCTUATION[c] ?? c);
-  }
-  return s.replace(/\s+/g, ' ').trim();
+  return punctuationToAscii(text).replace(/\s+/g, ' ').trim();
+}
+
+/** Typographic punctuation and Unicode spaces mapped to ASCII, zero-width characters removed. */
+export function punctuationToAscii(text: string): string {
+  if (!/[^\x00-\x7F]/.test(text)) return text;
+  return text.replace(ZERO_WIDTH, '').replace(UNICODE_SPACES, ' ').replace(PUNCTUATION_CHARS, (c) => PUNCTUATION[c] ?? c);
 }
 
 export function leadingWhitespace(text: string): string {
