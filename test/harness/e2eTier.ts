@@ -1,0 +1,29 @@
+// E2E tier: mocha in this process over out/test/e2e/*.test.js, with the root hooks that start (and always
+// stop) one code-server + Chromium for all suites.
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import { repoRoot } from './env';
+import type { TierOutcome } from './integrationTier';
+
+export async function runE2eTier(options: { grep?: string } = {}): Promise<TierOutcome> {
+  const dir = path.join(repoRoot, 'out', 'test', 'e2e');
+  const outcome: TierOutcome = { name: 'e2e', passes: 0, failures: 0, pending: 0 };
+  try {
+    const hooks = (require(path.join(dir, 'hooks.js')) as { mochaHooks: Mocha.RootHookObject }).mochaHooks;
+    const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 60_000, rootHooks: hooks, grep: options.grep });
+    const files = readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort();
+    if (files.length === 0) throw new Error(`no e2e suites in ${dir}: run "npm run compile-tests" first`);
+    for (const f of files) mocha.addFile(path.join(dir, f));
+    await new Promise<void>((resolve) => {
+      const runner = mocha.run(() => resolve());
+      runner.on('pass', () => outcome.passes++);
+      runner.on('fail', () => outcome.failures++);
+      runner.on('pending', () => outcome.pending++);
+    });
+  } catch (err) {
+    console.log(`[e2e] FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    outcome.failures = Math.max(outcome.failures, 1);
+  }
+  return outcome;
+}

@@ -1,0 +1,46 @@
+// Driving the real VS Code workbench in Chromium: open it, open the Fixpoint view from the activity bar, and
+// reach into the chat webview. VS Code renders a webview as two nested iframes: an outer `iframe.webview`
+// (the host page pre/index.html, whose src names the extension) and, inside it, `iframe#active-frame`
+// holding the extension's HTML.
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
+import { EXTENSION_ID } from './constants';
+
+export const WORKBENCH_TIMEOUT_MS = 90_000;
+
+/** Loads the workbench at `url` and waits until the activity bar shows the Fixpoint icon. */
+export async function openWorkbench(page: Page, url: string): Promise<void> {
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: WORKBENCH_TIMEOUT_MS });
+  await page.locator('.monaco-workbench').waitFor({ timeout: WORKBENCH_TIMEOUT_MS });
+  await fixpointIcon(page).waitFor({ timeout: WORKBENCH_TIMEOUT_MS });
+}
+
+/** The Fixpoint entry in the activity bar (its label is the view container's title). */
+export function fixpointIcon(page: Page): Locator {
+  return page.locator('.activitybar .action-item a.action-label[aria-label="Fixpoint"]');
+}
+
+/** The chat webview's document, as a FrameLocator (what tests click and type into). */
+export function chatFrame(page: Page): FrameLocator {
+  return page.frameLocator(`iframe.webview[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('#active-frame');
+}
+
+/** Clicks the Fixpoint icon (unless its view is already showing) and waits until the chat is usable. */
+export async function openChat(page: Page): Promise<FrameLocator> {
+  const chat = chatFrame(page);
+  const textarea = chat.locator('.composer textarea');
+  if (!(await textarea.isVisible().catch(() => false))) {
+    await fixpointIcon(page).click();
+  }
+  await textarea.waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
+  return chat;
+}
+
+/** The chat webview's inner document as a Frame, for `evaluate` (e.g. installing a MutationObserver). */
+export async function chatFrameHandle(page: Page): Promise<Frame> {
+  const outer = await page.locator(`iframe.webview[src*="extensionId=${EXTENSION_ID}"]`).elementHandle({ timeout: WORKBENCH_TIMEOUT_MS });
+  const outerFrame = await outer?.contentFrame();
+  const inner = await outerFrame?.locator('#active-frame').elementHandle({ timeout: WORKBENCH_TIMEOUT_MS });
+  const frame = await inner?.contentFrame();
+  if (!frame) throw new Error('the Fixpoint chat webview frame was not found');
+  return frame;
+}

@@ -1,0 +1,31 @@
+// Shared helpers for the integration suites (they run inside the VS Code extension host).
+import * as vscode from 'vscode';
+import type { FixpointApi } from '../../src/extension';
+
+export const EXTENSION_ID = 'fixpoint-dev.fixpoint';
+
+export async function activateFixpoint(): Promise<FixpointApi> {
+  const extension = vscode.extensions.getExtension<FixpointApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`extension ${EXTENSION_ID} is not installed in this window`);
+  return extension.activate();
+}
+
+/** Polls `check` until it returns a value other than undefined/false (mocha's timeout is the safety net). */
+export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Sets a `fixpoint.*` user setting and waits until the extension host sees the new value. */
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('fixpoint').update(key, value, vscode.ConfigurationTarget.Global);
+  await waitFor(`fixpoint.${key} to be ${JSON.stringify(value)}`, () => {
+    const inspected = vscode.workspace.getConfiguration('fixpoint').inspect(key);
+    return JSON.stringify(inspected?.globalValue) === JSON.stringify(value);
+  });
+}
