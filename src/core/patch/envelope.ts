@@ -59,13 +59,14 @@ export function findEnvelope(lines: string[]): Envelope {
 
   // Walk back from the end over blank lines and the closers of the wrappers we saw.
   let last = lines.length - 1;
-  const pending = [...closers];
+  // Walking backwards, the outermost wrapper (opened first) closes first.
+  let nextCloser = 0;
   while (last >= bodyStart) {
     const t = lines[last].trim();
     if (t === '') {
       last--;
-    } else if (pending.length > 0 && isCloser(t, pending[pending.length - 1])) {
-      pending.pop();
+    } else if (nextCloser < closers.length && isCloser(t, closers[nextCloser])) {
+      nextCloser++;
       last--;
     } else {
       break;

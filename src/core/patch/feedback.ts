@@ -25,42 +25,34 @@ export function ambiguityMessage(hunk: Hunk, tied: Alignment[], label: HunkLabel
 }
 
 export function notFoundMessage(hunk: Hunk, old: OldLine[], file: PreparedFile, label: HunkLabel): string {
-  const closest = closestWindow(old, file);
   const head = `${hunkName(hunk, label)}: `;
-  if (!closest) {
-    return (
-      head +
-      `these lines were not found in the file:\n${indentBlock(old.slice(0, MAX_SHOWN).map((o) => o.text))}\n` +
-      'None of them occur in the file. Re-read the file and copy the context and "-" lines exactly from it.'
-    );
-  }
-  const missing: string[] = [];
-  const typoedRemovals: string[] = [];
-  old.forEach((line, i) => {
-    const j = closest.start + i;
-    if (j >= file.lines.length) {
-      missing.push(line.text);
-      return;
-    }
-    if (compareLine(line, file, j) !== NO_MATCH) return;
-    missing.push(line.text);
-    if (line.isDelete && compareLine(asContext(line), file, j) !== NO_MATCH) {
-      typoedRemovals.push(`${quote(line.text)} vs the file's line ${j + 1} ${quote(file.lines[j].text)}`);
-    }
-  });
-  const end = Math.min(file.lines.length, closest.start + Math.max(old.length, 1));
-  const shown: string[] = [];
-  for (let j = closest.start; j < end && shown.length < MAX_SHOWN + 4; j++) {
-    shown.push(`${String(j + 1).padStart(5)} | ${file.lines[j].text}`);
-  }
+  const absent = old.filter((line) => !line.blank && !file.byKey.has(line.key)).map((line) => line.text);
   let message =
-    head +
-    `these lines were not found in the file:\n${indentBlock(missing.slice(0, MAX_SHOWN))}\n` +
-    `Closest match at lines ${lineRange(closest.start, end)}:\n${shown.join('\n')}\n`;
-  if (typoedRemovals.length > 0) {
-    message += `A "-" line must match the file's line exactly (only whitespace may differ): ${typoedRemovals.join('; ')}.\n`;
+    absent.length > 0
+      ? `these lines were not found in the file:\n${indentBlock(absent.slice(0, MAX_SHOWN))}\n`
+      : 'each of its context and "-" lines occurs in the file, but not together as one block in this order.\n';
+  const closest = closestWindow(old, file);
+  if (closest) {
+    const end = Math.min(file.lines.length, closest.start + Math.max(old.length, 1));
+    const shown: string[] = [];
+    for (let j = closest.start; j < end && shown.length < MAX_SHOWN + 4; j++) {
+      shown.push(`${String(j + 1).padStart(5)} | ${file.lines[j].text}`);
+    }
+    message += `Closest match at lines ${lineRange(closest.start, end)}:\n${shown.join('\n')}\n`;
+    const typoedRemovals: string[] = [];
+    old.forEach((line, i) => {
+      const j = closest.start + i;
+      if (!line.isDelete || j >= file.lines.length || compareLine(line, file, j) !== NO_MATCH) return;
+      if (compareLine(asContext(line), file, j) === NO_MATCH) return;
+      typoedRemovals.push(`${quote(line.text)} vs the file's line ${j + 1} ${quote(file.lines[j].text)}`);
+    });
+    if (typoedRemovals.length > 0) {
+      message += `A "-" line must match the file's line exactly (only whitespace may differ): ${typoedRemovals.join('; ')}.\n`;
+    }
+  } else if (absent.length === 0) {
+    message = 'its lines were not found in the file.\n';
   }
-  return message + 'Copy the context and "-" lines exactly from the current file (re-read it if it changed) and resend.';
+  return head + message + 'Copy the context and "-" lines exactly from the current file (re-read it if it changed) and resend.';
 }
 
 function asContext(line: OldLine): OldLine {

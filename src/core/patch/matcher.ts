@@ -8,7 +8,7 @@
 //  * "-" lines never match through a typo (see align.ts).
 import { alignAt, maxSkipsFor, prepareOldLine, type Alignment, type OldLine, type PreparedFile } from './align';
 import { PatchError } from './errors';
-import { ambiguityMessage, notFoundMessage } from './feedback';
+import { ambiguityMessage, hunkName, notFoundMessage } from './feedback';
 import { looseKey } from './normalize';
 import type { Hunk } from './types';
 
@@ -55,7 +55,7 @@ export function locateHunk(
   if (candidates.length === 0) throw new PatchError(notFoundMessage(hunk, old, file, label));
 
   let pool = narrowByHeaders(candidates, hunk.headers, file);
-  if (hunk.endOfFile) pool = narrowToEndOfFile(pool, file);
+  if (hunk.endOfFile) pool = narrowToEndOfFile(hunk, pool, file, label);
   const best = Math.min(...pool.map(rankOf));
   const tied = pool.filter((c) => rankOf(c) === best).sort((a, b) => a.cost - b.cost);
   if (tied.length === 1) return tied[0];
@@ -158,10 +158,22 @@ function headerOccurrences(header: string, file: PreparedFile): number[] {
   return prefix.length > 0 ? prefix : inside;
 }
 
-/** `*** End of File`: prefer candidates that end at the file's end (trailing blank lines aside). */
-function narrowToEndOfFile(pool: Alignment[], file: PreparedFile): Alignment[] {
+/**
+ * `*** End of File`: prefer candidates that end at the file's end (trailing blank lines aside). If none does,
+ * the claim is only a hint, unless the hunk ends with '+' lines: then it decides where they go, and placing
+ * them anywhere but the end would be a guess.
+ */
+function narrowToEndOfFile(hunk: Hunk, pool: Alignment[], file: PreparedFile, label: HunkLabel): Alignment[] {
   let end = file.lines.length;
   while (end > 0 && file.keys[end - 1] === '') end--;
   const atEnd = pool.filter((c) => c.end >= end);
-  return atEnd.length > 0 ? atEnd : pool;
+  if (atEnd.length > 0) return atEnd;
+  if (hunk.lines[hunk.lines.length - 1]?.kind === 'add') {
+    throw new PatchError(
+      `${hunkName(hunk, label)}: the hunk ends with "*** End of File", but its last context line is not the ` +
+        `file's last line (it matches at line ${pool[0].end} of ${file.lines.length}). Re-read the end of the file ` +
+        'and resend the hunk with the real last lines as context.',
+    );
+  }
+  return pool;
 }
