@@ -92,11 +92,14 @@ export function classifyCommand(command: string, options: CommandPolicyOptions =
   if (dangerous.length > 0) return { decision: 'ask', risk: 'dangerous', reasons: dangerous };
 
   const syntax = [...new Set(analysis.syntax)];
-  if (syntax.length > 0 || analysis.invocations.length !== 1) {
+  // Commands run *by* the top-level one (`find -exec`, `xargs`, `sudo`) are analysed above; only the top-level
+  // command is matched against the read-only list and the allow rules, and it must be the only one.
+  const topLevel = analysis.invocations.filter((inv) => !inv.nested);
+  if (syntax.length > 0 || topLevel.length !== 1) {
     return { decision: 'ask', risk: 'normal', reasons: syntax.length ? syntax.map((s) => `contains ${s}`) : ['not a single command'] };
   }
 
-  const argv = analysis.invocations[0].argv;
+  const argv = topLevel[0].argv;
   const allowRule = parseRules(options.allow ?? []).find((r) => matchesPrefix(argv, r, false));
   const verdict = readOnlyVerdict(argv, options);
   if (verdict.ok) {
