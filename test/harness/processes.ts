@@ -14,6 +14,12 @@ export interface GroupProcess {
 const live = new Map<number, GroupProcess>();
 const asyncCleanups = new Set<() => Promise<void>>();
 let handlersInstalled = false;
+let signalExitCode: number | undefined;
+
+/** 128 + signal number once SIGINT/SIGTERM/SIGHUP arrived, so a runner can exit with it. */
+export function interruptedExitCode(): number | undefined {
+  return signalExitCode;
+}
 
 function killGroupSync(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -81,6 +87,7 @@ function installExitHandlers(): void {
     for (const pid of live.keys()) killGroupSync(pid, 'SIGKILL');
   });
   const onSignal = (signal: NodeJS.Signals, code: number) => {
+    signalExitCode = code;
     process.stderr.write(`\n[harness] ${signal}: stopping code-server and the browser…\n`);
     void cleanupAll().finally(() => process.exit(code));
     // A second signal, or a cleanup that hangs, must not keep the harness alive.

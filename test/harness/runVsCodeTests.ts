@@ -4,7 +4,7 @@
 import { runE2eTier } from './e2eTier';
 import { ensureTestEnv } from './env';
 import { runIntegrationTier, type TierOutcome } from './integrationTier';
-import { cleanupAll } from './processes';
+import { cleanupAll, interruptedExitCode } from './processes';
 
 /** Safety net for the whole run; the tiers normally take about a minute each. */
 const OVERALL_TIMEOUT_MS = Number(process.env.FIXPOINT_VSCODE_TESTS_TIMEOUT_MS ?? 15 * 60_000);
@@ -52,5 +52,5 @@ main()
   .then(async (code) => {
     await cleanupAll();
     clearTimeout(watchdog);
-    process.exit(code);
+    process.exit(interruptedExitCode() ?? code);
   });

@@ -2,6 +2,7 @@
 // reach into the chat webview. VS Code renders a webview as two nested iframes: an outer `iframe.webview`
 // (the host page pre/index.html, whose src names the extension) and, inside it, `iframe#active-frame`
 // holding the extension's HTML.
+import * as path from 'node:path';
 import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { EXTENSION_ID } from './constants';
 
@@ -43,4 +44,29 @@ export async function chatFrameHandle(page: Page): Promise<Frame> {
   const frame = await inner?.contentFrame();
   if (!frame) throw new Error('the Fixpoint chat webview frame was not found');
   return frame;
+}
+
+/** Opens a workspace file in the editor through Quick Open, as a user would (Ctrl+P). */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => undefined);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(relativePath);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relativePath) }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab[aria-label^="${path.basename(relativePath)}"]`).waitFor();
+}
+
+/** Drags the side bar's right edge to make it `width` pixels wide. */
+export async function resizeSideBar(page: Page, width: number): Promise<void> {
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  if (!sidebar) return;
+  const edgeX = sidebar.x + sidebar.width;
+  const y = sidebar.y + sidebar.height / 2;
+  await page.mouse.move(edgeX, y);
+  await page.mouse.down();
+  await page.mouse.move(sidebar.x + width, y, { steps: 5 });
+  await page.mouse.up();
+  await page.mouse.move(sidebar.x + width + 300, y); // Off the sash, so it is not drawn highlighted.
 }
