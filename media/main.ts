@@ -1,11 +1,9 @@
 import { assertNever, type Entry, type HostToWebview, type ViewState, type WebviewToHost } from '../src/shared/protocol';
-import { renderMarkdown } from './markdown';
+import { actionMessage, renderEntry } from './entries';
 
 declare function acquireVsCodeApi(): { postMessage(msg: WebviewToHost): void };
 const vscode = acquireVsCodeApi();
 const send = (msg: WebviewToHost): void => vscode.postMessage(msg);
-
-const FIX_LABELS = { setApiKey: 'Set API Key', openSettings: 'Open Settings', retry: 'Retry' } as const;
 
 let state: ViewState = { entries: [], busy: false, model: '', endpoint: '', contextWindow: 0, contextUsed: 0 };
 const nodes = new Map<string, HTMLElement>();
@@ -59,64 +57,10 @@ log.addEventListener('click', (e) => {
     send({ type: 'openLink', href: link.dataset.href ?? '' });
     return;
   }
-  const fix = target.closest<HTMLButtonElement>('button[data-fix]');
-  if (fix) send({ type: 'fix', action: fix.dataset.fix as keyof typeof FIX_LABELS });
+  const button = target.closest<HTMLButtonElement>('button[data-action]');
+  const action = button && actionMessage(button.dataset);
+  if (action) send(action);
 });
-
-function renderEntry(entry: Entry, el: HTMLElement): void {
-  el.className = `entry ${entry.kind}`;
-  el.dataset.id = entry.id;
-  switch (entry.kind) {
-    case 'user':
-    case 'notice':
-      el.textContent = entry.text;
-      return;
-    case 'reasoning':
-      el.textContent = entry.text;
-      el.classList.toggle('streaming', entry.streaming);
-      return;
-    case 'assistant':
-      el.replaceChildren(renderMarkdown(entry.text));
-      el.classList.toggle('streaming', entry.streaming);
-      el.setAttribute('aria-busy', String(entry.streaming));
-      return;
-    case 'tool': {
-      el.classList.add(entry.status);
-      const details = document.createElement('details');
-      const summary = document.createElement('summary');
-      const status = document.createElement('span');
-      status.className = 'status';
-      status.textContent = entry.durationMs !== undefined ? `${entry.status} · ${(entry.durationMs / 1000).toFixed(1)}s` : entry.status;
-      summary.append(`${entry.name} `, entry.summary, status);
-      const output = document.createElement('pre');
-      output.textContent = entry.output ?? '';
-      details.append(summary, output);
-      el.replaceChildren(details);
-      return;
-    }
-    case 'error': {
-      el.setAttribute('role', 'alert');
-      const message = document.createElement('div');
-      message.textContent = entry.message;
-      el.replaceChildren(message);
-      if (entry.fix) {
-        const fix = document.createElement('div');
-        fix.className = 'fix';
-        fix.textContent = entry.fix;
-        el.append(fix);
-      }
-      if (entry.action) {
-        const button = document.createElement('button');
-        button.dataset.fix = entry.action;
-        button.textContent = FIX_LABELS[entry.action];
-        el.append(button);
-      }
-      return;
-    }
-    default:
-      assertNever(entry);
-  }
-}
 
 function upsert(entry: Entry): void {
   const index = state.entries.findIndex((e) => e.id === entry.id);

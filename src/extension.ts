@@ -1,39 +1,63 @@
 import * as vscode from 'vscode';
 import { ChatSession } from './core/agent/session';
 import { systemPrompt } from './core/agent/prompts';
+import { collectAgentsRules } from './core/context/agentsRules';
+import { editorContext, layoutSummary } from './core/context/promptContext';
 import { OpenAIModelClient } from './core/model/openaiClient';
 import type { ViewState } from './shared/protocol';
-import { ChatViewProvider, CHAT_VIEW_ID } from './host/chatViewProvider';
-import { contextWindow, promptForApiKey, readModelSettings } from './host/settings';
 import { askToFixPrompt } from './host/askToFix';
+import { ChatViewProvider, CHAT_VIEW_ID } from './host/chatViewProvider';
+import { DocumentWriter } from './host/documentWriter';
+import { agentOptions, allowCommandPrefix, commandRules, promptForApiKey, readModelSettings } from './host/settings';
+import { TerminalRunner } from './host/terminalRunner';
+import { HostWorkspace } from './host/workspace';
 
 /** What the extension exports: a small API for other extensions and for the integration tests. */
 export interface FixpointApi {
-  prompt(text: string): Promise<void>;
+  prompt(text: string): Promise<unknown>;
   cancel(): void;
   newTask(): void;
   snapshot(): ViewState;
+  /** The running session (approvals, proposals), for tests and companion extensions. */
+  readonly session: ChatSession;
   /** How long activate() took, in ms (what VS Code's "Running Extensions" view reports). */
   readonly activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): FixpointApi {
   const started = performance.now();
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? context.globalStorageUri.fsPath;
   const secrets = context.secrets;
+  const workspace = new HostWorkspace(root);
+  const runner = new TerminalRunner(root);
   const setApiKey = async (): Promise<void> => {
     if (await promptForApiKey(secrets)) await session.refreshSettings();
   };
-  const view = new ChatViewProvider(context.extensionUri, () => session, { setApiKey });
-  const session = new ChatSession({
+  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => session, { setApiKey });
+  const session: ChatSession = new ChatSession({
     resolveSettings: () => readModelSettings(secrets),
     createClient: (settings) => new OpenAIModelClient(settings),
     post: (msg) => view.post(msg),
-    systemPrompt: async () => systemPrompt({ workspaceName: vscode.workspace.name }),
-    contextWindow,
+    systemPrompt: async () =>
+      systemPrompt({
+        workspaceName: vscode.workspace.name,
+        layout: await layoutSummary(workspace),
+        rules: await collectAgentsRules(workspace, workspace.openEditors().active),
+        canRunCommands: vscode.workspace.isTrusted,
+      }),
+    promptContext: () => editorContext(workspace),
+    workspace,
+    runner,
+    writer: new DocumentWriter(root),
+    commandRules,
+    allowPrefix: allowCommandPrefix,
+    agentOptions,
   });
 
   context.subscriptions.push(
     view,
+    runner,
+    { dispose: () => session.newTask() },
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.commands.registerCommand('fixpoint.newTask', async () => {
       session.newTask();
@@ -61,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     cancel: () => session.cancel(),
     newTask: () => session.newTask(),
     snapshot: () => session.snapshot(),
+    session,
     activationMs,
   };
 }

@@ -1,41 +1,36 @@
-import { parseArgs } from 'node:util';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
 import { ChatSession } from '../core/agent/session';
 import { systemPrompt } from '../core/agent/prompts';
+import { collectAgentsRules } from '../core/context/agentsRules';
+import { layoutSummary } from '../core/context/promptContext';
 import { OpenAIModelClient } from '../core/model/openaiClient';
 import type { ModelSettings } from '../core/model/types';
-import type { HostToWebview } from '../shared/protocol';
+import type { Runner } from '../core/ports';
+import { FsFileWriter } from '../node/fsWriter';
+import { NodeWorkspace } from '../node/nodeWorkspace';
+import { runProcess } from '../node/processRunner';
+import { terminalRenderer } from './render';
 
 const USAGE = `Usage: fixpoint [options] <prompt…>
 
-Asks the Fixpoint agent from the terminal, with the same core as the VS Code extension.
+The Fixpoint agent from the terminal, with the same core as the VS Code extension. Edits are shown as
+diffs and applied only when you accept them; commands ask before they run.
 
 Options:
-  --fast               use the fast model (FIXPOINT_FAST_MODEL, default gpt-5-mini) for a quick ask
-  --model <name>       model to use (default FIXPOINT_MODEL or gpt-5)
-  --base-url <url>     OpenAI-compatible endpoint (default OPENAI_BASE_URL, else OpenAI)
+  --fast                 use the fast model (FIXPOINT_FAST_MODEL, default gpt-5-mini) for a quick ask
+  --model <name>         model to use (default FIXPOINT_MODEL or gpt-5)
+  --base-url <url>       OpenAI-compatible endpoint (default OPENAI_BASE_URL, else OpenAI)
   --wire <chat|responses>  wire format (default chat)
-  -h, --help           show this help
+  --cwd <dir>            workspace folder (default: the current folder)
+  --yes                  accept every proposed edit without asking
+  --allow <prefix>       run commands starting with this prefix without asking (repeatable)
+  --max-steps <n>        most model turns for this request (default 50)
+  -h, --help             show this help
 
-The API key is read from OPENAI_API_KEY.`;
-
-/** Renders the session's protocol messages as plain terminal output. */
-function terminalRenderer(out: NodeJS.WritableStream, err: NodeJS.WritableStream): (msg: HostToWebview) => void {
-  return (msg) => {
-    switch (msg.type) {
-      case 'delta':
-        out.write(msg.text);
-        break;
-      case 'entry':
-        if (msg.entry.kind === 'error') err.write(`\nerror: ${msg.entry.message}${msg.entry.fix ? `\n  fix: ${msg.entry.fix}` : ''}\n`);
-        else if (msg.entry.kind === 'notice') err.write(`\n${msg.entry.text}\n`);
-        else if (msg.entry.kind === 'assistant' && !msg.entry.streaming) out.write('\n');
-        break;
-      default:
-        break;
-    }
-  };
-}
+The API key is read from OPENAI_API_KEY. Without a terminal to ask, edits are rejected unless --yes is
+given, and commands are denied unless allowed with --allow.`;
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -48,6 +43,10 @@ export async function main(argv: string[]): Promise<number> {
         model: { type: 'string' },
         'base-url': { type: 'string' },
         wire: { type: 'string' },
+        cwd: { type: 'string' },
+        yes: { type: 'boolean' },
+        allow: { type: 'string', multiple: true },
+        'max-steps': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -64,6 +63,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--wire must be "chat" or "responses", not "${values.wire}"\n`);
     return 2;
   }
+  const maxSteps = values['max-steps'] === undefined ? 50 : Number(values['max-steps']);
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
+    process.stderr.write(`--max-steps must be a positive integer\n`);
+    return 2;
+  }
   const env = process.env;
   const settings: ModelSettings = {
     baseURL: values['base-url'] || env.OPENAI_BASE_URL || undefined,
@@ -71,21 +75,44 @@ export async function main(argv: string[]): Promise<number> {
     model: values.model ?? (values.fast ? env.FIXPOINT_FAST_MODEL || 'gpt-5-mini' : env.FIXPOINT_MODEL || 'gpt-5'),
     wireApi: values.wire === 'responses' ? 'responses' : 'chat',
   };
+  const root = path.resolve(values.cwd ?? process.cwd());
+  const workspace = new NodeWorkspace({ root });
+  const runner: Runner = {
+    canRun: () => ({ ok: true }),
+    run: (command, options) => runProcess(command, { ...options, onOutput: (text) => process.stderr.write(text) }),
+    runTask: async (name) => ({ exitCode: undefined, durationMs: 0, output: `VS Code tasks are not available in the CLI; run the command behind "${name}" with run_command.` }),
+  };
+  const interactive = process.stdin.isTTY === true;
+  const readline = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
   let failed = false;
-  const render = terminalRenderer(process.stdout, process.stderr);
-  const session = new ChatSession({
+  const allow = values.allow ?? [];
+  const session: ChatSession = new ChatSession({
     resolveSettings: async () => settings,
     createClient: (s) => new OpenAIModelClient(s),
-    post: (msg) => {
-      if (msg.type === 'entry' && msg.entry.kind === 'error') failed = true;
-      render(msg);
-    },
-    systemPrompt: async () => systemPrompt({ workspaceName: path.basename(process.cwd()) }),
-    contextWindow: () => Number(env.FIXPOINT_CONTEXT_WINDOW) || 192_000,
+    post: terminalRenderer({
+      out: process.stdout,
+      err: process.stderr,
+      ask: readline ? (question) => readline.question(question) : undefined,
+      autoAcceptEdits: values.yes === true,
+      session: () => session,
+      onError: () => (failed = true),
+    }),
+    systemPrompt: async () => systemPrompt({ workspaceName: path.basename(root), layout: await layoutSummary(workspace), rules: await collectAgentsRules(workspace) }),
+    promptContext: async () => '',
+    workspace,
+    runner,
+    writer: new FsFileWriter(root),
+    commandRules: () => ({ allow, deny: [] }),
+    allowPrefix: async (prefix) => void allow.push(prefix),
+    agentOptions: () => ({ maxSteps, contextWindow: Number(env.FIXPOINT_CONTEXT_WINDOW) || 192_000 }),
   });
   process.once('SIGINT', () => session.cancel());
-  await session.prompt(positionals.join(' '));
-  return failed ? 1 : 0;
+  try {
+    const end = await session.prompt(positionals.join(' '));
+    return failed || (end !== 'answered') ? 1 : 0;
+  } finally {
+    readline?.close();
+  }
 }
 
 if (require.main === module) {

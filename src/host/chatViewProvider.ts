@@ -55,7 +55,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         this.readyEmitter.fire();
         return;
       case 'prompt':
-        return session.prompt(msg.text);
+        await session.prompt(msg.text);
+        return;
       case 'cancel':
         return session.cancel();
       case 'newTask':
@@ -69,6 +70,13 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         return session.fix(msg.action);
       case 'openLink':
         return openLink(msg.href);
+      case 'approve':
+        return session.approve(msg.id, msg.decision);
+      case 'review':
+        return session.review(msg.id, msg.path, msg.decision === 'accept');
+      case 'openDiff':
+        await vscode.commands.executeCommand('fixpoint.openDiff', msg.id, msg.path);
+        return;
       default:
         assertNever(msg);
     }

@@ -31,3 +31,21 @@ export async function promptForApiKey(secrets: vscode.SecretStorage): Promise<bo
   else await secrets.store(API_KEY_SECRET, key.trim());
   return true;
 }
+
+/** Command allow/deny prefixes: user scope only, so a workspace cannot widen the agent's permissions. */
+export function commandRules(): { allow: string[]; deny: string[] } {
+  const config = vscode.workspace.getConfiguration('fixpoint.commands');
+  const userValue = (key: string) => config.inspect<string[]>(key)?.globalValue ?? [];
+  return { allow: userValue('allow'), deny: userValue('deny') };
+}
+
+export async function allowCommandPrefix(prefix: string): Promise<void> {
+  const config = vscode.workspace.getConfiguration('fixpoint.commands');
+  const current = config.inspect<string[]>('allow')?.globalValue ?? [];
+  if (!current.includes(prefix)) await config.update('allow', [...current, prefix], vscode.ConfigurationTarget.Global);
+}
+
+export function agentOptions(): { maxSteps: number; contextWindow: number } {
+  const config = vscode.workspace.getConfiguration('fixpoint');
+  return { maxSteps: config.get<number>('maxSteps') ?? 50, contextWindow: contextWindow() };
+}

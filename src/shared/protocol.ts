@@ -21,7 +21,36 @@ export type Entry =
       durationMs?: number;
     }
   | { kind: 'error'; id: string; message: string; fix?: string; action?: FixAction }
-  | { kind: 'notice'; id: string; text: string };
+  | { kind: 'notice'; id: string; text: string }
+  | { kind: 'plan'; id: string; steps: PlanItem[] }
+  | {
+      kind: 'approval';
+      id: string;
+      /** The command with invisible characters made visible. */
+      command: string;
+      /** What "Always allow" would remember. */
+      prefix: string;
+      reasons: string[];
+      state: ApprovalState;
+    }
+  | { kind: 'proposal'; id: string; files: ProposalFile[]; state: 'pending' | 'decided' };
+
+export type PlanItem = { text: string; status: 'pending' | 'in_progress' | 'completed' };
+export type ApprovalDecision = 'once' | 'always' | 'deny';
+export type ApprovalState = 'pending' | 'allowed' | 'always' | 'denied';
+export type FileDecision = 'pending' | 'accepted' | 'rejected' | 'partial' | 'stale';
+
+export interface ProposalFile {
+  path: string;
+  kind: 'add' | 'delete' | 'update';
+  movePath?: string;
+  added: number;
+  removed: number;
+  hunks: number;
+  status: FileDecision;
+  /** A protected path (.git, .vscode, AGENTS.md…): shown with a warning, never auto-applied. */
+  protected: boolean;
+}
 
 export interface ViewState {
   entries: Entry[];
@@ -47,13 +76,20 @@ export type WebviewToHost =
   | { type: 'cancel' }
   | { type: 'newTask' }
   | { type: 'fix'; action: FixAction }
-  | { type: 'openLink'; href: string };
+  | { type: 'openLink'; href: string }
+  | { type: 'approve'; id: string; decision: ApprovalDecision }
+  /** Accept or reject a proposal's file, or the whole proposal when `path` is absent. */
+  | { type: 'review'; id: string; path?: string; decision: 'accept' | 'reject' }
+  | { type: 'openDiff'; id: string; path: string };
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }
 
 const FIX_ACTIONS: readonly FixAction[] = ['setApiKey', 'openSettings', 'retry'];
+const APPROVAL_DECISIONS: readonly ApprovalDecision[] = ['once', 'always', 'deny'];
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
+const isPath = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 4096;
 /** Prompts past this size are refused rather than forwarded (a runaway paste or a hostile webview). */
 export const MAX_PROMPT_CHARS = 200_000;
 
@@ -74,6 +110,16 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       return FIX_ACTIONS.includes(msg.action as FixAction) ? { type: 'fix', action: msg.action as FixAction } : undefined;
     case 'openLink':
       return typeof msg.href === 'string' && msg.href.length <= 4096 ? { type: 'openLink', href: msg.href } : undefined;
+    case 'approve':
+      return isId(msg.id) && APPROVAL_DECISIONS.includes(msg.decision as ApprovalDecision)
+        ? { type: 'approve', id: msg.id, decision: msg.decision as ApprovalDecision }
+        : undefined;
+    case 'review':
+      if (!isId(msg.id) || (msg.decision !== 'accept' && msg.decision !== 'reject')) return undefined;
+      if (msg.path !== undefined && !isPath(msg.path)) return undefined;
+      return msg.path === undefined ? { type: 'review', id: msg.id, decision: msg.decision } : { type: 'review', id: msg.id, path: msg.path, decision: msg.decision };
+    case 'openDiff':
+      return isId(msg.id) && isPath(msg.path) ? { type: 'openDiff', id: msg.id, path: msg.path } : undefined;
     default:
       return undefined;
   }

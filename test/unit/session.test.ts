@@ -1,83 +1,68 @@
 import * as assert from 'node:assert/strict';
-import { ChatSession } from '../../src/core/agent/session';
-import { OpenAIModelClient } from '../../src/core/model/openaiClient';
-import type { ModelSettings } from '../../src/core/model/types';
-import type { HostToWebview } from '../../src/shared/protocol';
-import { FakeOpenAIServer } from '../fakes/openaiServer';
+import { createAgentHarness, type AgentHarness } from './agent/harness';
 
 describe('ChatSession', () => {
-  let server: FakeOpenAIServer;
-  let settings: ModelSettings;
-  let posted: HostToWebview[];
-  let session: ChatSession;
-
-  beforeEach(async () => {
-    server = await FakeOpenAIServer.start();
-    settings = { baseURL: server.url, model: 'fake-model', wireApi: 'chat' };
-    posted = [];
-    session = new ChatSession({
-      resolveSettings: async () => settings,
-      createClient: (s) => new OpenAIModelClient(s),
-      post: (msg) => posted.push(msg),
-      systemPrompt: async () => 'system rules',
-      contextWindow: () => 192_000,
-    });
-  });
-  afterEach(() => server.close());
+  let h: AgentHarness;
+  afterEach(() => h?.dispose());
 
   it('streams an answer into the transcript and keeps the conversation for the next turn', async () => {
-    server.enqueue({ text: 'First **answer**.', usage: { input: 50, output: 5 } }, { text: 'Second.' });
-    await session.prompt('hello');
-    const state = session.snapshot();
+    h = await createAgentHarness();
+    h.server.enqueue({ text: 'First **answer**.', usage: { input: 50, output: 5 } }, { text: 'Second.' });
+    await h.session.prompt('hello');
+    const state = h.session.snapshot();
     assert.deepEqual(state.entries.map((e) => e.kind), ['user', 'assistant']);
     assert.equal(state.entries[1].kind === 'assistant' && state.entries[1].text, 'First **answer**.');
     assert.equal(state.busy, false);
     assert.equal(state.contextUsed, 55);
-    assert.ok(posted.some((m) => m.type === 'delta'), 'text was streamed as deltas');
+    assert.ok(h.posted.some((m) => m.type === 'delta'), 'text was streamed as deltas');
 
-    await session.prompt('and again');
-    const messages = server.modelRequests()[1].body.messages;
+    await h.session.prompt('and again');
+    const messages = h.server.modelRequests()[1].body.messages;
     assert.deepEqual(messages.map((m: { role: string }) => m.role), ['system', 'user', 'assistant', 'user']);
     assert.equal(messages[2].content, 'First **answer**.');
   });
 
   it('stops at once on cancel and accepts the next prompt', async () => {
-    server.enqueue({ text: 'y'.repeat(2000), chunkSize: 2, chunkDelayMs: 2 }, { text: 'after stop' });
-    const running = session.prompt('long one');
-    await server.waitForRequests(1);
-    while (!posted.some((m) => m.type === 'delta')) await new Promise((r) => setTimeout(r, 5));
-    session.cancel();
-    await running;
-    const entries = session.snapshot().entries;
+    h = await createAgentHarness();
+    h.server.enqueue({ text: 'y'.repeat(2000), chunkSize: 2, chunkDelayMs: 2 }, { text: 'after stop' });
+    const running = h.session.prompt('long one');
+    while (!h.posted.some((m) => m.type === 'delta')) await new Promise((r) => setTimeout(r, 5));
+    h.session.cancel();
+    assert.equal(await running, 'stopped');
+    const entries = h.session.snapshot().entries;
     assert.equal(entries.at(-1)?.kind, 'notice');
     const partial = entries.find((e) => e.kind === 'assistant');
     assert.ok(partial && partial.kind === 'assistant' && partial.text.length < 2000 && !partial.streaming);
-    await session.prompt('next');
-    assert.equal(session.snapshot().entries.at(-1)?.kind === 'assistant' && (session.snapshot().entries.at(-1) as { text: string }).text, 'after stop');
+    await h.session.prompt('next');
+    const last = h.session.snapshot().entries.at(-1);
+    assert.equal(last?.kind === 'assistant' && last.text, 'after stop');
   });
 
   it('shows a fixable error instead of calling OpenAI without a key', async () => {
-    settings = { model: 'gpt-5', wireApi: 'chat' };
-    await session.prompt('hi');
-    const error = session.snapshot().entries.find((e) => e.kind === 'error');
+    h = await createAgentHarness();
+    h.settings = { model: 'gpt-5', wireApi: 'chat' };
+    assert.equal(await h.session.prompt('hi'), 'misconfigured');
+    const error = h.entries('error')[0];
     assert.ok(error && error.kind === 'error' && error.action === 'setApiKey');
-    assert.equal(server.requests.length, 0);
+    assert.equal(h.server.requests.length, 0);
   });
 
   it('retry re-sends the conversation after a server failure', async () => {
-    server.enqueue({ fault: { status: 500, message: 'boom' } }, { text: 'recovered' });
-    await session.prompt('hi');
-    assert.ok(session.snapshot().entries.some((e) => e.kind === 'error' && /boom/.test(e.message)));
-    await session.fix('retry');
-    assert.equal(server.modelRequests()[1].body.messages.filter((m: { role: string }) => m.role === 'user').length, 1);
-    assert.ok(session.snapshot().entries.some((e) => e.kind === 'assistant' && e.text === 'recovered'));
+    h = await createAgentHarness();
+    h.server.enqueue({ fault: { status: 400, message: 'bad request body' } }, { text: 'recovered' });
+    await h.session.prompt('hi');
+    assert.ok(h.entries('error').some((e) => e.kind === 'error' && /bad request body/.test(e.message)));
+    await h.session.fix('retry');
+    assert.equal(h.server.modelRequests()[1].body.messages.filter((m: { role: string }) => m.role === 'user').length, 1);
+    assert.ok(h.entries('assistant').some((e) => e.kind === 'assistant' && e.text === 'recovered'));
   });
 
   it('new task clears the conversation and posts a fresh snapshot', async () => {
-    server.enqueue({ text: 'hi' });
-    await session.prompt('hello');
-    session.newTask();
-    const last = posted.at(-1);
+    h = await createAgentHarness();
+    h.server.enqueue({ text: 'hi' });
+    await h.session.prompt('hello');
+    h.session.newTask();
+    const last = h.posted.at(-1);
     assert.ok(last?.type === 'state' && last.state.entries.length === 0);
   });
 });

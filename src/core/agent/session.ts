@@ -1,6 +1,12 @@
-import type { FixAction, HostToWebview, ViewState } from '../../shared/protocol';
-import { checkSettings, describeModelError, endpointLabel, isAbort, type UserFacingError } from '../model/errors';
+import type { ApprovalDecision, FixAction, HostToWebview, PlanItem, ViewState } from '../../shared/protocol';
+import { checkSettings, endpointLabel } from '../model/errors';
 import type { ChatItem, ModelClient, ModelSettings } from '../model/types';
+import type { FileWriter, Runner, Workspace } from '../ports';
+import { ProposalReviewer } from '../review/reviewer';
+import { ToolRegistry } from '../tools/registry';
+import { ChatApprover } from './approvals';
+import { DEFAULT_AGENT_OPTIONS, runAgent, type AgentEnd, type AgentOptions } from './loop';
+import { historyTokens } from './tokens';
 import { Transcript } from './transcript';
 
 export interface SessionDeps {
@@ -9,24 +15,37 @@ export interface SessionDeps {
   createClient(settings: ModelSettings): ModelClient;
   post(msg: HostToWebview): void;
   systemPrompt(): Promise<string>;
-  contextWindow(): number;
+  /** Context attached to each prompt: selection, open editors, diagnostics (may be empty). */
+  promptContext(): Promise<string>;
+  workspace: Workspace;
+  runner: Runner;
+  writer: FileWriter;
+  commandRules(): { allow: string[]; deny: string[] };
+  allowPrefix(prefix: string): Promise<void>;
+  agentOptions(): Partial<AgentOptions>;
 }
 
 /**
- * One task's conversation: the user's prompts, the model's streamed answers, and the state the webview
- * renders. Only one request runs at a time; `cancel()` aborts it at once.
+ * One task's conversation: the user's prompts, the agent's steps, and the state the webview renders.
+ * Only one run at a time; `cancel()` stops the request, the running tool and any pending question at once.
  */
 export class ChatSession {
   private readonly transcript: Transcript;
+  readonly approver: ChatApprover;
+  readonly reviewer: ProposalReviewer;
+  private readonly tools = new ToolRegistry();
   private history: ChatItem[] = [];
   private running: AbortController | undefined;
   private lastPrompt: string | undefined;
   private contextUsed = 0;
   private model = '';
   private endpoint = '';
+  private planId: string | undefined;
 
   constructor(private readonly deps: SessionDeps) {
     this.transcript = new Transcript(deps.post);
+    this.approver = new ChatApprover(this.transcript);
+    this.reviewer = new ProposalReviewer(this.transcript, deps.writer);
   }
 
   get busy(): boolean {
@@ -38,7 +57,7 @@ export class ChatSession {
       busy: this.busy,
       model: this.model,
       endpoint: this.endpoint,
-      contextWindow: this.deps.contextWindow(),
+      contextWindow: this.contextWindow(),
       contextUsed: this.contextUsed,
     });
   }
@@ -47,17 +66,19 @@ export class ChatSession {
     const settings = await this.deps.resolveSettings();
     this.model = settings.model;
     this.endpoint = endpointLabel(settings);
+    this.deps.post({ type: 'state', state: this.snapshot() });
   }
 
-  async prompt(text: string): Promise<void> {
+  async prompt(text: string): Promise<AgentEnd | 'busy' | 'misconfigured'> {
     if (this.running) {
       this.transcript.put({ kind: 'notice', id: this.transcript.newId('notice'), text: 'Still working on the previous request: stop it first.' });
-      return;
+      return 'busy';
     }
     this.lastPrompt = text;
     this.transcript.put({ kind: 'user', id: this.transcript.newId('user'), text });
-    this.history.push({ role: 'user', content: text });
-    await this.run();
+    const context = await this.deps.promptContext();
+    this.history.push({ role: 'user', content: context ? `${text}\n\n<context>\n${context}\n</context>` : text });
+    return this.run();
   }
 
   /** Re-sends the conversation after a failure, without adding the prompt again. */
@@ -72,9 +93,11 @@ export class ChatSession {
 
   newTask(): void {
     this.cancel();
+    this.reviewer.abandonAll('The user started a new task.');
     this.history = [];
     this.lastPrompt = undefined;
     this.contextUsed = 0;
+    this.planId = undefined;
     this.transcript.clear();
     this.deps.post({ type: 'state', state: this.snapshot() });
   }
@@ -83,7 +106,19 @@ export class ChatSession {
     if (action === 'retry') await this.retry();
   }
 
-  private async run(): Promise<void> {
+  approve(id: string, decision: ApprovalDecision): void {
+    this.approver.decide(id, decision);
+  }
+
+  review(id: string, path: string | undefined, accept: boolean): void {
+    this.reviewer.decideFile(id, path, accept);
+  }
+
+  private contextWindow(): number {
+    return this.deps.agentOptions().contextWindow ?? DEFAULT_AGENT_OPTIONS.contextWindow;
+  }
+
+  private async run(): Promise<AgentEnd | 'misconfigured'> {
     const controller = new AbortController();
     this.running = controller;
     this.deps.post({ type: 'busy', busy: true });
@@ -92,9 +127,34 @@ export class ChatSession {
       this.model = settings.model;
       this.endpoint = endpointLabel(settings);
       const problem = checkSettings(settings);
-      if (problem) return this.showError(problem);
-      const items: ChatItem[] = [{ role: 'system', content: await this.deps.systemPrompt() }, ...this.history];
-      await this.streamTurn(this.deps.createClient(settings), items, settings, controller.signal);
+      if (problem) {
+        this.transcript.put({ kind: 'error', id: this.transcript.newId('error'), message: problem.message, fix: problem.fix, action: problem.action });
+        return 'misconfigured';
+      }
+      const system: ChatItem = { role: 'system', content: await this.deps.systemPrompt() };
+      const items = [system, ...this.history];
+      const end = await runAgent(items, {
+        client: this.deps.createClient(settings),
+        settings,
+        tools: this.tools,
+        transcript: this.transcript,
+        options: { ...DEFAULT_AGENT_OPTIONS, ...this.deps.agentOptions() },
+        signal: controller.signal,
+        onUsage: (_usage, used) => this.reportUsage(used),
+        toolContext: {
+          workspace: this.deps.workspace,
+          runner: this.deps.runner,
+          approver: this.approver,
+          reviewer: this.reviewer,
+          commandRules: () => this.deps.commandRules(),
+          allowPrefix: (prefix) => this.deps.allowPrefix(prefix),
+          updatePlan: (steps) => this.showPlan(steps),
+        },
+      });
+      // The loop may have compacted the history; keep its version (without the system prompt).
+      this.history = items.slice(1);
+      if (end !== 'answered' || this.contextUsed === 0) this.reportUsage(historyTokens(items));
+      return end;
     } finally {
       this.running = undefined;
       this.transcript.finishStreaming();
@@ -102,46 +162,13 @@ export class ChatSession {
     }
   }
 
-  private async streamTurn(client: ModelClient, items: ChatItem[], settings: ModelSettings, signal: AbortSignal): Promise<void> {
-    const answerId = this.transcript.newId('assistant');
-    let reasoningId: string | undefined;
-    let answer = '';
-    this.transcript.put({ kind: 'assistant', id: answerId, text: '', streaming: true });
-    try {
-      for await (const event of client.stream({ items }, signal)) {
-        switch (event.type) {
-          case 'text':
-            answer += event.delta;
-            this.transcript.appendText(answerId, event.delta);
-            break;
-          case 'reasoning':
-            if (!reasoningId) {
-              reasoningId = this.transcript.newId('reasoning');
-              this.transcript.put({ kind: 'reasoning', id: reasoningId, text: '', streaming: true });
-            }
-            this.transcript.appendText(reasoningId, event.delta);
-            break;
-          case 'usage':
-            this.contextUsed = event.usage.inputTokens + event.usage.outputTokens;
-            this.deps.post({ type: 'usage', contextUsed: this.contextUsed, contextWindow: this.deps.contextWindow() });
-            break;
-          case 'toolCall':
-            // Tools arrive with the agent loop; until then a call is answered as unavailable.
-            break;
-        }
-      }
-      this.history.push({ role: 'assistant', content: answer });
-    } catch (err) {
-      if (answer) this.history.push({ role: 'assistant', content: answer });
-      if (isAbort(err) || signal.aborted) {
-        this.transcript.put({ kind: 'notice', id: this.transcript.newId('notice'), text: 'Stopped.' });
-        return;
-      }
-      this.showError(describeModelError(err, settings));
-    }
+  private reportUsage(used: number): void {
+    this.contextUsed = used;
+    this.deps.post({ type: 'usage', contextUsed: used, contextWindow: this.contextWindow() });
   }
 
-  private showError(error: UserFacingError): void {
-    this.transcript.put({ kind: 'error', id: this.transcript.newId('error'), message: error.message, fix: error.fix, action: error.action });
+  private showPlan(steps: PlanItem[]): void {
+    this.planId ??= this.transcript.newId('plan');
+    this.transcript.put({ kind: 'plan', id: this.planId, steps });
   }
 }

@@ -1,0 +1,133 @@
+import { assertNever, type ApprovalDecision, type Entry, type FixAction, type WebviewToHost } from '../src/shared/protocol';
+import { renderMarkdown } from './markdown';
+
+const FIX_LABELS: Record<FixAction, string> = { setApiKey: 'Set API Key', openSettings: 'Open Settings', retry: 'Retry' };
+const APPROVAL_LABELS: Record<string, string> = { pending: 'Waiting for approval', allowed: 'Allowed once', always: 'Always allowed', denied: 'Denied' };
+const PLAN_MARKS = { pending: '○', in_progress: '◐', completed: '●' } as const;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** A button whose click the chat turns into a host message (see actionMessage). */
+function actionButton(label: string, data: Record<string, string>, secondary = false): HTMLButtonElement {
+  const button = el('button', secondary ? 'secondary' : undefined, label);
+  for (const [key, value] of Object.entries(data)) button.dataset[key] = value;
+  return button;
+}
+
+/** Turns a clicked button's data attributes back into a typed message (the host validates it again). */
+export function actionMessage(data: DOMStringMap): WebviewToHost | undefined {
+  switch (data.action) {
+    case 'fix':
+      return { type: 'fix', action: data.fix as FixAction };
+    case 'approve':
+      return { type: 'approve', id: data.id ?? '', decision: data.decision as ApprovalDecision };
+    case 'review':
+      return { type: 'review', id: data.id ?? '', decision: data.decision === 'accept' ? 'accept' : 'reject', ...(data.path ? { path: data.path } : {}) };
+    case 'openDiff':
+      return { type: 'openDiff', id: data.id ?? '', path: data.path ?? '' };
+    default:
+      return undefined;
+  }
+}
+
+export function renderEntry(entry: Entry, node: HTMLElement): void {
+  node.className = `entry ${entry.kind}`;
+  node.dataset.id = entry.id;
+  switch (entry.kind) {
+    case 'user':
+    case 'notice':
+      node.textContent = entry.text;
+      return;
+    case 'reasoning':
+      node.textContent = entry.text;
+      node.classList.toggle('streaming', entry.streaming);
+      return;
+    case 'assistant':
+      node.replaceChildren(renderMarkdown(entry.text));
+      node.classList.toggle('streaming', entry.streaming);
+      node.setAttribute('aria-busy', String(entry.streaming));
+      return;
+    case 'tool': {
+      node.classList.add(entry.status);
+      const details = el('details');
+      const summary = el('summary');
+      summary.setAttribute('aria-label', `Tool ${entry.name} ${entry.summary}: ${entry.status}`);
+      const status = el('span', 'status', entry.durationMs !== undefined ? `${entry.status} · ${(entry.durationMs / 1000).toFixed(1)}s` : entry.status);
+      summary.append(el('span', 'tool-name', entry.name), ' ', el('span', 'tool-summary', entry.summary), status);
+      details.append(summary, el('pre', 'tool-output', entry.output ?? ''));
+      node.replaceChildren(details);
+      return;
+    }
+    case 'error': {
+      node.setAttribute('role', 'alert');
+      node.replaceChildren(el('div', 'message', entry.message));
+      if (entry.fix) node.append(el('div', 'fix', entry.fix));
+      if (entry.action) node.append(actionButton(FIX_LABELS[entry.action], { action: 'fix', fix: entry.action }));
+      return;
+    }
+    case 'plan': {
+      const list = el('ul', 'plan-steps');
+      list.setAttribute('aria-label', 'Plan');
+      for (const step of entry.steps) {
+        const item = el('li', step.status, `${PLAN_MARKS[step.status]} ${step.text}`);
+        list.append(item);
+      }
+      node.replaceChildren(el('div', 'title', 'Plan'), list);
+      return;
+    }
+    case 'approval': {
+      node.classList.add(entry.state);
+      node.replaceChildren(el('div', 'title', 'Run this command?'), el('pre', 'command', entry.command));
+      for (const reason of entry.reasons) node.append(el('div', 'reason', reason));
+      if (entry.state === 'pending') {
+        const actions = el('div', 'row-actions');
+        actions.append(
+          actionButton('Allow once', { action: 'approve', id: entry.id, decision: 'once' }),
+          actionButton(`Always allow "${entry.prefix}"`, { action: 'approve', id: entry.id, decision: 'always' }, true),
+          actionButton('Deny', { action: 'approve', id: entry.id, decision: 'deny' }, true),
+        );
+        node.append(actions);
+      } else {
+        node.append(el('div', 'state', APPROVAL_LABELS[entry.state]));
+      }
+      return;
+    }
+    case 'proposal': {
+      node.classList.add(entry.state);
+      const pending = entry.files.some((f) => f.status === 'pending');
+      node.replaceChildren(el('div', 'title', pending ? 'Proposed changes — review before anything is written' : 'Proposed changes'));
+      for (const file of entry.files) {
+        const row = el('div', `file ${file.status}`);
+        const name = file.movePath ? `${file.path} → ${file.movePath}` : file.path;
+        row.append(el('span', 'path', name), el('span', 'counts', ` +${file.added} −${file.removed}`));
+        if (file.protected) row.append(el('span', 'warning', ' ⚠ protected path'));
+        if (file.status === 'pending') {
+          row.append(
+            actionButton('Accept', { action: 'review', id: entry.id, path: file.path, decision: 'accept' }),
+            actionButton('Reject', { action: 'review', id: entry.id, path: file.path, decision: 'reject' }, true),
+            actionButton('Open Diff', { action: 'openDiff', id: entry.id, path: file.path }, true),
+          );
+        } else {
+          row.append(el('span', 'state', ` ${file.status}`));
+        }
+        node.append(row);
+      }
+      if (pending && entry.files.length > 1) {
+        const all = el('div', 'row-actions');
+        all.append(
+          actionButton('Accept All', { action: 'review', id: entry.id, decision: 'accept' }),
+          actionButton('Reject All', { action: 'review', id: entry.id, decision: 'reject' }, true),
+        );
+        node.append(all);
+      }
+      return;
+    }
+    default:
+      assertNever(entry);
+  }
+}

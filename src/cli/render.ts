@@ -1,0 +1,79 @@
+import type { ChatSession } from '../core/agent/session';
+import type { Entry, HostToWebview } from '../shared/protocol';
+
+export interface RendererOptions {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+  /** Asks the user a question; undefined when there is no terminal to ask. */
+  ask?: (question: string) => Promise<string>;
+  autoAcceptEdits: boolean;
+  session: () => ChatSession;
+  onError: () => void;
+}
+
+/** Renders the session's protocol messages as terminal output and answers its questions on the terminal. */
+export function terminalRenderer(options: RendererOptions): (msg: HostToWebview) => void {
+  const { out, err } = options;
+  const seen = new Set<string>();
+  return (msg) => {
+    if (msg.type === 'delta') {
+      out.write(msg.text);
+      return;
+    }
+    if (msg.type !== 'entry') return;
+    const entry = msg.entry;
+    const first = !seen.has(entry.id);
+    seen.add(entry.id);
+    switch (entry.kind) {
+      case 'error':
+        options.onError();
+        err.write(`\nerror: ${entry.message}${entry.fix ? `\n  fix: ${entry.fix}` : ''}\n`);
+        break;
+      case 'notice':
+        err.write(`\n${entry.text}\n`);
+        break;
+      case 'assistant':
+        if (!entry.streaming) out.write('\n');
+        break;
+      case 'tool':
+        if (entry.status !== 'running') err.write(`\n[${entry.name} ${entry.summary}] ${entry.status}${entry.status === 'failed' && entry.output ? `: ${entry.output.split('\n')[0]}` : ''}\n`);
+        break;
+      case 'plan':
+        err.write(`\nPlan:\n${entry.steps.map((s) => `  [${s.status === 'completed' ? 'x' : s.status === 'in_progress' ? '>' : ' '}] ${s.text}`).join('\n')}\n`);
+        break;
+      case 'approval':
+        if (first && entry.state === 'pending') void askApproval(entry, options);
+        break;
+      case 'proposal':
+        if (first && entry.state === 'pending') void askReview(entry, options);
+        break;
+      default:
+        break;
+    }
+  };
+}
+
+async function askApproval(entry: Extract<Entry, { kind: 'approval' }>, options: RendererOptions): Promise<void> {
+  if (!options.ask) {
+    options.err.write(`\nDenied (no terminal to ask; use --allow): ${entry.command}\n`);
+    options.session().approve(entry.id, 'deny');
+    return;
+  }
+  const answer = (await options.ask(`\nRun this command?\n  ${entry.command}\n${entry.reasons.map((r) => `  (${r})`).join('\n')}\n[y]es once / [a]lways / [N]o: `)).trim().toLowerCase();
+  options.session().approve(entry.id, answer === 'y' || answer === 'yes' ? 'once' : answer === 'a' || answer === 'always' ? 'always' : 'deny');
+}
+
+async function askReview(entry: Extract<Entry, { kind: 'proposal' }>, options: RendererOptions): Promise<void> {
+  const proposal = options.session().reviewer.get(entry.id);
+  if (!proposal) return;
+  options.err.write(`\nProposed changes:\n${proposal.files.map((f) => f.change.diff).join('\n')}\n`);
+  if (options.autoAcceptEdits) return options.session().review(entry.id, undefined, true);
+  if (!options.ask) {
+    options.err.write('Rejected (no terminal to ask; use --yes to accept edits).\n');
+    return options.session().review(entry.id, undefined, false);
+  }
+  for (const file of proposal.files) {
+    const answer = (await options.ask(`Apply changes to ${file.change.path}${file.protected ? ' (PROTECTED PATH)' : ''}? [y/N] `)).trim().toLowerCase();
+    options.session().review(entry.id, file.change.path, answer === 'y' || answer === 'yes');
+  }
+}

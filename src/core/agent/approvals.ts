@@ -1,0 +1,42 @@
+import type { ApprovalDecision, Entry } from '../../shared/protocol';
+import type { Approver, CommandApproval } from '../ports';
+import { revealInvisible } from '../policy';
+import type { Transcript } from './transcript';
+
+const STATE_OF: Record<ApprovalDecision, 'allowed' | 'always' | 'denied'> = { once: 'allowed', always: 'always', deny: 'denied' };
+
+/** Asks for command approval with a card in the chat (Allow once / Always allow prefix / Deny). */
+export class ChatApprover implements Approver {
+  private readonly waiting = new Map<string, { entry: Extract<Entry, { kind: 'approval' }>; resolve: (d: CommandApproval) => void }>();
+
+  constructor(private readonly transcript: Transcript) {}
+
+  approveCommand({ command, prefix, reasons }: { command: string; prefix: string; reasons: string[] }, signal: AbortSignal): Promise<CommandApproval> {
+    if (signal.aborted) return Promise.resolve('deny');
+    const entry: Extract<Entry, { kind: 'approval' }> = {
+      kind: 'approval',
+      id: this.transcript.newId('approval'),
+      command: revealInvisible(command),
+      prefix: revealInvisible(prefix),
+      reasons,
+      state: 'pending',
+    };
+    this.transcript.put(entry);
+    return new Promise((resolve) => {
+      this.waiting.set(entry.id, { entry, resolve });
+      signal.addEventListener('abort', () => this.decide(entry.id, 'deny'), { once: true });
+    });
+  }
+
+  decide(id: string, decision: ApprovalDecision): void {
+    const waiting = this.waiting.get(id);
+    if (!waiting) return;
+    this.waiting.delete(id);
+    this.transcript.put({ ...waiting.entry, state: STATE_OF[decision] });
+    waiting.resolve(decision);
+  }
+
+  get pendingCount(): number {
+    return this.waiting.size;
+  }
+}

@@ -1,0 +1,265 @@
+import { describeModelError, isAbort } from '../model/errors';
+import { DEFAULT_RETRY, isContextOverflow, retryDelayMs, sleep, type RetryPolicy } from '../model/retry';
+import type { ChatItem, ModelClient, ModelSettings, ToolCallRequest, Usage } from '../model/types';
+import type { ToolRegistry } from '../tools/registry';
+import { ToolError, type ToolContext, type ToolOutcome } from '../tools/types';
+import { validateArgs, withoutNulls } from '../tools/validate';
+import { compactHistory } from './compaction';
+import { historyTokens } from './tokens';
+import type { Transcript } from './transcript';
+
+export interface AgentOptions {
+  maxSteps: number;
+  /** Consecutive malformed/unknown tool calls before the turn is ended. */
+  maxConsecutiveMistakes: number;
+  /** A stream with no event for this long is abandoned. */
+  streamIdleTimeoutMs: number;
+  contextWindow: number;
+  retry: RetryPolicy;
+  /** Bounded retries after a context-overflow error, each with a harder compaction. */
+  maxCompactions: number;
+}
+
+export const DEFAULT_AGENT_OPTIONS: AgentOptions = {
+  maxSteps: 50,
+  maxConsecutiveMistakes: 3,
+  streamIdleTimeoutMs: 90_000,
+  contextWindow: 192_000,
+  retry: DEFAULT_RETRY,
+  maxCompactions: 2,
+};
+
+export interface AgentRun {
+  client: ModelClient;
+  settings: ModelSettings;
+  tools: ToolRegistry;
+  toolContext: Omit<ToolContext, 'signal'>;
+  transcript: Transcript;
+  options: AgentOptions;
+  onUsage(usage: Usage, estimatedContext: number): void;
+  signal: AbortSignal;
+}
+
+export type AgentEnd = 'answered' | 'stopped' | 'failed' | 'step-limit' | 'mistakes';
+
+/** Soft limit: compaction starts when the history passes this share of the window (leaving room to answer). */
+const COMPACT_AT = 0.85;
+
+/**
+ * The agent loop: stream a turn, run its tool calls, feed the results back, until the model answers without
+ * tools, the user stops it, or a limit is hit. `history` is updated in place (system prompt first).
+ */
+export async function runAgent(history: ChatItem[], run: AgentRun): Promise<AgentEnd> {
+  const { transcript, options, signal } = run;
+  let mistakes = 0;
+  for (let step = 1; step <= options.maxSteps; step++) {
+    fitContext(history, options.contextWindow * COMPACT_AT, transcript);
+    const turn = await streamTurnWithRetry(history, run);
+    if (turn === 'stopped' || turn === 'failed') return turn;
+    history.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls.length ? turn.toolCalls : undefined });
+    if (turn.toolCalls.length === 0) return 'answered';
+    let allMistakes = true;
+    for (const call of turn.toolCalls) {
+      if (signal.aborted) {
+        history.push({ role: 'tool', callId: call.id, content: 'Interrupted: the user stopped the task before this call ran.' });
+        continue;
+      }
+      const result = await runToolCall(call, run);
+      history.push({ role: 'tool', callId: call.id, content: result.output });
+      allMistakes &&= result.mistake;
+    }
+    // A turn counts as a mistake only when none of its calls was usable.
+    mistakes = allMistakes ? mistakes + 1 : 0;
+    if (signal.aborted) {
+      transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: 'Stopped.' });
+      return 'stopped';
+    }
+    if (mistakes >= options.maxConsecutiveMistakes) {
+      transcript.put({ kind: 'error', id: transcript.newId('error'), message: `The model made ${mistakes} invalid tool calls in a row, so the task was paused.`, fix: 'Rephrase the request, or try a stronger model.', action: 'retry' });
+      return 'mistakes';
+    }
+  }
+  transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: `Paused after ${options.maxSteps} steps (fixpoint.maxSteps). Send "continue" to go on.` });
+  return 'step-limit';
+}
+
+function fitContext(history: ChatItem[], budget: number, transcript: Transcript): boolean {
+  const { items, changed } = compactHistory(history, budget);
+  if (!changed) return false;
+  const before = historyTokens(history);
+  history.splice(0, history.length, ...items);
+  transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: `Context compacted: ${before} → ${historyTokens(history)} tokens (old tool output elided).` });
+  return true;
+}
+
+interface Turn {
+  text: string;
+  toolCalls: ToolCallRequest[];
+}
+
+async function streamTurnWithRetry(history: ChatItem[], run: AgentRun): Promise<Turn | 'stopped' | 'failed'> {
+  const { transcript, options, signal } = run;
+  let compactions = 0;
+  for (let attempt = 1; ; attempt++) {
+    const answerId = transcript.newId('assistant');
+    try {
+      return await streamTurn(history, run, answerId);
+    } catch (err) {
+      transcript.finishStreaming();
+      if (signal.aborted || (isAbort(err) && !(err instanceof StreamStalled))) {
+        transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: 'Stopped.' });
+        return 'stopped';
+      }
+      if (err instanceof StreamStalled) {
+        transcript.put({ kind: 'error', id: transcript.newId('error'), message: `The model stream stalled for ${Math.round(options.streamIdleTimeoutMs / 1000)}s and was abandoned; no partial tool call was run.`, fix: 'Retry, or check the server.', action: 'retry' });
+        return 'failed';
+      }
+      if (isContextOverflow(err) && compactions < options.maxCompactions) {
+        compactions++;
+        // The server's real limit may be below the configured window: use the one it names, else shrink.
+        const named = statedContextLimit(err);
+        const current = historyTokens(history);
+        const budget = Math.min(named ? named * COMPACT_AT : Infinity, current * (1 - 0.3 * compactions), options.contextWindow * COMPACT_AT);
+        if (fitContext(history, budget, transcript)) continue;
+      }
+      const described = describeModelError(err, run.settings);
+      if (described.transient && attempt <= options.retry.maxRetries) {
+        const delay = retryDelayMs(attempt, options.retry, described.retryAfterSeconds);
+        transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: `${described.message} Retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${options.retry.maxRetries + 1})…` });
+        try {
+          await sleep(delay, signal);
+        } catch {
+          transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: 'Stopped.' });
+          return 'stopped';
+        }
+        continue;
+      }
+      transcript.put({ kind: 'error', id: transcript.newId('error'), message: described.message, fix: described.fix, action: described.action });
+      return 'failed';
+    }
+  }
+}
+
+function statedContextLimit(err: unknown): number | undefined {
+  const match = /maximum context length is (\d+)|context window of (\d+)|limit of (\d+) tokens/i.exec(String((err as Error)?.message ?? ''));
+  const value = match && Number(match[1] ?? match[2] ?? match[3]);
+  return value && value > 0 ? value : undefined;
+}
+
+class StreamStalled extends Error {
+  override name = 'StreamStalled';
+}
+
+/** Streams one turn. Tool calls are collected and returned only when the stream completed. */
+async function streamTurn(history: ChatItem[], run: AgentRun, answerId: string): Promise<Turn> {
+  const { transcript, options, signal } = run;
+  const local = new AbortController();
+  const forward = () => local.abort();
+  signal.addEventListener('abort', forward, { once: true });
+  let stalled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      local.abort();
+    }, options.streamIdleTimeoutMs);
+  };
+  let text = '';
+  let answerShown = false;
+  let reasoningId: string | undefined;
+  const toolCalls: ToolCallRequest[] = [];
+  try {
+    arm();
+    for await (const event of run.client.stream({ items: history, tools: run.tools.specs() }, local.signal)) {
+      arm();
+      switch (event.type) {
+        case 'text':
+          if (!answerShown) {
+            transcript.put({ kind: 'assistant', id: answerId, text: '', streaming: true });
+            answerShown = true;
+          }
+          text += event.delta;
+          transcript.appendText(answerId, event.delta);
+          break;
+        case 'reasoning':
+          if (!reasoningId) {
+            reasoningId = transcript.newId('reasoning');
+            transcript.put({ kind: 'reasoning', id: reasoningId, text: '', streaming: true });
+          }
+          transcript.appendText(reasoningId, event.delta);
+          break;
+        case 'toolCall':
+          toolCalls.push(event.call);
+          break;
+        case 'usage':
+          run.onUsage(event.usage, event.usage.inputTokens + event.usage.outputTokens);
+          break;
+      }
+    }
+  } catch (err) {
+    if (stalled && !signal.aborted) throw new StreamStalled();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', forward);
+  }
+  if (stalled && !signal.aborted) throw new StreamStalled();
+  transcript.finishStreaming();
+  return { text, toolCalls: dedupeIds(toolCalls) };
+}
+
+/** Duplicate call ids would make results ambiguous; later duplicates get fresh ids (and run normally). */
+function dedupeIds(calls: ToolCallRequest[]): ToolCallRequest[] {
+  const seen = new Set<string>();
+  return calls.map((call, index) => {
+    const id = !call.id || seen.has(call.id) ? `${call.id || 'call'}_dup${index}` : call.id;
+    seen.add(id);
+    return { ...call, id };
+  });
+}
+
+async function runToolCall(call: ToolCallRequest, run: AgentRun): Promise<ToolOutcome & { mistake: boolean }> {
+  const { transcript, tools, signal } = run;
+  const cardId = transcript.newId('tool');
+  const tool = tools.get(call.name);
+  const fail = (output: string, mistake: boolean, summary = '') => {
+    transcript.put({ kind: 'tool', id: cardId, name: call.name || '(unnamed)', summary, status: 'failed', output });
+    return { ok: false, output, mistake };
+  };
+  if (!tool) {
+    return fail(`Error: unknown tool "${call.name}". Available tools: ${tools.specs().map((t) => t.name).join(', ')}.`, true);
+  }
+  let args: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(call.arguments || '{}');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    args = withoutNulls(parsed as Record<string, unknown>);
+  } catch {
+    return fail(`Error: the arguments of ${call.name} were not a valid JSON object: ${call.arguments.slice(0, 200)}. Call the tool again with a JSON object matching its schema.`, true);
+  }
+  const problem = validateArgs(tool.spec.parameters, args);
+  if (problem) return fail(`Error: ${problem}. Call ${call.name} again with valid arguments.`, true, safeSummary(tool, args));
+
+  const summary = safeSummary(tool, args);
+  const started = Date.now();
+  transcript.put({ kind: 'tool', id: cardId, name: call.name, summary, status: 'running' });
+  let outcome: ToolOutcome;
+  try {
+    outcome = await tool.run(args, { ...run.toolContext, signal });
+  } catch (err) {
+    if (signal.aborted || isAbort(err)) outcome = { ok: false, output: 'Interrupted: the user stopped the task.' };
+    else if (err instanceof ToolError) outcome = { ok: false, output: `Error: ${err.message}` };
+    else outcome = { ok: false, output: `Error: ${call.name} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  transcript.put({ kind: 'tool', id: cardId, name: call.name, summary, status: outcome.ok ? 'done' : 'failed', output: outcome.output, durationMs: Date.now() - started });
+  return { ...outcome, mistake: false };
+}
+
+function safeSummary(tool: { summarize(a: never): string }, args: Record<string, unknown>): string {
+  try {
+    return tool.summarize(args as never).slice(0, 200);
+  } catch {
+    return '';
+  }
+}

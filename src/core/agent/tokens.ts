@@ -1,0 +1,24 @@
+import { countTokens } from 'gpt-tokenizer';
+import type { ChatItem } from '../model/types';
+
+// o200k (gpt-tokenizer's default) is the tokenizer of current OpenAI models; for other models it is a close
+// enough estimate for budgeting. Counts are cached per item because the history is re-measured every step.
+const cache = new WeakMap<ChatItem, number>();
+/** Per-message framing overhead of the chat format. */
+const PER_ITEM_OVERHEAD = 4;
+
+export function itemTokens(item: ChatItem): number {
+  let n = cache.get(item);
+  if (n === undefined) {
+    n = PER_ITEM_OVERHEAD + countTokens(item.content);
+    if (item.role === 'assistant') for (const c of item.toolCalls ?? []) n += countTokens(c.name) + countTokens(c.arguments) + PER_ITEM_OVERHEAD;
+    cache.set(item, n);
+  }
+  return n;
+}
+
+export function historyTokens(items: readonly ChatItem[]): number {
+  let total = 0;
+  for (const item of items) total += itemTokens(item);
+  return total;
+}

@@ -1,0 +1,72 @@
+// The small interfaces through which core reaches the outside world. The host implements them with VS Code
+// APIs, the CLI with Node, unit tests with in-memory fakes.
+
+export interface DiagnosticInfo {
+  path: string;
+  line: number;
+  column: number;
+  severity: 'error' | 'warning' | 'info' | 'hint';
+  message: string;
+  source?: string;
+  code?: string;
+}
+
+export interface SearchHit {
+  path: string;
+  line: number;
+  text: string;
+}
+
+export interface EditorSelection {
+  path: string;
+  startLine: number;
+  endLine: number;
+  text: string;
+}
+
+export interface Workspace {
+  /** Absolute path of the workspace root. */
+  readonly root: string;
+  /** Files under `dir` (workspace-relative, '/' separated), with ignore rules applied, at most `max`. */
+  listFiles(options: { dir?: string; glob?: string; max: number }, signal?: AbortSignal): Promise<{ files: string[]; truncated: boolean }>;
+  /** Current content: the editor buffer when the file is open (even unsaved), else the disk. */
+  readFile(relative: string): Promise<Uint8Array | undefined>;
+  search(options: { pattern: string; regex: boolean; glob?: string; max: number }, signal?: AbortSignal): Promise<{ hits: SearchHit[]; truncated: boolean }>;
+  diagnostics(relative?: string): Promise<DiagnosticInfo[]>;
+  selection(): EditorSelection | undefined;
+  /** The active editor's file and the other visible ones (workspace-relative). */
+  openEditors(): { active?: string; visible: string[] };
+}
+
+export interface RunResult {
+  exitCode: number | undefined;
+  output: string;
+  durationMs: number;
+  timedOut?: boolean;
+  cancelled?: boolean;
+}
+
+export interface Runner {
+  run(command: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal }): Promise<RunResult>;
+  runTask(name: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<RunResult>;
+  /** Whether commands may run at all (false in an untrusted workspace), and why not. */
+  canRun(): { ok: true } | { ok: false; reason: string };
+}
+
+export type CommandApproval = 'once' | 'always' | 'deny';
+
+export interface Approver {
+  /**
+   * Asks the user whether to run `command`; `reasons` explain why it was not auto-approved, `prefix` is what
+   * "always allow" would remember.
+   */
+  approveCommand(request: { command: string; prefix: string; reasons: string[] }, signal: AbortSignal): Promise<CommandApproval>;
+}
+
+/** Writes accepted changes. The host uses WorkspaceEdit (undoable, respects dirty buffers); the CLI uses fs. */
+export interface FileWriter {
+  /** Current text of the file (editor buffer if open), undefined when it does not exist. */
+  readText(relative: string): Promise<string | undefined>;
+  /** Applies all operations together; `content` undefined deletes the file. */
+  write(ops: Array<{ path: string; content: string | undefined; renameFrom?: string }>): Promise<void>;
+}

@@ -1,0 +1,122 @@
+import type { Transcript } from '../agent/transcript';
+import type { PatchResult } from '../patch/types';
+import type { FileWriter } from '../ports';
+import type { Reviewer, ReviewOutcome } from '../tools/types';
+import { contentWithAcceptedHunks, Proposal } from './proposal';
+
+export interface ProposalListener {
+  /** A proposal appeared, changed (a decision) or ended (`proposal.decided`). */
+  (proposal: Proposal): void;
+}
+
+/**
+ * Turns an apply_patch result into a pending proposal, waits for the user's decisions (from the chat card or
+ * the inline editor review), then writes exactly the accepted hunks. Nothing touches the files before that.
+ */
+export class ProposalReviewer implements Reviewer {
+  private readonly open = new Map<string, { proposal: Proposal; settle: () => void }>();
+  private readonly listeners = new Set<ProposalListener>();
+
+  constructor(private readonly transcript: Transcript, private readonly writer: FileWriter) {}
+
+  onDidChange(listener: ProposalListener): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  pending(): Proposal[] {
+    return [...this.open.values()].map((o) => o.proposal);
+  }
+
+  get(id: string): Proposal | undefined {
+    return this.open.get(id)?.proposal;
+  }
+
+  async propose(change: PatchResult, signal: AbortSignal): Promise<ReviewOutcome> {
+    const proposal = new Proposal(this.transcript.newId('proposal'), change.files);
+    const decided = new Promise<void>((resolve) => this.open.set(proposal.id, { proposal, settle: resolve }));
+    const onAbort = () => this.settle(proposal.id, 'The task was stopped before the user decided.');
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.changed(proposal);
+    try {
+      await decided;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    await this.write(proposal);
+    this.changed(proposal);
+    return proposal.outcome();
+  }
+
+  decideHunk(id: string, path: string, index: number, accept: boolean): void {
+    const proposal = this.get(id);
+    if (proposal?.decideHunk(path, index, accept)) this.afterDecision(proposal);
+  }
+
+  decideFile(id: string, path: string | undefined, accept: boolean): void {
+    const proposal = this.get(id);
+    if (!proposal) return;
+    if (path === undefined) proposal.decideAll(accept);
+    else if (!proposal.decideFile(path, accept)) return;
+    this.afterDecision(proposal);
+  }
+
+  /** Rejects every open proposal (new task, or the window is closing). */
+  abandonAll(note: string): void {
+    for (const id of [...this.open.keys()]) this.settle(id, note);
+  }
+
+  private afterDecision(proposal: Proposal): void {
+    if (proposal.decided) this.settle(proposal.id);
+    else this.changed(proposal);
+  }
+
+  private settle(id: string, abandonNote?: string): void {
+    const open = this.open.get(id);
+    if (!open) return;
+    if (abandonNote) open.proposal.abandon(abandonNote);
+    this.open.delete(id);
+    open.settle();
+  }
+
+  private changed(proposal: Proposal): void {
+    this.transcript.put(proposal.toEntry());
+    for (const listener of this.listeners) listener(proposal);
+  }
+
+  private async write(proposal: Proposal): Promise<void> {
+    const ops: Array<{ path: string; content: string | undefined; renameFrom?: string }> = [];
+    for (const file of proposal.files) {
+      const { change } = file;
+      if (!file.decisions.includes('accepted')) continue;
+      if (change.kind === 'add') {
+        if ((await this.writer.readText(change.path)) !== undefined) {
+          file.decisions = ['stale'];
+          file.note = 'the file was created by someone else meanwhile';
+          continue;
+        }
+        ops.push({ path: change.path, content: change.newContent ?? '' });
+      } else if (change.kind === 'delete') {
+        const current = await this.writer.readText(change.path);
+        if (current !== change.oldContent) {
+          file.decisions = ['stale'];
+          file.note = 'the file changed meanwhile, so it was not deleted';
+          continue;
+        }
+        ops.push({ path: change.path, content: undefined });
+      } else {
+        const current = await this.writer.readText(change.path);
+        if (current === undefined) {
+          file.decisions = file.decisions.map(() => 'stale');
+          file.note = 'the file was deleted meanwhile';
+          continue;
+        }
+        const { content, stale } = contentWithAcceptedHunks(change, file.decisions, current);
+        for (const index of stale) file.decisions[index] = 'stale';
+        if (change.movePath) ops.push({ path: change.movePath, content, renameFrom: change.path });
+        else if (content !== current) ops.push({ path: change.path, content });
+      }
+    }
+    if (ops.length) await this.writer.write(ops);
+  }
+}

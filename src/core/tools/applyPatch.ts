@@ -1,0 +1,91 @@
+import { applyPatch, parsePatch, PatchError } from '../patch';
+import { isProtectedPath } from '../policy';
+import { workspacePath } from './readFile';
+import { decodeUtf8, isProbablyBinary } from './text';
+import { ToolError, type ReviewOutcome, type ToolDefinition } from './types';
+
+export const applyPatchTool: ToolDefinition<{ patch: string }> = {
+  spec: {
+    name: 'apply_patch',
+    description: [
+      'Edit files with a patch in the apply_patch format. The edit becomes a proposal the user reviews hunk by hunk;',
+      'the result tells you which hunks were accepted. Format:',
+      '*** Begin Patch',
+      '*** Update File: path/to/file.ts',
+      '@@ optional enclosing line (function or class)',
+      ' context line (3 lines above and below each change)',
+      '-removed line',
+      '+added line',
+      '*** Add File: path/new.ts',
+      '+every line prefixed with +',
+      '*** Delete File: path/old.ts',
+      '*** End Patch',
+      'Use "*** Move to: new/path" right after an Update File line to rename.',
+    ].join('\n'),
+    parameters: {
+      type: 'object',
+      properties: { patch: { type: 'string' } },
+      required: ['patch'],
+      additionalProperties: false,
+    },
+  },
+  mutating: true,
+  summarize: (a) => {
+    const files = [...a.patch.matchAll(/^\*\*\* (?:Add|Update|Delete) File: (.+)$/gm)].map((m) => m[1].trim());
+    return files.length ? files.join(', ') : '(no files)';
+  },
+  async run(args, { workspace, reviewer, signal }) {
+    let parsed;
+    try {
+      parsed = parsePatch(args.patch);
+    } catch (err) {
+      if (err instanceof PatchError) throw new ToolError(`The patch could not be parsed: ${err.message}`);
+      throw err;
+    }
+    const paths = parsed.ops.flatMap((op) => (op.kind === 'update' && op.movePath ? [op.path, op.movePath] : [op.path]));
+    for (const p of paths) await workspacePath(workspace.root, p);
+    let result;
+    try {
+      result = await applyPatch(parsed, {
+        async read(path) {
+          const relative = await workspacePath(workspace.root, path);
+          const bytes = await workspace.readFile(relative);
+          if (!bytes) return undefined;
+          if (isProbablyBinary(bytes)) throw new ToolError(`${relative} is binary; it cannot be edited with a text patch.`);
+          const text = decodeUtf8(bytes);
+          if (text === undefined) throw new ToolError(`${relative} is not valid UTF-8; it cannot be edited with a text patch.`);
+          return text;
+        },
+      });
+    } catch (err) {
+      if (err instanceof PatchError) throw new ToolError(`The patch was not applied: ${err.message}`);
+      throw err;
+    }
+    const outcome = await reviewer.propose(result, signal);
+    const protectedNote = paths.filter((p) => isProtectedPath(p));
+    const text = describeOutcome(outcome);
+    return {
+      ok: outcome.files.some((f) => f.hunks.includes('accepted')),
+      output: protectedNote.length ? `${text}\n(Protected paths needed the user's explicit approval: ${protectedNote.join(', ')})` : text,
+    };
+  },
+};
+
+/** Tells the model exactly what reached the files, so it never assumes a rejected hunk is there. */
+export function describeOutcome(outcome: ReviewOutcome): string {
+  return outcome.files
+    .map((file) => {
+      const numbered = (d: string) => file.hunks.flatMap((h, i) => (h === d ? [i + 1] : []));
+      const accepted = numbered('accepted');
+      const rejected = numbered('rejected');
+      const stale = numbered('stale');
+      if (accepted.length === file.hunks.length) return `${file.path}: all ${file.hunks.length} hunk(s) accepted and written.`;
+      if (rejected.length === file.hunks.length) return `${file.path}: rejected by the user; nothing written.${file.note ? ` User: ${file.note}` : ''}`;
+      const parts = [];
+      if (accepted.length) parts.push(`hunks ${accepted.join(',')} accepted`);
+      if (rejected.length) parts.push(`${rejected.join(',')} rejected`);
+      if (stale.length) parts.push(`${stale.join(',')} not applied because the user changed that code meanwhile (re-read the file)`);
+      return `${file.path}: ${parts.join('; ')}.${file.note ? ` User: ${file.note}` : ''}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,59 @@
+import type { PatchResult } from '../patch/types';
+import type { ToolSpec } from '../model/types';
+import type { Approver, Runner, Workspace } from '../ports';
+
+export type PlanStepStatus = 'pending' | 'in_progress' | 'completed';
+export interface PlanStep {
+  text: string;
+  status: PlanStepStatus;
+}
+
+export type HunkDecision = 'accepted' | 'rejected' | 'stale';
+export interface FileReviewOutcome {
+  path: string;
+  /** One decision per hunk, in file order. */
+  hunks: HunkDecision[];
+  /** What the user wrote (rejection reason), if anything. */
+  note?: string;
+}
+export interface ReviewOutcome {
+  files: FileReviewOutcome[];
+}
+
+/** Presents a proposal to the user and resolves with their decisions; nothing is written before that. */
+export interface Reviewer {
+  propose(change: PatchResult, signal: AbortSignal): Promise<ReviewOutcome>;
+}
+
+export interface ToolContext {
+  workspace: Workspace;
+  runner: Runner;
+  approver: Approver;
+  reviewer: Reviewer;
+  /** User-scope command rules (prefix lists) and the approval mode. */
+  commandRules(): { allow: string[]; deny: string[] };
+  /** Remembers an "always allow" answer for this command prefix. */
+  allowPrefix(prefix: string): Promise<void>;
+  updatePlan(steps: PlanStep[]): void;
+  signal: AbortSignal;
+}
+
+export interface ToolOutcome {
+  output: string;
+  /** False when the tool failed; the output then explains why, for the model. */
+  ok: boolean;
+}
+
+export interface ToolDefinition<Args = Record<string, unknown>> {
+  spec: ToolSpec;
+  /** Whether the tool changes files or runs code (such calls are never retried or run in parallel). */
+  mutating: boolean;
+  /** One line for the tool card, e.g. the path or command. */
+  summarize(args: Args): string;
+  run(args: Args, context: ToolContext): Promise<ToolOutcome>;
+}
+
+/** A failure the model can fix (bad path, no match…): reported as the tool result, never aborting the task. */
+export class ToolError extends Error {}
+
+export const ok = (output: string): ToolOutcome => ({ output, ok: true });

@@ -1,0 +1,89 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { DiagnosticInfo, EditorSelection } from '../core/ports';
+import { NodeWorkspace } from '../node/nodeWorkspace';
+
+const SEVERITY: Record<vscode.DiagnosticSeverity, DiagnosticInfo['severity']> = {
+  [vscode.DiagnosticSeverity.Error]: 'error',
+  [vscode.DiagnosticSeverity.Warning]: 'warning',
+  [vscode.DiagnosticSeverity.Information]: 'info',
+  [vscode.DiagnosticSeverity.Hint]: 'hint',
+};
+
+/** VS Code ships ripgrep; its location moved between releases. */
+export function bundledRipgrep(): string | undefined {
+  const candidates = [
+    'node_modules/@vscode/ripgrep-universal/bin/linux-x64/rg',
+    `node_modules/@vscode/ripgrep-universal/bin/${process.platform}-${process.arch}/rg${process.platform === 'win32' ? '.exe' : ''}`,
+    `node_modules/@vscode/ripgrep/bin/rg${process.platform === 'win32' ? '.exe' : ''}`,
+    `node_modules.asar.unpacked/@vscode/ripgrep/bin/rg${process.platform === 'win32' ? '.exe' : ''}`,
+  ];
+  for (const candidate of candidates) {
+    const full = path.join(vscode.env.appRoot, candidate);
+    if (fs.existsSync(full)) return full;
+  }
+  return undefined;
+}
+
+/** The workspace as the editor sees it: unsaved buffers win over the disk; diagnostics and selection from VS Code. */
+export class HostWorkspace extends NodeWorkspace {
+  constructor(root: string) {
+    super({ root, exclude: vscode.workspace.getConfiguration('fixpoint').get<string[]>('exclude') ?? [], ripgrepPath: bundledRipgrep() });
+  }
+
+  override async readFile(relative: string): Promise<Uint8Array | undefined> {
+    const uri = vscode.Uri.file(path.join(this.root, relative));
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) return new TextEncoder().encode(open.getText());
+    return super.readFile(relative);
+  }
+
+  override async diagnostics(relative?: string): Promise<DiagnosticInfo[]> {
+    const entries: Array<[vscode.Uri, readonly vscode.Diagnostic[]]> = relative
+      ? [[vscode.Uri.file(path.join(this.root, relative)), vscode.languages.getDiagnostics(vscode.Uri.file(path.join(this.root, relative)))]]
+      : vscode.languages.getDiagnostics();
+    const out: DiagnosticInfo[] = [];
+    for (const [uri, diagnostics] of entries) {
+      if (uri.scheme !== 'file') continue;
+      const rel = path.relative(this.root, uri.fsPath).split(path.sep).join('/');
+      if (rel.startsWith('..')) continue;
+      for (const d of diagnostics) {
+        out.push({
+          path: rel,
+          line: d.range.start.line + 1,
+          column: d.range.start.character + 1,
+          severity: SEVERITY[d.severity],
+          message: d.message,
+          source: d.source,
+          code: d.code === undefined ? undefined : String(typeof d.code === 'object' ? d.code.value : d.code),
+        });
+      }
+    }
+    return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  }
+
+  override selection(): EditorSelection | undefined {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.selection.isEmpty || editor.document.uri.scheme !== 'file') return undefined;
+    const rel = path.relative(this.root, editor.document.uri.fsPath);
+    if (rel.startsWith('..')) return undefined;
+    return {
+      path: rel.split(path.sep).join('/'),
+      startLine: editor.selection.start.line + 1,
+      endLine: editor.selection.end.line + 1,
+      text: editor.document.getText(editor.selection),
+    };
+  }
+
+  override openEditors(): { active?: string; visible: string[] } {
+    const relative = (uri: vscode.Uri) => {
+      if (uri.scheme !== 'file') return undefined;
+      const rel = path.relative(this.root, uri.fsPath);
+      return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join('/');
+    };
+    const active = vscode.window.activeTextEditor && relative(vscode.window.activeTextEditor.document.uri);
+    const visible = vscode.window.visibleTextEditors.flatMap((e) => relative(e.document.uri) ?? []);
+    return { active, visible: [...new Set(visible)] };
+  }
+}

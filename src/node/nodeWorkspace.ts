@@ -1,0 +1,157 @@
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { minimatch } from 'minimatch';
+import type { DiagnosticInfo, EditorSelection, SearchHit, Workspace } from '../core/ports';
+import { createIgnoreFilter } from '../core/policy';
+
+/** Folders never worth listing or searching, whatever the ignore files say. */
+const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.hg', '.svn']);
+
+export interface NodeWorkspaceOptions {
+  root: string;
+  /** Extra exclude globs (fixpoint.exclude). */
+  exclude?: string[];
+  /** ripgrep binary; undefined → `rg` on PATH, then a JS fallback. */
+  ripgrepPath?: string;
+}
+
+/** The workspace through Node's fs and ripgrep: used by the CLI, and by the host beneath its editor-aware layer. */
+export class NodeWorkspace implements Workspace {
+  readonly root: string;
+  private ignoreFilter: Promise<(relative: string) => boolean> | undefined;
+
+  constructor(private readonly options: NodeWorkspaceOptions) {
+    this.root = path.resolve(options.root);
+  }
+
+  private ignored(): Promise<(relative: string) => boolean> {
+    this.ignoreFilter ??= createIgnoreFilter(this.root, { exclude: this.options.exclude ?? [] });
+    return this.ignoreFilter;
+  }
+
+  async listFiles(options: { dir?: string; glob?: string; max: number }, signal?: AbortSignal): Promise<{ files: string[]; truncated: boolean }> {
+    const isIgnored = await this.ignored();
+    const files: string[] = [];
+    const queue = [options.dir ?? ''];
+    while (queue.length) {
+      if (signal?.aborted) break;
+      const dir = queue.shift()!;
+      let entries;
+      try {
+        entries = await fs.readdir(path.join(this.root, dir), { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      entries.sort((a, b) => a.name.localeCompare(b.name));
+      for (const entry of entries) {
+        const relative = dir ? `${dir}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) {
+          if (!ALWAYS_SKIPPED.has(entry.name) && !isIgnored(`${relative}/`)) queue.push(relative);
+        } else if (entry.isFile() && !isIgnored(relative)) {
+          if (options.glob && !minimatch(relative, options.glob, { dot: true, matchBase: !options.glob.includes('/') })) continue;
+          if (files.length >= options.max) return { files, truncated: true };
+          files.push(relative);
+        }
+      }
+    }
+    return { files, truncated: false };
+  }
+
+  async readFile(relative: string): Promise<Uint8Array | undefined> {
+    try {
+      return await fs.readFile(path.join(this.root, relative));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+      throw err;
+    }
+  }
+
+  async search(options: { pattern: string; regex: boolean; glob?: string; max: number }, signal?: AbortSignal): Promise<{ hits: SearchHit[]; truncated: boolean }> {
+    const rg = this.options.ripgrepPath ?? 'rg';
+    try {
+      return await this.ripgrep(rg, options, signal);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      return this.searchInJs(options, signal);
+    }
+  }
+
+  private async ripgrep(rg: string, options: { pattern: string; regex: boolean; glob?: string; max: number }, signal?: AbortSignal): Promise<{ hits: SearchHit[]; truncated: boolean }> {
+    const isIgnored = await this.ignored();
+    const args = ['--json', '--max-columns', '400', '--max-filesize', '2M', '--hidden', '--glob', '!.git/'];
+    if (!options.regex) args.push('--fixed-strings');
+    if (options.glob) args.push('--glob', options.glob);
+    args.push('--', options.pattern, '.');
+    return new Promise((resolve, reject) => {
+      const child = spawn(rg, args, { cwd: this.root, signal, stdio: ['ignore', 'pipe', 'pipe'] });
+      const hits: SearchHit[] = [];
+      let truncated = false;
+      let buffer = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        buffer += chunk;
+        let newline;
+        while ((newline = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, newline);
+          buffer = buffer.slice(newline + 1);
+          const hit = parseRipgrepMatch(line);
+          if (!hit || isIgnored(hit.path)) continue;
+          if (hits.length >= options.max) {
+            truncated = true;
+            child.kill();
+            return;
+          }
+          hits.push(hit);
+        }
+      });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        if (code === 2 && hits.length === 0 && !truncated) reject(Object.assign(new Error(`search failed: ${stderr.trim().slice(0, 500)}`), { code: 'RG_ERROR' }));
+        else resolve({ hits, truncated });
+      });
+    });
+  }
+
+  private async searchInJs(options: { pattern: string; regex: boolean; glob?: string; max: number }, signal?: AbortSignal): Promise<{ hits: SearchHit[]; truncated: boolean }> {
+    const matcher = options.regex ? new RegExp(options.pattern) : undefined;
+    const { files } = await this.listFiles({ glob: options.glob, max: 20_000 }, signal);
+    const hits: SearchHit[] = [];
+    for (const file of files) {
+      if (signal?.aborted) break;
+      const bytes = await this.readFile(file);
+      if (!bytes || bytes.length > 2_000_000 || bytes.subarray(0, 8192).includes(0)) continue;
+      const lines = Buffer.from(bytes).toString('utf8').split(/\r?\n/);
+      for (let i = 0; i < lines.length; i++) {
+        if (matcher ? matcher.test(lines[i]) : lines[i].includes(options.pattern)) {
+          if (hits.length >= options.max) return { hits, truncated: true };
+          hits.push({ path: file, line: i + 1, text: lines[i].trim() });
+        }
+      }
+    }
+    return { hits, truncated: false };
+  }
+
+  async diagnostics(): Promise<DiagnosticInfo[]> {
+    return []; // No language services outside the editor.
+  }
+
+  selection(): EditorSelection | undefined {
+    return undefined;
+  }
+
+  openEditors(): { active?: string; visible: string[] } {
+    return { visible: [] };
+  }
+}
+
+function parseRipgrepMatch(line: string): SearchHit | undefined {
+  try {
+    const event = JSON.parse(line) as { type: string; data?: { path?: { text?: string }; line_number?: number; lines?: { text?: string } } };
+    if (event.type !== 'match' || !event.data?.path?.text) return undefined;
+    return { path: event.data.path.text.replace(/^\.\//, ''), line: event.data.line_number ?? 0, text: (event.data.lines?.text ?? '').trim() };
+  } catch {
+    return undefined;
+  }
+}

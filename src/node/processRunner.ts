@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import type { RunResult } from '../core/ports';
+import { scrubEnvironment } from '../core/policy';
+
+/** Raw output kept in memory while a command runs; the tool caps what reaches the model. */
+const MAX_CAPTURE_CHARS = 4_000_000;
+
+export interface ProcessRunOptions {
+  cwd: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Prefix argv (e.g. a bubblewrap sandbox) put in front of `bash -c command`. */
+  wrapper?: string[];
+  onOutput?(chunk: string): void;
+}
+
+/**
+ * Runs `command` with bash in its own process group, so a timeout or Stop kills the whole tree, with API keys
+ * scrubbed from its environment. Output is stdout and stderr interleaved as they arrive.
+ */
+export function runProcess(command: string, options: ProcessRunOptions): Promise<RunResult> {
+  const started = Date.now();
+  const argv = [...(options.wrapper ?? []), 'bash', '-c', command];
+  return new Promise((resolve) => {
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: options.cwd,
+      env: { ...scrubEnvironment(process.env), TERM: 'dumb', NO_COLOR: '1', FORCE_COLOR: '0' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let timedOut = false;
+    let cancelled = false;
+    const collect = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      if (output.length < MAX_CAPTURE_CHARS) output += text;
+      else output = output.slice(text.length) + text;
+      options.onOutput?.(text);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const killTree = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killTree();
+    }, options.timeoutMs);
+    const onAbort = () => {
+      cancelled = true;
+      killTree();
+    };
+    if (options.signal.aborted) onAbort();
+    else options.signal.addEventListener('abort', onAbort, { once: true });
+    const finish = (exitCode: number | undefined, extra = '') => {
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', onAbort);
+      resolve({ exitCode, output: output + extra, durationMs: Date.now() - started, timedOut, cancelled });
+    };
+    child.on('error', (err) => finish(undefined, `\n${err.message}`));
+    child.on('close', (code, signalName) => finish(code ?? (signalName ? 128 : undefined)));
+  });
+}

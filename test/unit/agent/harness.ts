@@ -1,0 +1,90 @@
+// A ChatSession wired to real parts (a temp folder, Node fs, real processes, the real openai SDK talking to
+// the fake server); only the model's turns are scripted.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ChatSession } from '../../../src/core/agent/session';
+import type { AgentOptions } from '../../../src/core/agent/loop';
+import { OpenAIModelClient } from '../../../src/core/model/openaiClient';
+import type { Runner } from '../../../src/core/ports';
+import type { ModelSettings } from '../../../src/core/model/types';
+import { FsFileWriter } from '../../../src/node/fsWriter';
+import { NodeWorkspace } from '../../../src/node/nodeWorkspace';
+import { runProcess } from '../../../src/node/processRunner';
+import type { Entry, HostToWebview } from '../../../src/shared/protocol';
+import { FakeOpenAIServer } from '../../fakes/openaiServer';
+
+export interface AgentHarness {
+  server: FakeOpenAIServer;
+  session: ChatSession;
+  settings: ModelSettings;
+  root: string;
+  posted: HostToWebview[];
+  allow: string[];
+  /** Called for each approval card; default: deny. */
+  onApproval: (entry: Extract<Entry, { kind: 'approval' }>) => void;
+  /** Called for each new proposal card; default: nothing (the test decides). */
+  onProposal: (entry: Extract<Entry, { kind: 'proposal' }>) => void;
+  entries(kind?: Entry['kind']): Entry[];
+  dispose(): Promise<void>;
+}
+
+export async function createAgentHarness(files: Record<string, string> = {}, options: Partial<AgentOptions> = {}): Promise<AgentHarness> {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-agent-')));
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), content);
+  }
+  const server = await FakeOpenAIServer.start();
+  const runner: Runner = { canRun: () => ({ ok: true }), run: (command, o) => runProcess(command, o), runTask: async () => ({ exitCode: 1, output: 'no tasks', durationMs: 0 }) };
+  const allow: string[] = [];
+  const seen = new Set<string>();
+  const harness: AgentHarness = {
+    server,
+    root,
+    settings: { baseURL: server.url, model: 'fake-model', wireApi: 'chat' },
+    posted: [],
+    allow,
+    session: undefined as unknown as ChatSession,
+    onApproval: (entry) => harness.session.approve(entry.id, 'deny'),
+    onProposal: () => undefined,
+    entries: (kind) => harness.session.snapshot().entries.filter((e) => !kind || e.kind === kind),
+    async dispose() {
+      harness.session.newTask();
+      await server.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+  harness.session = new ChatSession({
+    resolveSettings: async () => harness.settings,
+    createClient: (s) => new OpenAIModelClient(s),
+    post: (msg) => {
+      harness.posted.push(msg);
+      if (msg.type !== 'entry' || seen.has(msg.entry.id)) return;
+      const entry = msg.entry;
+      if (entry.kind === 'approval' && entry.state === 'pending') {
+        seen.add(entry.id);
+        queueMicrotask(() => harness.onApproval(entry));
+      }
+      if (entry.kind === 'proposal' && entry.state === 'pending') {
+        seen.add(entry.id);
+        queueMicrotask(() => harness.onProposal(entry));
+      }
+    },
+    systemPrompt: async () => 'You are a test agent.',
+    promptContext: async () => '',
+    workspace: new NodeWorkspace({ root }),
+    runner,
+    writer: new FsFileWriter(root),
+    commandRules: () => ({ allow, deny: [] }),
+    allowPrefix: async (prefix) => void allow.push(prefix),
+    agentOptions: () => ({ retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 2000 }, ...options }),
+  });
+  return harness;
+}
+
+/** The tool results the model received in request `index` (0-based), by call id. */
+export function toolResults(server: FakeOpenAIServer, index: number): Record<string, string> {
+  const messages = server.modelRequests()[index].body.messages as Array<{ role: string; tool_call_id?: string; content: string }>;
+  return Object.fromEntries(messages.filter((m) => m.role === 'tool').map((m) => [m.tool_call_id, m.content]));
+}
