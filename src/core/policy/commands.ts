@@ -59,7 +59,7 @@ interface Analysis {
   syntax: string[];
   dangerous: string[];
   hasGlob: boolean;
-  /** Redirection targets (`> file`). */
+  /** Output redirection targets (`> file`, `>> file`). */
   redirects: string[];
 }
 
@@ -140,7 +140,7 @@ function analyse(line: string, depth: number, nested: boolean): Analysis {
 
   let argv: string[] = [];
   let piped = false;
-  let redirectNext = false;
+  let redirectNext: 'out' | 'in' | '' = '';
   const flush = (nextPiped: boolean) => {
     if (argv.length > 0) result.invocations.push(...expand({ argv, piped, nested }, depth, result));
     argv = [];
@@ -148,9 +148,9 @@ function analyse(line: string, depth: number, nested: boolean): Analysis {
   };
   for (const entry of entries) {
     if (typeof entry === 'string') {
-      if (redirectNext) result.redirects.push(entry);
-      else argv.push(entry);
-      redirectNext = false;
+      if (redirectNext === 'out') result.redirects.push(entry);
+      else if (!redirectNext) argv.push(entry);
+      redirectNext = '';
     } else if ('comment' in entry) {
       result.syntax.push('a comment');
     } else if (entry.op === 'glob') {
@@ -159,7 +159,7 @@ function analyse(line: string, depth: number, nested: boolean): Analysis {
       const op = entry.op as string;
       if (/^[<>]|^&>|^\d/.test(op) && op !== '<(' && op !== '>(') {
         result.syntax.push(`a redirection \`${op}\``);
-        redirectNext = true;
+        redirectNext = op.includes('>') ? 'out' : 'in';
       } else {
         result.syntax.push(`the shell operator \`${op}\``);
         flush(op === '|' || op === '|&');
