@@ -190,13 +190,16 @@ const SECRET_ENV_SEGMENTS = new Set([
  * Exact names that do not follow the segment convention. `SSH_AUTH_SOCK` is matched by `AUTH` on purpose: the
  * agent's commands should not be able to use the user's SSH agent to push or log in somewhere.
  */
-const SECRET_ENV_NAMES = new Set(['SSHPASS', 'NETRC', 'KUBECONFIG']);
+const SECRET_ENV_NAMES = new Set(['SSHPASS', 'MYSQL_PWD', 'NETRC', 'KUBECONFIG']);
 
 /** Whether an environment variable name looks like it carries a credential. */
 export function isSecretEnvName(name: string): boolean {
   const upper = name.toUpperCase();
   if (SECRET_ENV_NAMES.has(upper)) return true;
-  return upper.split(/[^A-Z0-9]+/).some((segment) => SECRET_ENV_SEGMENTS.has(segment));
+  // Segments also count when glued to a prefix (`PGPASSWORD`, `GHTOKEN`), for the unambiguous words.
+  return upper
+    .split(/[^A-Z0-9]+/)
+    .some((segment) => SECRET_ENV_SEGMENTS.has(segment) || /(PASSWORD|TOKEN|SECRET|APIKEY)$/.test(segment));
 }
 
 /** `scheme://user:password@host` — a password embedded in a URL (e.g. `DATABASE_URL`). */
