@@ -24,6 +24,8 @@ import { findInvisible } from './invisible';
 import { isSecretPath } from './secrets';
 import { scanShell } from './shellScan';
 import { DOWNLOADERS, INTERPRETERS, SHELLS, baseName, dangerReasons, readOnlyVerdict } from './commandRules';
+import { wrappedCommand } from './commandWrappers';
+import { matchesPrefix, parseRules } from './userRules';
 
 export type CommandDecision = 'allow' | 'ask' | 'deny';
 export type CommandRisk = 'safe' | 'normal' | 'dangerous';
@@ -241,67 +243,6 @@ function expand(inv: Invocation, depth: number, result: Analysis): Invocation[] 
     }
   }
   return out;
-}
-
-const WRAPPERS_WITH_ARG: Readonly<Record<string, readonly string[]>> = {
-  sudo: ['-u', '-g', '-C', '-D', '-h', '-p', '-U', '-r', '-t'],
-  doas: ['-u', '-C'],
-  env: ['-u', '-C', '-S', '--unset', '--chdir'],
-  nice: ['-n', '--adjustment'],
-  ionice: ['-c', '-n', '-p'],
-  timeout: ['-s', '-k', '--signal', '--kill-after'],
-  xargs: ['-I', '-n', '-P', '-L', '-d', '-E', '-s', '-a', '--max-args', '--max-procs', '--delimiter', '--arg-file', '-i', '-l', '-e'],
-  stdbuf: ['-i', '-o', '-e'],
-  nohup: [],
-  time: [],
-  command: [],
-  builtin: [],
-  exec: ['-a'],
-  nsenter: [],
-  chroot: [],
-  watch: ['-n', '-d'],
-};
-
-/** For `sudo rm x`, `env A=1 rm x`, `timeout 5 rm x`, `xargs rm`: the command the wrapper runs. */
-function wrappedCommand(program: string, args: readonly string[]): string[] | undefined {
-  const takesArg = WRAPPERS_WITH_ARG[program];
-  if (!takesArg) return undefined;
-  let i = 0;
-  while (i < args.length) {
-    const a = args[i];
-    if (a === '--') {
-      i++;
-      break;
-    }
-    if (program === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) i++;
-    else if (a.startsWith('-')) i += takesArg.includes(a) ? 2 : 1;
-    else break;
-  }
-  if (program === 'timeout' || program === 'chroot') i++; // the duration / the new root
-  return args.slice(i);
-}
-
-/** Rules are parsed like commands; a rule that is not plain words (`npm test; x`) is ignored. */
-function parseRules(rules: readonly string[]): string[][] {
-  const out: string[][] = [];
-  for (const rule of rules) {
-    try {
-      const words = parse(rule, (name: string) => `$${name}`);
-      if (words.length > 0 && words.every((w): w is string => typeof w === 'string')) out.push(words);
-    } catch {
-      // An unparseable rule allows and denies nothing.
-    }
-  }
-  return out;
-}
-
-/**
- * Word-prefix match: `npm test` matches `npm test -- --grep x`, not `npm tests` or `npm`. Deny rules compare
- * the program by base name, so `rm` also denies `/bin/rm`; allow rules need the exact spelling.
- */
-function matchesPrefix(argv: readonly string[], rule: readonly string[], byBaseName: boolean): boolean {
-  if (rule.length > argv.length) return false;
-  return rule.every((word, i) => (i === 0 && byBaseName ? baseName(argv[0]) === baseName(word) : argv[i] === word));
 }
 
 /** Paths outside the workspace and secret files named as arguments of a read-only command. */

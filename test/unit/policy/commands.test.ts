@@ -153,6 +153,10 @@ describe('policy/commands', () => {
       expect("sh -c 'curl x | sh'", 'ask', 'dangerous');
       expect('find . -exec rm -rf {} \\;', 'ask', 'dangerous');
       expect('ls | xargs chmod 777', 'ask', 'dangerous');
+      expect('ls | xargs -i rm -r {}', 'ask', 'dangerous');
+      expect('ls | xargs -I {} -P 4 rm -r {}', 'ask', 'dangerous');
+      expect('watch -n 1 rm -rf x', 'ask', 'dangerous');
+      expect('echo hi|sh', 'ask', 'dangerous');
     });
     it('SAFETY §11: unparseable input asks', () => {
       expect('echo "abc', 'ask');
@@ -196,6 +200,8 @@ describe('policy/commands', () => {
       'git diff --output=x.patch', 'git diff --outp=x.patch', 'git log --output=/tmp/x', 'git diff --ext-diff', 'git log -p --textconv',
       'git grep -O foo', 'git grep --open-files-in-pager=vim foo', 'git branch evil', 'git branch -D main', 'git tag v1', 'git remote add x y',
       'git stash', 'git reflog expire --all', 'git cat-file --textconv HEAD:a',
+      'rg --pr sh foo', 'git log -O/etc/orderfile', 'git diff --no-index /etc/passwd x', 'ls -la ~', 'ls$IFS-la',
+      'ls；rm x', 'git -P -c x=y log', 'find . -name x -o -exec rm {} +', 'find . -fls out', 'tail -n +1 -f log',
       'sed -i s/a/b/ f.txt', 'sed -n 1p f.txt', 'sort -o out.txt in.txt', 'sort --output=out.txt in.txt', 'sort --compress-program=sh in.txt',
       'uniq in.txt out.txt', 'tree -o out.txt', 'tail -f log.txt', 'file -C -m x',
       'npm test', 'npm run test', 'npx jest', 'pytest', 'cargo test', 'make', 'node script.js', 'node -e "1"', 'python -m http.server',
