@@ -30,6 +30,8 @@ export function actionMessage(data: DOMStringMap): WebviewToHost | undefined {
       return { type: 'review', id: data.id ?? '', decision: data.decision === 'accept' ? 'accept' : 'reject', ...(data.path ? { path: data.path } : {}) };
     case 'openDiff':
       return { type: 'openDiff', id: data.id ?? '', path: data.path ?? '' };
+    case 'checkpoint':
+      return { type: 'checkpoint', id: data.id ?? '', action: data.op === 'undo' ? 'undo' : 'restore' };
     default:
       return undefined;
   }
@@ -40,6 +42,12 @@ export function renderEntry(entry: Entry, node: HTMLElement): void {
   node.dataset.id = entry.id;
   switch (entry.kind) {
     case 'user':
+      node.replaceChildren(el('div', 'text', entry.text));
+      if (entry.checkpoint) {
+        const restored = entry.checkpoint === 'restored';
+        node.append(actionButton(restored ? 'Undo restore' : 'Restore checkpoint', { action: 'checkpoint', id: entry.id, op: restored ? 'undo' : 'restore' }, true));
+      }
+      return;
     case 'notice':
       node.textContent = entry.text;
       return;

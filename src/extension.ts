@@ -11,6 +11,7 @@ import { DocumentWriter } from './host/documentWriter';
 import { agentOptions, allowCommandPrefix, commandRules, promptForApiKey, readModelSettings } from './host/settings';
 import { TerminalRunner } from './host/terminalRunner';
 import { HostWorkspace } from './host/workspace';
+import { InlineReviewController } from './host/review/inlineReview';
 
 /** What the extension exports: a small API for other extensions and for the integration tests. */
 export interface FixpointApi {
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
   context.subscriptions.push(
     view,
     runner,
+    new InlineReviewController(session.reviewer, root),
     { dispose: () => session.newTask() },
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.commands.registerCommand('fixpoint.newTask', async () => {
@@ -64,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
       await view.reveal();
     }),
     vscode.commands.registerCommand('fixpoint.cancel', () => session.cancel()),
+    vscode.commands.registerCommand('fixpoint.focusChat', () => view.reveal()),
     vscode.commands.registerCommand('fixpoint.setApiKey', setApiKey),
     vscode.commands.registerCommand('fixpoint.askToFix', async () => {
       const prompt = askToFixPrompt(vscode.window.activeTextEditor);

@@ -74,6 +74,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         return session.approve(msg.id, msg.decision);
       case 'review':
         return session.review(msg.id, msg.path, msg.decision === 'accept');
+      case 'checkpoint':
+        return session.checkpoint(msg.id, msg.action);
       case 'openDiff':
         await vscode.commands.executeCommand('fixpoint.openDiff', msg.id, msg.path);
         return;

@@ -8,7 +8,7 @@ export type ToolStatus = 'pending' | 'running' | 'done' | 'failed';
 export type FixAction = 'setApiKey' | 'openSettings' | 'retry';
 
 export type Entry =
-  | { kind: 'user'; id: string; text: string }
+  | { kind: 'user'; id: string; text: string; checkpoint?: 'available' | 'restored' }
   | { kind: 'assistant'; id: string; text: string; streaming: boolean }
   | { kind: 'reasoning'; id: string; text: string; streaming: boolean }
   | {
@@ -80,7 +80,9 @@ export type WebviewToHost =
   | { type: 'approve'; id: string; decision: ApprovalDecision }
   /** Accept or reject a proposal's file, or the whole proposal when `path` is absent. */
   | { type: 'review'; id: string; path?: string; decision: 'accept' | 'reject' }
-  | { type: 'openDiff'; id: string; path: string };
+  | { type: 'openDiff'; id: string; path: string }
+  /** Revert (or re-apply) the agent's accepted edits of the turn started by user entry `id`. */
+  | { type: 'checkpoint'; id: string; action: 'restore' | 'undo' };
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
@@ -118,6 +120,8 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       if (!isId(msg.id) || (msg.decision !== 'accept' && msg.decision !== 'reject')) return undefined;
       if (msg.path !== undefined && !isPath(msg.path)) return undefined;
       return msg.path === undefined ? { type: 'review', id: msg.id, decision: msg.decision } : { type: 'review', id: msg.id, path: msg.path, decision: msg.decision };
+    case 'checkpoint':
+      return isId(msg.id) && (msg.action === 'restore' || msg.action === 'undo') ? { type: 'checkpoint', id: msg.id, action: msg.action } : undefined;
     case 'openDiff':
       return isId(msg.id) && isPath(msg.path) ? { type: 'openDiff', id: msg.id, path: msg.path } : undefined;
     default:

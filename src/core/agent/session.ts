@@ -75,7 +75,9 @@ export class ChatSession {
       return 'busy';
     }
     this.lastPrompt = text;
-    this.transcript.put({ kind: 'user', id: this.transcript.newId('user'), text });
+    const userId = this.transcript.newId('user');
+    this.reviewer.currentTurn = userId;
+    this.transcript.put({ kind: 'user', id: userId, text });
     const context = await this.deps.promptContext();
     this.history.push({ role: 'user', content: context ? `${text}\n\n<context>\n${context}\n</context>` : text });
     return this.run();
@@ -98,6 +100,7 @@ export class ChatSession {
     this.lastPrompt = undefined;
     this.contextUsed = 0;
     this.planId = undefined;
+    this.reviewer.checkpoints.clear();
     this.transcript.clear();
     this.deps.post({ type: 'state', state: this.snapshot() });
   }
@@ -112,6 +115,28 @@ export class ChatSession {
 
   review(id: string, path: string | undefined, accept: boolean): void {
     this.reviewer.decideFile(id, path, accept);
+  }
+
+  /** Reverts (or re-applies) the accepted edits of the turn that user entry `turnId` started. */
+  async checkpoint(turnId: string, action: 'restore' | 'undo'): Promise<void> {
+    const checkpoints = this.reviewer.checkpoints;
+    const report = action === 'restore' ? await checkpoints.restore(turnId, this.deps.writer) : await checkpoints.undoRestore(turnId, this.deps.writer);
+    const verb = action === 'restore' ? 'Restored' : 'Re-applied';
+    const parts = [report.restored.length ? `${verb} ${report.restored.join(', ')}.` : `Nothing to ${action === 'restore' ? 'restore' : 're-apply'}.`];
+    if (report.skipped.length) parts.push(`Left alone (changed since): ${report.skipped.map((s) => s.path).join(', ')}.`);
+    this.transcript.put({ kind: 'notice', id: this.transcript.newId('notice'), text: parts.join(' ') });
+    this.markCheckpoint(turnId);
+    if (report.restored.length) {
+      this.history.push({ role: 'user', content: `[The user ${action === 'restore' ? 'reverted your accepted edits to' : 're-applied your edits to'}: ${report.restored.join(', ')}. Re-read files before editing them.]` });
+    }
+  }
+
+  private markCheckpoint(turnId: string): void {
+    const entry = this.transcript.all().find((e) => e.id === turnId);
+    if (entry?.kind !== 'user') return;
+    const checkpoints = this.reviewer.checkpoints;
+    const checkpoint = checkpoints.isRestored(turnId) ? 'restored' : checkpoints.has(turnId) ? 'available' : undefined;
+    if (entry.checkpoint !== checkpoint) this.transcript.put({ ...entry, checkpoint });
   }
 
   private contextWindow(): number {
@@ -153,6 +178,7 @@ export class ChatSession {
       });
       // The loop may have compacted the history; keep its version (without the system prompt).
       this.history = items.slice(1);
+      this.markCheckpoint(this.reviewer.currentTurn);
       if (end !== 'answered' || this.contextUsed === 0) this.reportUsage(historyTokens(items));
       return end;
     } finally {

@@ -2,6 +2,7 @@ import type { Transcript } from '../agent/transcript';
 import type { PatchResult } from '../patch/types';
 import type { FileWriter } from '../ports';
 import type { Reviewer, ReviewOutcome } from '../tools/types';
+import { Checkpoints } from './checkpoints';
 import { contentWithAcceptedHunks, Proposal } from './proposal';
 
 export interface ProposalListener {
@@ -16,6 +17,9 @@ export interface ProposalListener {
 export class ProposalReviewer implements Reviewer {
   private readonly open = new Map<string, { proposal: Proposal; settle: () => void }>();
   private readonly listeners = new Set<ProposalListener>();
+  readonly checkpoints = new Checkpoints();
+  /** The user turn whose checkpoint records what accepted edits change. */
+  currentTurn = '';
 
   constructor(private readonly transcript: Transcript, private readonly writer: FileWriter) {}
 
@@ -117,6 +121,16 @@ export class ProposalReviewer implements Reviewer {
         else if (content !== current) ops.push({ path: change.path, content });
       }
     }
-    if (ops.length) await this.writer.write(ops);
+    if (ops.length === 0) return;
+    const before = new Map<string, string | undefined>();
+    for (const op of ops) {
+      before.set(op.path, await this.writer.readText(op.path));
+      if (op.renameFrom) before.set(op.renameFrom, await this.writer.readText(op.renameFrom));
+    }
+    await this.writer.write(ops);
+    for (const op of ops) {
+      this.checkpoints.record(this.currentTurn, op.path, before.get(op.path), op.content);
+      if (op.renameFrom) this.checkpoints.record(this.currentTurn, op.renameFrom, before.get(op.renameFrom), undefined);
+    }
   }
 }

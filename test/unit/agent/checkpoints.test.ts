@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createAgentHarness, type AgentHarness } from './harness';
+
+const patch = (body: string) => JSON.stringify({ patch: `*** Begin Patch\n${body}*** End Patch\n` });
+const read = (h: AgentHarness, file: string) => fs.readFileSync(path.join(h.root, file), 'utf8');
+
+describe('checkpoints', () => {
+  let h: AgentHarness;
+  afterEach(() => h?.dispose());
+
+  async function editTurn(): Promise<string> {
+    h.server.enqueue(
+      { toolCalls: [{ name: 'apply_patch', arguments: patch('*** Update File: a.txt\n-a\n+A\n*** Add File: new.txt\n+fresh\n') }] },
+      { text: 'edited' },
+    );
+    h.onProposal = (entry) => h.session.review(entry.id, undefined, true);
+    await h.session.prompt('edit');
+    const user = h.entries('user').at(-1)!;
+    assert.ok(user.kind === 'user' && user.checkpoint === 'available', 'the turn offers a checkpoint');
+    return user.id;
+  }
+
+  it('SAFETY §29: restore reverts only the files the agent changed, and can be undone', async () => {
+    h = await createAgentHarness({ 'a.txt': 'a\n', 'user.txt': 'mine\n' });
+    const turn = await editTurn();
+    fs.writeFileSync(path.join(h.root, 'user.txt'), 'mine, edited by the user\n');
+    assert.equal(read(h, 'a.txt'), 'A\n');
+    await h.session.checkpoint(turn, 'restore');
+    assert.equal(read(h, 'a.txt'), 'a\n');
+    assert.equal(fs.existsSync(path.join(h.root, 'new.txt')), false, 'the created file is removed');
+    assert.equal(read(h, 'user.txt'), 'mine, edited by the user\n', 'other files are untouched');
+    const user = h.entries('user').at(-1)!;
+    assert.ok(user.kind === 'user' && user.checkpoint === 'restored');
+    await h.session.checkpoint(turn, 'undo');
+    assert.equal(read(h, 'a.txt'), 'A\n');
+    assert.equal(read(h, 'new.txt'), 'fresh\n');
+  });
+
+  it('SAFETY §29: a file the user edited after the agent is left alone on restore', async () => {
+    h = await createAgentHarness({ 'a.txt': 'a\n' });
+    const turn = await editTurn();
+    fs.writeFileSync(path.join(h.root, 'a.txt'), 'A\nuser line\n');
+    await h.session.checkpoint(turn, 'restore');
+    assert.equal(read(h, 'a.txt'), 'A\nuser line\n');
+    assert.equal(fs.existsSync(path.join(h.root, 'new.txt')), false);
+    assert.ok(h.entries('notice').some((e) => e.kind === 'notice' && /Left alone \(changed since\): a\.txt/.test(e.text)));
+  });
+});
