@@ -5,7 +5,8 @@ import { collectAgentsRules } from './core/context/agentsRules';
 import { editorContext, layoutSummary } from './core/context/promptContext';
 import { OpenAIModelClient } from './core/model/openaiClient';
 import type { ViewState } from './shared/protocol';
-import { askToFixPrompt } from './host/askToFix';
+import { FixCodeActionProvider } from './host/quickFix';
+import { FixRequests } from './host/fixCommands';
 import { ChatViewProvider, CHAT_VIEW_ID } from './host/chatViewProvider';
 import { DocumentWriter } from './host/documentWriter';
 import { agentOptions, allowCommandPrefix, commandRules, promptForApiKey, readModelSettings } from './host/settings';
@@ -68,15 +69,8 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     vscode.commands.registerCommand('fixpoint.cancel', () => session.cancel()),
     vscode.commands.registerCommand('fixpoint.focusChat', () => view.reveal()),
     vscode.commands.registerCommand('fixpoint.setApiKey', setApiKey),
-    vscode.commands.registerCommand('fixpoint.askToFix', async () => {
-      const prompt = askToFixPrompt(vscode.window.activeTextEditor);
-      if (!prompt) {
-        void vscode.window.showInformationMessage('Fixpoint: put the cursor on an error or warning to ask the agent to fix it.');
-        return;
-      }
-      await view.reveal();
-      await session.prompt(prompt);
-    }),
+    new FixRequests(root, session, () => view.reveal()),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixCodeActionProvider(), { providedCodeActionKinds: FixCodeActionProvider.kinds }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('fixpoint')) void session.refreshSettings();
     }),

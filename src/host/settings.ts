@@ -11,6 +11,7 @@ export async function readModelSettings(secrets: vscode.SecretStorage): Promise<
     baseURL: config.get<string>('baseUrl')?.trim() || process.env.OPENAI_BASE_URL || undefined,
     apiKey: (await secrets.get(API_KEY_SECRET)) || process.env.OPENAI_API_KEY || undefined,
     model: config.get<string>('model') ?? '',
+    fastModel: config.get<string>('fastModel') || undefined,
     wireApi: (wire === 'responses' ? 'responses' : 'chat') satisfies WireApi,
   };
 }

@@ -9,6 +9,11 @@ import { DEFAULT_AGENT_OPTIONS, runAgent, type AgentEnd, type AgentOptions } fro
 import { historyTokens } from './tokens';
 import { Transcript } from './transcript';
 
+export interface PromptOptions {
+  /** Use the fast model (quick asks, quick fixes). */
+  fast?: boolean;
+}
+
 export interface SessionDeps {
   /** Current settings (configuration + secret key), read fresh for every request. */
   resolveSettings(): Promise<ModelSettings>;
@@ -37,10 +42,12 @@ export class ChatSession {
   private history: ChatItem[] = [];
   private running: AbortController | undefined;
   private lastPrompt: string | undefined;
+  private lastOptions: PromptOptions = {};
   private contextUsed = 0;
   private model = '';
   private endpoint = '';
   private planId: string | undefined;
+  private runFinished: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: SessionDeps) {
     this.transcript = new Transcript(deps.post);
@@ -50,6 +57,11 @@ export class ChatSession {
 
   get busy(): boolean {
     return this.running !== undefined;
+  }
+
+  /** Resolves when no task is running (queued quick fixes wait for the current task). */
+  async whenIdle(): Promise<void> {
+    while (this.running) await this.runFinished;
   }
 
   snapshot(): ViewState {
@@ -69,12 +81,13 @@ export class ChatSession {
     this.deps.post({ type: 'state', state: this.snapshot() });
   }
 
-  async prompt(text: string): Promise<AgentEnd | 'busy' | 'misconfigured'> {
+  async prompt(text: string, options: PromptOptions = {}): Promise<AgentEnd | 'busy' | 'misconfigured'> {
     if (this.running) {
       this.transcript.put({ kind: 'notice', id: this.transcript.newId('notice'), text: 'Still working on the previous request: stop it first.' });
       return 'busy';
     }
     this.lastPrompt = text;
+    this.lastOptions = options;
     const userId = this.transcript.newId('user');
     this.reviewer.currentTurn = userId;
     this.transcript.put({ kind: 'user', id: userId, text });
@@ -146,9 +159,12 @@ export class ChatSession {
   private async run(): Promise<AgentEnd | 'misconfigured'> {
     const controller = new AbortController();
     this.running = controller;
+    let finished!: () => void;
+    this.runFinished = new Promise((resolve) => (finished = resolve));
     this.deps.post({ type: 'busy', busy: true });
     try {
-      const settings = await this.deps.resolveSettings();
+      const configured = await this.deps.resolveSettings();
+      const settings = this.lastOptions.fast && configured.fastModel ? { ...configured, model: configured.fastModel } : configured;
       this.model = settings.model;
       this.endpoint = endpointLabel(settings);
       const problem = checkSettings(settings);
@@ -185,6 +201,7 @@ export class ChatSession {
       this.running = undefined;
       this.transcript.finishStreaming();
       this.deps.post({ type: 'busy', busy: false });
+      finished();
     }
   }
 

@@ -7,6 +7,8 @@ export interface ModelSettings {
   baseURL?: string;
   apiKey?: string;
   model: string;
+  /** Small, fast model for quick asks and quick fixes; falls back to `model`. */
+  fastModel?: string;
   wireApi: WireApi;
   reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high';
 }

@@ -121,8 +121,11 @@ export class InlineReviewController extends Disposable implements vscode.TextDoc
     const uri = proposalUri(REVIEW_SCHEME, id, file);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(document, languageOf(file));
-    await vscode.window.showTextDocument(document, { preview: true, preserveFocus });
+    const editor = await vscode.window.showTextDocument(document, { preview: true, preserveFocus });
     this.decorateAll();
+    // Land on the first change, so a quick fix's proposal shows up where the problem was.
+    const first = this.view(this.reviewer.get(id)!, file)?.hunks.find((h) => h.decision === 'pending');
+    if (first) editor.revealRange(new vscode.Range(first.startLine, 0, first.startLine, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
   private async openDiff(id?: string, file?: string): Promise<void> {
