@@ -64,7 +64,9 @@ describe('chat in the VS Code workbench', function () {
     assert.equal(await chat.locator('.stop').isVisible(), false);
 
     const request = fake.modelRequests().at(-1)!;
-    assert.deepEqual(request.body.messages.at(-1), { role: 'user', content: 'Why does average([]) fail?' });
+    const sent = request.body.messages.at(-1) as { role: string; content: string };
+    assert.equal(sent.role, 'user');
+    assert.ok(sent.content.startsWith('Why does average([]) fail?'), sent.content); // The host may append context.
     await page.screenshot({ path: path.join(SCREENSHOTS, 'chat.png') });
   });
 

@@ -29,7 +29,8 @@ describe('model errors in the chat', () => {
     return error;
   }
 
-  it('explains an unreachable endpoint and offers the settings', async () => {
+  it('explains an unreachable endpoint and offers the settings', async function () {
+    this.timeout(120_000); // Safety net: the session retries transient connection errors with backoff first.
     const gone = await FakeOpenAIServer.start();
     const url = gone.url;
     await gone.close(); // Nothing listens on this port any more.

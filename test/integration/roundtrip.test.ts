@@ -54,7 +54,9 @@ describe('prompt round trip', () => {
     assert.equal(messages[0].role, 'system');
     assert.match(messages[0].content, /You are Fixpoint/);
     assert.match(messages[0].content, new RegExp(`"${vscode.workspace.name}"`), 'the system prompt names the workspace');
-    assert.deepEqual(messages.at(-1), { role: 'user', content: 'hi' });
+    const last = messages.at(-1)!;
+    assert.equal(last.role, 'user');
+    assert.ok(last.content.startsWith('hi'), last.content); // The host may append editor context after the text.
   });
 
   it('sends the earlier turns with a follow-up prompt', async () => {
@@ -62,11 +64,14 @@ describe('prompt round trip', () => {
     await api.prompt('first question');
     await api.prompt('second question');
     const messages = server.modelRequests()[1].body.messages as Array<{ role: string; content: string }>;
-    assert.deepEqual(messages.slice(1), [
-      { role: 'user', content: 'first question' },
-      { role: 'assistant', content: 'First answer.' },
-      { role: 'user', content: 'second question' },
-    ]);
+    assert.deepEqual(
+      messages.slice(1).map((m) => [m.role, m.content.split('\n')[0]]),
+      [
+        ['user', 'first question'],
+        ['assistant', 'First answer.'],
+        ['user', 'second question'],
+      ],
+    );
     assert.deepEqual(
       api.snapshot().entries.filter((e) => e.kind === 'assistant').map((e) => (e as { text: string }).text),
       ['First answer.', 'Second answer.'],
