@@ -12,6 +12,8 @@ import { DocumentWriter } from './host/documentWriter';
 import { agentOptions, allowCommandPrefix, commandRules, promptForApiKey, readModelSettings } from './host/settings';
 import { TerminalRunner } from './host/terminalRunner';
 import { HostWorkspace } from './host/workspace';
+import { FileStore } from './node/fileStore';
+import * as path from 'node:path';
 import { InlineReviewController } from './host/review/inlineReview';
 
 /** What the extension exports: a small API for other extensions and for the integration tests. */
@@ -54,13 +56,16 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     commandRules,
     allowPrefix: allowCommandPrefix,
     agentOptions,
+    store: new FileStore(path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'conversations')),
   });
+  activeSession = session;
+  // Restored in the background: activation stays fast, and the webview gets a fresh snapshot when done.
+  void session.restore().catch((err) => console.error('Fixpoint: could not restore the conversation', err));
 
   context.subscriptions.push(
     view,
     runner,
     new InlineReviewController(session.reviewer, root),
-    { dispose: () => session.newTask() },
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.commands.registerCommand('fixpoint.newTask', async () => {
       session.newTask();
@@ -87,6 +92,9 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
   };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+let activeSession: ChatSession | undefined;
+
+/** VS Code waits for this: the conversation and pending proposals are saved for the next start. */
+export function deactivate(): Promise<void> | undefined {
+  return activeSession?.shutdown();
 }

@@ -70,3 +70,9 @@ export interface FileWriter {
   /** Applies all operations together; `content` undefined deletes the file. */
   write(ops: Array<{ path: string; content: string | undefined; renameFrom?: string }>): Promise<void>;
 }
+
+/** Persists small JSON documents atomically (a crash leaves the old or the new version, never half). */
+export interface Store {
+  load<T>(key: string): Promise<T | undefined>;
+  save(key: string, value: unknown): Promise<void>;
+}

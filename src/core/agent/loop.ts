@@ -37,6 +37,8 @@ export interface AgentRun {
   transcript: Transcript;
   options: AgentOptions;
   onUsage(usage: Usage, estimatedContext: number): void;
+  /** Called after every change to the history, so the session can persist it (crash recovery). */
+  onHistoryChanged(): void;
   signal: AbortSignal;
 }
 
@@ -57,6 +59,7 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
     const turn = await streamTurnWithRetry(history, run);
     if (turn === 'stopped' || turn === 'failed') return turn;
     history.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls.length ? turn.toolCalls : undefined });
+    run.onHistoryChanged();
     if (turn.toolCalls.length === 0) return 'answered';
     let allMistakes = true;
     for (const call of turn.toolCalls) {
@@ -66,6 +69,7 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
       }
       const result = await runToolCall(call, run);
       history.push({ role: 'tool', callId: call.id, content: result.output });
+      run.onHistoryChanged();
       allMistakes &&= result.mistake;
     }
     // A turn counts as a mistake only when none of its calls was usable.

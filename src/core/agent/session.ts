@@ -1,7 +1,9 @@
 import type { ApprovalDecision, FixAction, HostToWebview, PlanItem, ViewState } from '../../shared/protocol';
 import { checkSettings, endpointLabel } from '../model/errors';
 import type { ChatItem, ModelClient, ModelSettings } from '../model/types';
-import type { FileWriter, Runner, Workspace } from '../ports';
+import type { FileWriter, Runner, Store, Workspace } from '../ports';
+import { isSnapshot, repairSnapshot, SNAPSHOT_VERSION, type SessionSnapshot } from './persistence';
+import { describeOutcome } from '../tools/applyPatch';
 import { ProposalReviewer } from '../review/reviewer';
 import { ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
@@ -28,7 +30,13 @@ export interface SessionDeps {
   commandRules(): { allow: string[]; deny: string[] };
   allowPrefix(prefix: string): Promise<void>;
   agentOptions(): Partial<AgentOptions>;
+  /** Where the conversation is persisted for crash recovery; none in the CLI. */
+  store?: Store;
 }
+
+const STORE_KEY = 'session';
+/** Streaming deltas arrive many times a second; the snapshot is written at most this often. */
+const SAVE_DELAY_MS = 250;
 
 /**
  * One task's conversation: the user's prompts, the agent's steps, and the state the webview renders.
@@ -48,9 +56,16 @@ export class ChatSession {
   private endpoint = '';
   private planId: string | undefined;
   private runFinished: Promise<void> = Promise.resolve();
+  /** The history the running loop works on (with the system prompt), persisted while a task runs. */
+  private liveItems: ChatItem[] | undefined;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private frozen = false;
 
   constructor(private readonly deps: SessionDeps) {
-    this.transcript = new Transcript(deps.post);
+    this.transcript = new Transcript((msg) => {
+      deps.post(msg);
+      if (msg.type !== 'busy' && msg.type !== 'usage') this.scheduleSave();
+    });
     this.approver = new ChatApprover(this.transcript);
     this.reviewer = new ProposalReviewer(this.transcript, deps.writer);
   }
@@ -116,6 +131,67 @@ export class ChatSession {
     this.reviewer.checkpoints.clear();
     this.transcript.clear();
     this.deps.post({ type: 'state', state: this.snapshot() });
+    this.scheduleSave();
+  }
+
+  /** Writes the conversation now (also called on shutdown). */
+  async save(): Promise<void> {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (!this.deps.store || this.frozen) return;
+    const snapshot: SessionSnapshot = {
+      version: SNAPSHOT_VERSION,
+      savedAt: Date.now(),
+      entries: [...this.transcript.all()],
+      history: this.liveItems ? this.liveItems.slice(1) : this.history,
+      proposals: this.reviewer.persisted(),
+      lastPrompt: this.lastPrompt,
+    };
+    await this.deps.store.save(STORE_KEY, snapshot);
+  }
+
+  /**
+   * Restores the conversation saved before VS Code closed or crashed: dangling tool calls are answered
+   * "interrupted", pending proposals come back for review (nothing is applied), and the user can go on.
+   */
+  async restore(): Promise<boolean> {
+    const raw = await this.deps.store?.load<unknown>(STORE_KEY);
+    if (!isSnapshot(raw)) return false;
+    const snapshot = repairSnapshot(raw);
+    this.history = snapshot.history;
+    this.lastPrompt = snapshot.lastPrompt;
+    this.transcript.load(snapshot.entries);
+    const userIds = snapshot.entries.filter((e) => e.kind === 'user').map((e) => e.id);
+    this.reviewer.currentTurn = userIds.at(-1) ?? '';
+    for (const proposal of snapshot.proposals) {
+      this.reviewer.restore(proposal, (outcome) => {
+        this.history.push({ role: 'user', content: `[A proposal restored after a reload was reviewed by the user:\n${describeOutcome(outcome)}]` });
+        this.scheduleSave();
+      });
+    }
+    const interrupted = raw.history.length !== snapshot.history.length;
+    if (interrupted || snapshot.proposals.length) {
+      const parts = [interrupted ? 'The last task was interrupted when VS Code closed; nothing in flight was applied.' : ''];
+      if (snapshot.proposals.length) parts.push('Pending changes were restored for review.');
+      this.transcript.put({ kind: 'notice', id: this.transcript.newId('notice'), text: parts.filter(Boolean).join(' ') });
+    }
+    this.deps.post({ type: 'state', state: this.snapshot() });
+    return true;
+  }
+
+  /**
+   * VS Code is closing: write the current state (pending proposals included) and stop, without turning the
+   * abort into rejections, so everything comes back for review on the next start.
+   */
+  async shutdown(): Promise<void> {
+    await this.save().catch(() => undefined);
+    this.frozen = true;
+    this.cancel();
+  }
+
+  private scheduleSave(): void {
+    if (!this.deps.store || this.saveTimer || this.frozen) return;
+    this.saveTimer = setTimeout(() => void this.save().catch(() => undefined), SAVE_DELAY_MS);
   }
 
   async fix(action: FixAction): Promise<void> {
@@ -174,6 +250,7 @@ export class ChatSession {
       }
       const system: ChatItem = { role: 'system', content: await this.deps.systemPrompt() };
       const items = [system, ...this.history];
+      this.liveItems = items;
       const end = await runAgent(items, {
         client: this.deps.createClient(settings),
         settings,
@@ -182,6 +259,7 @@ export class ChatSession {
         options: { ...DEFAULT_AGENT_OPTIONS, ...this.deps.agentOptions() },
         signal: controller.signal,
         onUsage: (_usage, used) => this.reportUsage(used),
+        onHistoryChanged: () => this.scheduleSave(),
         toolContext: {
           workspace: this.deps.workspace,
           runner: this.deps.runner,
@@ -198,6 +276,7 @@ export class ChatSession {
       if (end !== 'answered' || this.contextUsed === 0) this.reportUsage(historyTokens(items));
       return end;
     } finally {
+      this.liveItems = undefined;
       this.running = undefined;
       this.transcript.finishStreaming();
       this.deps.post({ type: 'busy', busy: false });

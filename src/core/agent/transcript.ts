@@ -47,6 +47,11 @@ export class Transcript {
     this.entries = [];
   }
 
+  /** Replaces the whole transcript (a restored session); the caller posts a fresh snapshot. */
+  load(entries: Entry[]): void {
+    this.entries = entries.map((e) => ({ ...e }));
+  }
+
   snapshot(base: Omit<ViewState, 'entries'>): ViewState {
     return { ...base, entries: this.entries.map((e) => ({ ...e })) };
   }

@@ -1,4 +1,5 @@
 import type { Transcript } from '../agent/transcript';
+import type { PersistedProposal } from '../agent/persistence';
 import type { PatchResult } from '../patch/types';
 import type { FileWriter } from '../ports';
 import type { Reviewer, ReviewOutcome } from '../tools/types';
@@ -15,7 +16,7 @@ export interface ProposalListener {
  * the inline editor review), then writes exactly the accepted hunks. Nothing touches the files before that.
  */
 export class ProposalReviewer implements Reviewer {
-  private readonly open = new Map<string, { proposal: Proposal; settle: () => void }>();
+  private readonly open = new Map<string, { proposal: Proposal; turnId: string; settle: () => void }>();
   private readonly listeners = new Set<ProposalListener>();
   readonly checkpoints = new Checkpoints();
   /** The user turn whose checkpoint records what accepted edits change. */
@@ -38,7 +39,8 @@ export class ProposalReviewer implements Reviewer {
 
   async propose(change: PatchResult, signal: AbortSignal): Promise<ReviewOutcome> {
     const proposal = new Proposal(this.transcript.newId('proposal'), change.files);
-    const decided = new Promise<void>((resolve) => this.open.set(proposal.id, { proposal, settle: resolve }));
+    const turnId = this.currentTurn;
+    const decided = new Promise<void>((resolve) => this.open.set(proposal.id, { proposal, turnId, settle: resolve }));
     const onAbort = () => this.settle(proposal.id, 'The task was stopped before the user decided.');
     signal.addEventListener('abort', onAbort, { once: true });
     this.changed(proposal);
@@ -47,9 +49,36 @@ export class ProposalReviewer implements Reviewer {
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
-    await this.write(proposal);
+    await this.write(proposal, turnId);
     this.changed(proposal);
     return proposal.outcome();
+  }
+
+  /** Pending proposals in a form that survives a reload. */
+  persisted(): PersistedProposal[] {
+    return [...this.open.values()].map(({ proposal, turnId }) => ({
+      id: proposal.id,
+      turnId,
+      changes: proposal.files.map((f) => f.change),
+      decisions: proposal.files.map((f) => [...f.decisions]),
+    }));
+  }
+
+  /**
+   * Brings back a proposal that was pending when VS Code closed. Nothing is applied until the user decides
+   * again; then the accepted hunks are written (rebased onto the files as they are now) and `onDecided` tells
+   * the conversation what happened, since the tool call that made it is gone.
+   */
+  restore(saved: PersistedProposal, onDecided: (outcome: ReviewOutcome) => void): void {
+    const proposal = new Proposal(saved.id, saved.changes);
+    proposal.files.forEach((file, i) => (file.decisions = saved.decisions[i] ?? file.decisions));
+    const decided = new Promise<void>((resolve) => this.open.set(proposal.id, { proposal, turnId: saved.turnId, settle: resolve }));
+    this.changed(proposal);
+    void decided.then(async () => {
+      await this.write(proposal, saved.turnId);
+      this.changed(proposal);
+      onDecided(proposal.outcome());
+    });
   }
 
   decideHunk(id: string, path: string, index: number, accept: boolean): void {
@@ -88,7 +117,7 @@ export class ProposalReviewer implements Reviewer {
     for (const listener of this.listeners) listener(proposal);
   }
 
-  private async write(proposal: Proposal): Promise<void> {
+  private async write(proposal: Proposal, turnId: string): Promise<void> {
     const ops: Array<{ path: string; content: string | undefined; renameFrom?: string }> = [];
     for (const file of proposal.files) {
       const { change } = file;
@@ -129,8 +158,8 @@ export class ProposalReviewer implements Reviewer {
     }
     await this.writer.write(ops);
     for (const op of ops) {
-      this.checkpoints.record(this.currentTurn, op.path, before.get(op.path), op.content);
-      if (op.renameFrom) this.checkpoints.record(this.currentTurn, op.renameFrom, before.get(op.renameFrom), undefined);
+      this.checkpoints.record(turnId, op.path, before.get(op.path), op.content);
+      if (op.renameFrom) this.checkpoints.record(turnId, op.renameFrom, before.get(op.renameFrom), undefined);
     }
   }
 }

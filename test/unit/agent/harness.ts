@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { ChatSession } from '../../../src/core/agent/session';
 import type { AgentOptions } from '../../../src/core/agent/loop';
 import { OpenAIModelClient } from '../../../src/core/model/openaiClient';
-import type { Runner } from '../../../src/core/ports';
+import type { Runner, Store } from '../../../src/core/ports';
 import type { ModelSettings } from '../../../src/core/model/types';
 import { FsFileWriter } from '../../../src/node/fsWriter';
 import { NodeWorkspace } from '../../../src/node/nodeWorkspace';
@@ -29,8 +29,8 @@ export interface AgentHarness {
   dispose(): Promise<void>;
 }
 
-export async function createAgentHarness(files: Record<string, string> = {}, options: Partial<AgentOptions> = {}): Promise<AgentHarness> {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-agent-')));
+export async function createAgentHarness(files: Record<string, string> = {}, options: Partial<AgentOptions> = {}, reuse?: { root: string; store: Store }): Promise<AgentHarness> {
+  const root = reuse?.root ?? fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-agent-')));
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
     fs.writeFileSync(path.join(root, name), content);
@@ -79,6 +79,7 @@ export async function createAgentHarness(files: Record<string, string> = {}, opt
     commandRules: () => ({ allow, deny: [] }),
     allowPrefix: async (prefix) => void allow.push(prefix),
     agentOptions: () => ({ retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 2000 }, ...options }),
+    store: reuse?.store,
   });
   return harness;
 }

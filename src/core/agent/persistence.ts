@@ -1,0 +1,63 @@
+import type { Entry } from '../../shared/protocol';
+import type { ChatItem } from '../model/types';
+import type { FileChange } from '../patch/types';
+import type { PendingDecision } from '../review/proposal';
+
+export const SNAPSHOT_VERSION = 1;
+
+export interface PersistedProposal {
+  id: string;
+  turnId: string;
+  changes: FileChange[];
+  decisions: PendingDecision[][];
+}
+
+export interface SessionSnapshot {
+  version: number;
+  savedAt: number;
+  entries: Entry[];
+  history: ChatItem[];
+  proposals: PersistedProposal[];
+  lastPrompt?: string;
+}
+
+const INTERRUPTED = 'Interrupted: VS Code closed or reloaded before this call finished. Nothing from it was applied.';
+
+/**
+ * Makes a snapshot saved mid-task safe to resume: every tool call without a result is answered "interrupted"
+ * (so the API accepts the history and the model knows), and UI states that were in flight are closed.
+ */
+export function repairSnapshot(snapshot: SessionSnapshot): SessionSnapshot {
+  const history: ChatItem[] = [];
+  const items = snapshot.history;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    history.push(item);
+    if (item.role !== 'assistant' || !item.toolCalls?.length) continue;
+    const answered = new Set<string>();
+    let j = i + 1;
+    for (; j < items.length && items[j].role === 'tool'; j++) answered.add((items[j] as { callId: string }).callId);
+    history.push(...(items.slice(i + 1, j) as ChatItem[]));
+    for (const call of item.toolCalls) if (!answered.has(call.id)) history.push({ role: 'tool', callId: call.id, content: INTERRUPTED });
+    i = j - 1;
+  }
+  const entries = snapshot.entries.map((entry): Entry => {
+    switch (entry.kind) {
+      case 'assistant':
+      case 'reasoning':
+        return { ...entry, streaming: false };
+      case 'tool':
+        return entry.status === 'running' || entry.status === 'pending' ? { ...entry, status: 'failed', output: INTERRUPTED } : entry;
+      case 'approval':
+        return entry.state === 'pending' ? { ...entry, state: 'denied' } : entry;
+      default:
+        return entry;
+    }
+  });
+  return { ...snapshot, history, entries };
+}
+
+export function isSnapshot(value: unknown): value is SessionSnapshot {
+  const v = value as SessionSnapshot | undefined;
+  return !!v && v.version === SNAPSHOT_VERSION && Array.isArray(v.entries) && Array.isArray(v.history) && Array.isArray(v.proposals);
+}

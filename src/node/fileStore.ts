@@ -1,0 +1,44 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Store } from '../core/ports';
+
+/** JSON files in one folder, each replaced atomically through a temp file, fsync and rename. */
+export class FileStore implements Store {
+  private writes = Promise.resolve();
+
+  constructor(private readonly dir: string) {}
+
+  async load<T>(key: string): Promise<T | undefined> {
+    try {
+      return JSON.parse(await fs.readFile(this.file(key), 'utf8')) as T;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (err instanceof SyntaxError) return undefined; // A foreign or damaged file: start fresh rather than fail.
+      throw err;
+    }
+  }
+
+  save(key: string, value: unknown): Promise<void> {
+    // Serialised, so an older snapshot can never land after a newer one.
+    this.writes = this.writes.catch(() => undefined).then(() => this.write(key, JSON.stringify(value)));
+    return this.writes;
+  }
+
+  private async write(key: string, text: string): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    const target = this.file(key);
+    const temp = `${target}.${process.pid}.tmp`;
+    const handle = await fs.open(temp, 'w');
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, target);
+  }
+
+  private file(key: string): string {
+    return path.join(this.dir, `${key.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+  }
+}

@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FileStore } from '../../../src/node/fileStore';
+import { createAgentHarness, type AgentHarness } from './harness';
+
+const patch = (body: string) => JSON.stringify({ patch: `*** Begin Patch\n${body}*** End Patch\n` });
+
+describe('crash recovery', () => {
+  const harnesses: AgentHarness[] = [];
+  afterEach(async () => {
+    for (const h of harnesses.splice(0)) await h.server.close().catch(() => undefined);
+  });
+
+  it('SAFETY §28: after a reload nothing auto-applies, the proposal is restored, dangling calls are answered, the conversation resumes', async () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-reload-')));
+    fs.writeFileSync(path.join(root, 'a.txt'), 'one\ntwo\n');
+    const store = new FileStore(path.join(root, '.state'));
+    const first = await createAgentHarness({}, {}, { root, store });
+    harnesses.push(first);
+    first.server.enqueue({ text: 'Editing.', toolCalls: [{ id: 'edit', name: 'apply_patch', arguments: patch('*** Update File: a.txt\n one\n-two\n+TWO\n') }] });
+    let proposed!: () => void;
+    const proposalShown = new Promise<void>((resolve) => (proposed = resolve));
+    first.onProposal = () => proposed();
+    const running = first.session.prompt('capitalise two');
+    await proposalShown;
+    await first.session.shutdown(); // what deactivate() does when the window reloads
+    await running;
+    assert.equal(fs.readFileSync(path.join(root, 'a.txt'), 'utf8'), 'one\ntwo\n', 'nothing applied');
+
+    const second = await createAgentHarness({}, {}, { root, store });
+    harnesses.push(second);
+    assert.equal(await second.session.restore(), true);
+    const proposal = second.entries('proposal')[0];
+    assert.ok(proposal?.kind === 'proposal' && proposal.state === 'pending', 'the proposal is back, pending');
+    assert.equal(fs.readFileSync(path.join(root, 'a.txt'), 'utf8'), 'one\ntwo\n', 'still nothing applied after restore');
+    assert.ok(second.entries('notice').some((e) => e.kind === 'notice' && /interrupted/.test(e.text)));
+
+    second.session.review(proposal.id, undefined, true);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(fs.readFileSync(path.join(root, 'a.txt'), 'utf8'), 'one\nTWO\n');
+
+    second.server.enqueue({ text: 'Resumed.' });
+    assert.equal(await second.session.prompt('continue'), 'answered');
+    const messages = second.server.modelRequests()[0].body.messages as Array<{ role: string; content: string; tool_call_id?: string }>;
+    assert.ok(messages.some((m) => m.role === 'tool' && m.tool_call_id === 'edit' && /Interrupted/.test(m.content)), 'dangling call answered');
+    assert.ok(messages.some((m) => m.role === 'user' && /restored after a reload.*\n.*a\.txt: all 1 hunk/s.test(m.content)), 'the decision reached the model');
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a damaged snapshot starts a fresh session instead of failing', async () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-reload-')));
+    fs.mkdirSync(path.join(root, '.state'));
+    fs.writeFileSync(path.join(root, '.state', 'session.json'), '{"version": 1, "entr');
+    const h = await createAgentHarness({}, {}, { root, store: new FileStore(path.join(root, '.state')) });
+    harnesses.push(h);
+    assert.equal(await h.session.restore(), false);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
