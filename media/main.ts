@@ -1,5 +1,6 @@
 import { assertNever, type Entry, type HostToWebview, type ViewState, type WebviewToHost } from '../src/shared/protocol';
 import { actionMessage, renderEntry } from './entries';
+import { MentionPopup } from './mentions';
 
 declare function acquireVsCodeApi(): { postMessage(msg: WebviewToHost): void };
 const vscode = acquireVsCodeApi();
@@ -16,7 +17,7 @@ app.innerHTML = `
   <div class="header"><span class="model"></span><span class="meter" title="Context used / window"></span></div>
   <div class="log" role="log" aria-live="polite" aria-label="Conversation"></div>
   <div class="composer">
-    <textarea rows="3" aria-label="Message Fixpoint" placeholder="Describe a change… (Enter to send, Shift+Enter for a new line)"></textarea>
+    <textarea rows="3" aria-label="Message Fixpoint" placeholder="Describe a change… @ to mention files, @problems, @selection, @terminal (Enter to send, Shift+Enter for a new line)"></textarea>
     <div class="actions">
       <span class="hint"></span>
       <button class="secondary new-task" title="Start a new task">New Task</button>
@@ -38,7 +39,10 @@ function submit(): void {
   send({ type: 'prompt', text });
 }
 
+const mentions = new MentionPopup(input, send);
+
 input.addEventListener('keydown', (e) => {
+  if (mentions.handleKey(e)) return;
   if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
     e.preventDefault();
     submit();
@@ -151,6 +155,9 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       state.busy = msg.busy;
       renderChrome();
       if (!msg.busy) input.focus();
+      return;
+    case 'mentions':
+      mentions.show(msg.query, msg.items);
       return;
     case 'usage':
       state.contextUsed = msg.contextUsed;

@@ -3,6 +3,8 @@ import { Disposable } from '../core/lifecycle';
 import type { ChatSession } from '../core/agent/session';
 import { assertNever, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
 import { chatHtml } from './webviewHtml';
+import { mentionCompletions } from '../core/context/mentions';
+import type { Workspace } from '../core/ports';
 
 export const CHAT_VIEW_ID = 'fixpoint.chat';
 
@@ -13,12 +15,23 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   /** Fires when a webview has loaded and received its state snapshot. */
   readonly onDidBecomeReady = this.readyEmitter.event;
 
+  private fileCache: { at: number; files: Promise<string[]> } | undefined;
+
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly session: () => ChatSession,
     private readonly commands: { setApiKey(): Promise<void> },
+    private readonly workspace: Workspace,
   ) {
     super();
+  }
+
+  /** Workspace files for @-completion, listed at most every 10 s (typing must not walk the tree per key). */
+  private files(): Promise<string[]> {
+    if (!this.fileCache || Date.now() - this.fileCache.at > 10_000) {
+      this.fileCache = { at: Date.now(), files: this.workspace.listFiles({ max: 5000 }).then((r) => r.files) };
+    }
+    return this.fileCache.files;
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -76,6 +89,9 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         return session.review(msg.id, msg.path, msg.decision === 'accept');
       case 'checkpoint':
         return session.checkpoint(msg.id, msg.action);
+      case 'mentionQuery':
+        this.post({ type: 'mentions', query: msg.query, items: mentionCompletions(msg.query, await this.files()) });
+        return;
       case 'openDiff':
         await vscode.commands.executeCommand('fixpoint.openDiff', msg.id, msg.path);
         return;

@@ -68,7 +68,9 @@ export type HostToWebview =
   /** Appends text to a streaming assistant or reasoning entry. */
   | { type: 'delta'; id: string; text: string }
   | { type: 'busy'; busy: boolean }
-  | { type: 'usage'; contextUsed: number; contextWindow: number };
+  | { type: 'usage'; contextUsed: number; contextWindow: number }
+  /** Completions for an `@` mention being typed in the composer. */
+  | { type: 'mentions'; query: string; items: Array<{ label: string; detail: string }> };
 
 export type WebviewToHost =
   | { type: 'ready' }
@@ -82,7 +84,8 @@ export type WebviewToHost =
   | { type: 'review'; id: string; path?: string; decision: 'accept' | 'reject' }
   | { type: 'openDiff'; id: string; path: string }
   /** Revert (or re-apply) the agent's accepted edits of the turn started by user entry `id`. */
-  | { type: 'checkpoint'; id: string; action: 'restore' | 'undo' };
+  | { type: 'checkpoint'; id: string; action: 'restore' | 'undo' }
+  | { type: 'mentionQuery'; query: string };
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
@@ -120,6 +123,8 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       if (!isId(msg.id) || (msg.decision !== 'accept' && msg.decision !== 'reject')) return undefined;
       if (msg.path !== undefined && !isPath(msg.path)) return undefined;
       return msg.path === undefined ? { type: 'review', id: msg.id, decision: msg.decision } : { type: 'review', id: msg.id, path: msg.path, decision: msg.decision };
+    case 'mentionQuery':
+      return typeof msg.query === 'string' && msg.query.length <= 500 ? { type: 'mentionQuery', query: msg.query } : undefined;
     case 'checkpoint':
       return isId(msg.id) && (msg.action === 'restore' || msg.action === 'undo') ? { type: 'checkpoint', id: msg.id, action: msg.action } : undefined;
     case 'openDiff':

@@ -1,9 +1,10 @@
 import type { ApprovalDecision, FixAction, HostToWebview, PlanItem, ViewState } from '../../shared/protocol';
 import { checkSettings, endpointLabel } from '../model/errors';
 import type { ChatItem, ModelClient, ModelSettings } from '../model/types';
-import type { FileWriter, Runner, Store, Workspace } from '../ports';
+import type { FileWriter, Runner, RunResult, Store, Workspace } from '../ports';
 import { isSnapshot, repairSnapshot, SNAPSHOT_VERSION, type SessionSnapshot } from './persistence';
 import { describeOutcome } from '../tools/applyPatch';
+import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
 import { ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
@@ -60,6 +61,10 @@ export class ChatSession {
   private liveItems: ChatItem[] | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private frozen = false;
+  /** For @terminal: what the last command the agent ran printed. */
+  private lastCommandOutput: string | undefined;
+  /** The runner as the tools see it: records the last output for @terminal. */
+  private readonly recordingRunner: Runner;
 
   constructor(private readonly deps: SessionDeps) {
     this.transcript = new Transcript((msg) => {
@@ -67,6 +72,17 @@ export class ChatSession {
       if (msg.type !== 'busy' && msg.type !== 'usage') this.scheduleSave();
     });
     this.approver = new ChatApprover(this.transcript);
+    const runner = deps.runner;
+    const record = async (result: Promise<RunResult>) => {
+      const done = await result;
+      this.lastCommandOutput = done.output;
+      return done;
+    };
+    this.recordingRunner = {
+      canRun: () => runner.canRun(),
+      run: (command, options) => record(runner.run(command, options)),
+      runTask: (name, options) => record(runner.runTask(name, options)),
+    };
     this.reviewer = new ProposalReviewer(this.transcript, deps.writer);
   }
 
@@ -106,7 +122,9 @@ export class ChatSession {
     const userId = this.transcript.newId('user');
     this.reviewer.currentTurn = userId;
     this.transcript.put({ kind: 'user', id: userId, text });
-    const context = await this.deps.promptContext();
+    const context = [await this.deps.promptContext(), await expandMentions(text, { workspace: this.deps.workspace, lastTerminalOutput: () => this.lastCommandOutput })]
+      .filter(Boolean)
+      .join('\n\n');
     this.history.push({ role: 'user', content: context ? `${text}\n\n<context>\n${context}\n</context>` : text });
     return this.run();
   }
@@ -262,7 +280,7 @@ export class ChatSession {
         onHistoryChanged: () => this.scheduleSave(),
         toolContext: {
           workspace: this.deps.workspace,
-          runner: this.deps.runner,
+          runner: this.recordingRunner,
           approver: this.approver,
           reviewer: this.reviewer,
           commandRules: () => this.deps.commandRules(),
