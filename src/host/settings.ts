@@ -3,6 +3,11 @@ import type { ModelSettings, WireApi } from '../core/model/types';
 
 export const API_KEY_SECRET = 'fixpoint.apiKey';
 
+const EFFORTS = ['minimal', 'low', 'medium', 'high'] as const;
+function reasoningEffort(value: string | undefined): ModelSettings['reasoningEffort'] {
+  return EFFORTS.find((e) => e === value);
+}
+
 /** Reads the model settings: configuration first, then the environment; the key from SecretStorage. */
 export async function readModelSettings(secrets: vscode.SecretStorage): Promise<ModelSettings> {
   const config = vscode.workspace.getConfiguration('fixpoint');
@@ -13,6 +18,7 @@ export async function readModelSettings(secrets: vscode.SecretStorage): Promise<
     model: config.get<string>('model') ?? '',
     fastModel: config.get<string>('fastModel') || undefined,
     wireApi: (wire === 'responses' ? 'responses' : 'chat') satisfies WireApi,
+    reasoningEffort: reasoningEffort(config.get<string>('reasoningEffort')),
   };
 }
 

@@ -115,3 +115,21 @@ describe('model settings and connection errors', () => {
     assert.equal(checkSettings({ baseURL: 'localhost:11434', model: 'llama', wireApi: 'chat' })?.action, 'openSettings');
   });
 });
+
+describe('reasoning models', () => {
+  it('sends the reasoning effort in each wire format and streams reasoning summaries', async () => {
+    const server = await FakeOpenAIServer.start();
+    try {
+      for (const wireApi of ['chat', 'responses'] as WireApi[]) {
+        server.enqueue({ reasoning: 'Thinking about it.', text: 'Answer.' });
+        const events = await collect(new OpenAIModelClient({ baseURL: server.url, model: 'o-fake', wireApi, reasoningEffort: 'high' }).stream({ items: [{ role: 'user', content: 'q' }] }, new AbortController().signal));
+        assert.deepEqual(events.filter((e) => e.type === 'reasoning'), [{ type: 'reasoning', delta: 'Thinking about it.' }]);
+        const body = server.modelRequests().at(-1)!.body;
+        if (wireApi === 'chat') assert.equal(body.reasoning_effort, 'high');
+        else assert.deepEqual(body.reasoning, { effort: 'high', summary: 'auto' });
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
