@@ -15,6 +15,7 @@ let frameRequested = false;
 const app = document.getElementById('app')!;
 app.innerHTML = `
   <div class="header"><span class="model"></span><span class="meter" title="Context used / window"></span></div>
+  <div class="banner" role="status" hidden></div>
   <div class="log" role="log" aria-live="polite" aria-label="Conversation"></div>
   <div class="composer">
     <textarea rows="3" aria-label="Message Fixpoint" placeholder="Describe a change… @ to mention files, @problems, @selection, @terminal (Enter to send, Shift+Enter for a new line)"></textarea>
@@ -102,7 +103,11 @@ function scrollToEnd(): void {
   log.scrollTop = log.scrollHeight;
 }
 
+const banner = app.querySelector<HTMLElement>('.banner')!;
+
 function renderChrome(): void {
+  banner.hidden = !state.restricted;
+  banner.textContent = state.restricted ? `Restricted Mode: Fixpoint can read and propose edits, but runs no command or task — ${state.restricted}` : '';
   stopButton.hidden = !state.busy;
   sendButton.disabled = state.busy;
   modelLabel.textContent = state.model ? `${state.model} · ${state.endpoint}` : '';

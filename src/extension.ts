@@ -76,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     vscode.commands.registerCommand('fixpoint.setApiKey', setApiKey),
     new FixRequests(root, session, () => view.reveal()),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixCodeActionProvider(), { providedCodeActionKinds: FixCodeActionProvider.kinds }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void session.refreshSettings()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('fixpoint')) void session.refreshSettings();
     }),

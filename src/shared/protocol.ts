@@ -59,6 +59,8 @@ export interface ViewState {
   endpoint: string;
   contextWindow: number;
   contextUsed: number;
+  /** Why commands cannot run here (Restricted Mode), if they cannot. */
+  restricted?: string;
 }
 
 export type HostToWebview =

@@ -96,7 +96,9 @@ export class ChatSession {
   }
 
   snapshot(): ViewState {
+    const canRun = this.deps.runner.canRun();
     return this.transcript.snapshot({
+      restricted: canRun.ok ? undefined : canRun.reason,
       busy: this.busy,
       model: this.model,
       endpoint: this.endpoint,

@@ -1,0 +1,274 @@
+/**
+ * Shadow workspaces for "verify before review" (issue 5): a private copy of the workspace where a pending
+ * proposal is applied and verified before the user sees it.
+ *
+ * Git repositories — why not `git worktree add`: it registers the worktree in the user's `.git/worktrees`
+ * (visible in `git worktree list`, and left behind on a crash). `git stash create`, `--work-tree=… checkout`
+ * and `git apply` against the user's repo all risk the index or refs. Instead the user's repository is only
+ * *read*, with `GIT_OPTIONAL_LOCKS=0` so not even the index's stat cache is refreshed:
+ *   1. `git ls-files --cached --others --exclude-standard` lists exactly what the user's working tree holds
+ *      that git does not ignore (tracked files, with their uncommitted changes, plus untracked non-ignored ones);
+ *   2. those files are copied from the working tree (reflinks where the filesystem has them). Copying the
+ *      working tree, rather than checking out HEAD and replaying `git diff`, gives byte-identical files even
+ *      with LFS, smudge filters or autocrlf, and needs no patch to apply cleanly;
+ *   3. the shadow gets its own `.git`: `git init`, the user's object store as an *alternate* (read-only
+ *      sharing, nothing copied), a detached HEAD at the user's commit and `read-tree HEAD`, so `git status` and
+ *      `git diff` inside the shadow show the user's uncommitted changes, as in the real workspace.
+ * Other folders: the files the ignore rules allow (.gitignore, .fixpointignore) are copied.
+ *
+ * Dependency folders (`node_modules`, `.venv`, `venv`) are symlinked: copying them is the slow part and they
+ * are inputs, not outputs. Build outputs such as Rust's `target/` or `dist/` are neither copied nor linked:
+ * linking would make the shadow's build write into the user's tree (or fail on the sandbox's read-only view),
+ * and copying gigabytes defeats the purpose; the first build in a shadow is therefore a cold one.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { createIgnoreFilter, gitEnv, safeGitArgs, scrubEnvironment } from '../../core/policy';
+import { COPY_FLAGS, SHADOW_PREFIX, defaultShadowBase, ensureShadowBase, removeShadow, writeOwner } from './shadowStore';
+
+export { cleanupStaleShadows, defaultShadowBase } from './shadowStore';
+
+/** Folder names linked into the shadow instead of copied, wherever a project manifest sits beside them. */
+export const DEPENDENCY_FOLDERS = ['node_modules', '.venv', 'venv'];
+const MANIFESTS = new Set(['package.json', 'pyproject.toml', 'requirements.txt', 'setup.py', 'Pipfile']);
+const COPY_CONCURRENCY = 24;
+
+export interface ShadowFileOp {
+  /** Relative to the workspace root, '/' separated. */
+  path: string;
+  /** New content; undefined deletes the file. */
+  content: string | Uint8Array | undefined;
+  renameFrom?: string;
+}
+
+export interface Shadow {
+  /** The workspace root inside the shadow: run verification here. */
+  readonly path: string;
+  /** The shadow's top folder (the mirrored repository root; equals `path` unless the workspace is a subfolder). */
+  readonly top: string;
+  /** Symlinks the shadow holds into the user's tree; a sandbox must keep their targets visible (read-only). */
+  readonly links: ReadonlyArray<{ path: string; target: string }>;
+  readonly kind: 'git' | 'copy';
+  /** Files copied, for diagnostics and benchmarks. */
+  readonly fileCount: number;
+  apply(ops: readonly ShadowFileOp[]): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export interface CreateShadowOptions {
+  signal?: AbortSignal;
+  /** Parent folder of all shadows; defaults to the per-user temp folder (tests pass their own). */
+  baseDir?: string;
+  /** fixpoint.exclude globs, for workspaces that are not git repositories. */
+  exclude?: readonly string[];
+}
+
+export async function createShadow(root: string, options: CreateShadowOptions = {}): Promise<Shadow> {
+  const signal = options.signal;
+  const workspace = await fs.realpath(root);
+  const base = await ensureShadowBase(options.baseDir ?? defaultShadowBase());
+  const top = path.join(base, `${SHADOW_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+  await writeOwner(top, workspace);
+  await fs.mkdir(top, { mode: 0o700 });
+  try {
+    const repo = await gitTopLevel(workspace, signal);
+    const source = repo ?? workspace;
+    const files = repo ? await gitFiles(repo, signal) : await walkFiles(workspace, options.exclude ?? [], signal);
+    const links = await copyFiles(source, top, files, signal);
+    links.push(...(await linkDependencies(source, top, files)));
+    if (repo) await initShadowGit(repo, top, signal);
+    const shadowPath = path.join(top, path.relative(source, workspace));
+    return makeShadow(top, shadowPath, links, repo ? 'git' : 'copy', files.length);
+  } catch (err) {
+    await removeShadow(top);
+    throw err;
+  }
+}
+
+function makeShadow(top: string, shadowPath: string, links: Shadow['links'], kind: Shadow['kind'], fileCount: number): Shadow {
+  let disposed: Promise<void> | undefined;
+  return {
+    path: shadowPath,
+    top,
+    links,
+    kind,
+    fileCount,
+    apply: (ops) => applyOps(top, shadowPath, ops),
+    dispose: () => (disposed ??= removeShadow(top)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Git: read-only questions to the user's repository, then a private .git in the shadow.
+
+/** Environment for Fixpoint's own git: secrets scrubbed, and no inherited GIT_DIR & co. aiming it elsewhere. */
+function ownGitEnv(): Record<string, string> {
+  const base = scrubEnvironment(process.env);
+  for (const name of Object.keys(base)) if (name.startsWith('GIT_')) delete base[name];
+  return gitEnv(base);
+}
+
+function git(args: string[], cwd: string, signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('git', safeGitArgs(args), { cwd, env: ownGitEnv(), signal, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) =>
+      err ? reject(new Error(`git ${args[0]} failed: ${stderr.trim() || err.message}`)) : resolve(stdout),
+    );
+  });
+}
+
+async function gitTopLevel(workspace: string, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    const top = (await git(['rev-parse', '--show-toplevel'], workspace, signal)).trim();
+    return top ? await fs.realpath(top) : undefined;
+  } catch {
+    if (signal?.aborted) throw signal.reason;
+    return undefined; // not a repository, or no git: copy with ignore rules
+  }
+}
+
+async function gitFiles(repo: string, signal?: AbortSignal): Promise<string[]> {
+  const excludes = DEPENDENCY_FOLDERS.map((name) => `--exclude=${name}/`);
+  const out = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard', ...excludes], repo, signal);
+  // Merge conflicts list a path once per stage; a nested repository is listed as `dir/`.
+  return [...new Set(out.split('\0').filter((p) => p !== '').map((p) => p.replace(/\/$/, '')))];
+}
+
+async function initShadowGit(repo: string, top: string, signal?: AbortSignal): Promise<void> {
+  const commonDir = (await git(['rev-parse', '--path-format=absolute', '--git-common-dir'], repo, signal)).trim();
+  const head = await git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], repo, signal).then((s) => s.trim(), () => undefined);
+  await git(['init', '-q', '--template=', '.'], top, signal);
+  const objects = path.join(top, '.git', 'objects');
+  await fs.mkdir(path.join(objects, 'info'), { recursive: true });
+  await fs.writeFile(path.join(objects, 'info', 'alternates'), `${path.join(commonDir, 'objects')}\n`);
+  // A shallow clone's boundary commits must be known, or history commands fail in the shadow.
+  await fs.copyFile(path.join(commonDir, 'shallow'), path.join(top, '.git', 'shallow')).catch(() => undefined);
+  if (!head) return; // a repository without commits: everything is untracked, as for the user
+  await git(['update-ref', '--no-deref', 'HEAD', head], top, signal);
+  await git(['read-tree', 'HEAD'], top, signal);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Folders that are not repositories
+
+async function walkFiles(root: string, exclude: readonly string[], signal?: AbortSignal): Promise<string[]> {
+  const ignored = await createIgnoreFilter(root, { exclude });
+  const files: string[] = [];
+  const queue = [''];
+  while (queue.length) {
+    if (signal?.aborted) throw signal.reason;
+    const dir = queue.shift()!;
+    for (const entry of await fs.readdir(path.join(root, dir), { withFileTypes: true })) {
+      const relative = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!DEPENDENCY_FOLDERS.includes(entry.name) && !ignored(`${relative}/`)) queue.push(relative);
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && !ignored(relative)) files.push(relative);
+    }
+  }
+  return files;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Copying and linking
+
+/** Copies `files` (relative to `source`) into `top`; returns the links it had to make (submodules). */
+async function copyFiles(source: string, top: string, files: readonly string[], signal?: AbortSignal): Promise<Array<{ path: string; target: string }>> {
+  const dirs = new Set<string>();
+  for (const file of files) for (let d = path.posix.dirname(file); d !== '.' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d);
+  for (const dir of [...dirs].sort()) await fs.mkdir(path.join(top, dir), { recursive: true });
+
+  const links: Array<{ path: string; target: string }> = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      if (signal?.aborted) throw signal.reason;
+      const file = files[next++];
+      const from = path.join(source, file);
+      const to = path.join(top, file);
+      let info;
+      try {
+        info = await fs.lstat(from);
+      } catch {
+        continue; // tracked but deleted in the working tree: absent in the shadow too
+      }
+      if (info.isSymbolicLink()) await fs.symlink(await fs.readlink(from), to);
+      else if (info.isFile()) await fs.copyFile(from, to, COPY_FLAGS);
+      else if (info.isDirectory()) {
+        // A submodule (gitlink): linked rather than mirrored; read-only under the sandbox.
+        await fs.symlink(from, to);
+        links.push({ path: to, target: from });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: COPY_CONCURRENCY }, worker));
+  return links;
+}
+
+/** Links dependency folders that sit beside a manifest (root, and each package of a monorepo). */
+async function linkDependencies(source: string, top: string, files: readonly string[]): Promise<Array<{ path: string; target: string }>> {
+  const homes = new Set(['.']);
+  for (const file of files) if (MANIFESTS.has(path.posix.basename(file))) homes.add(path.posix.dirname(file));
+  const links: Array<{ path: string; target: string }> = [];
+  for (const home of homes) {
+    for (const name of DEPENDENCY_FOLDERS) {
+      const from = path.join(source, home, name);
+      const to = path.join(top, home, name);
+      const exists = async (p: string) => fs.lstat(p).then(() => true, () => false);
+      if (!(await exists(from)) || (await exists(to))) continue;
+      const target = await fs.realpath(from).catch(() => undefined);
+      if (!target || !(await fs.stat(target)).isDirectory()) continue;
+      await fs.symlink(target, to);
+      links.push({ path: to, target });
+    }
+  }
+  return links;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Applying a proposal
+
+/**
+ * Writes `ops` into the shadow. Paths are relative to the workspace; anything that would land outside the
+ * shadow — `..`, absolute paths, `.git`, or a parent folder that is a link into the user's tree such as
+ * `node_modules/` — is refused before anything is written. Files are replaced by rename, so a symlink at the
+ * target is replaced rather than followed.
+ */
+async function applyOps(top: string, shadowPath: string, ops: readonly ShadowFileOp[]): Promise<void> {
+  const realTop = await fs.realpath(top);
+  const resolved: Array<{ op: ShadowFileOp; target: string; from?: string }> = [];
+  for (const op of ops) {
+    resolved.push({ op, target: await insideShadow(realTop, shadowPath, op.path), from: op.renameFrom ? await insideShadow(realTop, shadowPath, op.renameFrom) : undefined });
+  }
+  for (const { op, target, from } of resolved) {
+    if (op.content === undefined) {
+      await fs.rm(target, { force: true });
+      continue;
+    }
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.fixpoint-${randomBytes(4).toString('hex')}.tmp`;
+    await fs.writeFile(temp, op.content);
+    const mode = await fs.stat(from ?? target).then((s) => s.mode & 0o7777, () => undefined);
+    if (mode !== undefined) await fs.chmod(temp, mode);
+    await fs.rename(temp, target);
+    if (from && from !== target) await fs.rm(from, { force: true });
+  }
+}
+
+async function insideShadow(realTop: string, shadowPath: string, relative: string): Promise<string> {
+  const normal = path.posix.normalize(relative.replace(/\\/g, '/'));
+  const refuse = (why: string) => new Error(`refusing to write "${relative}" in the shadow: ${why}`);
+  if (path.posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../')) throw refuse('outside the workspace');
+  if (normal.split('/').some((seg) => seg.toLowerCase() === '.git')) throw refuse('.git is not written');
+  const target = path.join(shadowPath, normal);
+  // The deepest existing ancestor, resolved, must still be inside the shadow (no escaping through links).
+  let dir = path.dirname(target);
+  for (;;) {
+    const real = await fs.realpath(dir).catch(() => undefined);
+    if (real !== undefined) {
+      if (real !== realTop && !real.startsWith(`${realTop}${path.sep}`)) throw refuse('its folder links outside the shadow');
+      return target;
+    }
+    dir = path.dirname(dir);
+  }
+}
