@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import type { RunResult } from '../core/ports';
 import { scrubEnvironment } from '../core/policy';
 
-/** Raw output kept in memory while a command runs; the tool caps what reaches the model. */
-const MAX_CAPTURE_CHARS = 4_000_000;
+/** Raw output kept in memory while a command runs (head and tail); the tool caps what reaches the model. */
+const HEAD_CHARS = 1_000_000;
+const TAIL_CHARS = 3_000_000;
 
 export interface ProcessRunOptions {
   cwd: string;
@@ -28,14 +29,24 @@ export function runProcess(command: string, options: ProcessRunOptions): Promise
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
+    let head = '';
+    let tail = '';
+    let omitted = 0;
     let timedOut = false;
     let cancelled = false;
+    // Endless output must not exhaust memory: keep the beginning and a rolling end.
     const collect = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
-      if (output.length < MAX_CAPTURE_CHARS) output += text;
-      else output = output.slice(text.length) + text;
       options.onOutput?.(text);
+      if (head.length < HEAD_CHARS) {
+        head += text;
+        return;
+      }
+      tail += text;
+      if (tail.length > TAIL_CHARS * 2) {
+        omitted += tail.length - TAIL_CHARS;
+        tail = tail.slice(tail.length - TAIL_CHARS);
+      }
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
@@ -59,6 +70,7 @@ export function runProcess(command: string, options: ProcessRunOptions): Promise
     const finish = (exitCode: number | undefined, extra = '') => {
       clearTimeout(timer);
       options.signal.removeEventListener('abort', onAbort);
+      const output = omitted ? `${head}\n… [${omitted} characters omitted] …\n${tail}` : head + tail;
       resolve({ exitCode, output: output + extra, durationMs: Date.now() - started, timedOut, cancelled });
     };
     child.on('error', (err) => finish(undefined, `\n${err.message}`));
