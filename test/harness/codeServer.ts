@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureTestEnv, repoRoot } from './env';
-import { delay, spawnGroup, type GroupProcess } from './processes';
+import { delay, onCleanup, spawnGroup, type GroupProcess } from './processes';
 
 export interface CodeServerOptions {
   /** Fixture folder copied into the temp dir and opened; default test/fixtures/workspace. */
@@ -146,6 +146,17 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         if (/EADDRINUSE/.test(tail)) continue; // Lost the race for the port: try another.
         throw new Error(`${(err as Error).message}\n--- code-server log ---\n${tail}`);
       }
+      let stopping: Promise<void> | undefined;
+      const stop = () =>
+        (stopping ??= (async () => {
+          unregister();
+          await proc.kill();
+          log.end();
+          if (process.env.FIXPOINT_KEEP_TMP !== '1') await rm(tmp, { recursive: true, force: true, maxRetries: 3 });
+          else console.error(`[harness] kept ${tmp}`);
+        })());
+      // On SIGINT/SIGTERM the harness stops the server and removes its temp dir too.
+      const unregister = onCleanup(stop);
       const remoteUri = (absPath: string) => `vscode-remote://127.0.0.1:${port}${absPath.split(path.sep).map(encodeURIComponent).join('/')}`;
       return {
         port,
@@ -162,12 +173,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
           return `${origin}/?${query.toString()}`;
         },
         logTail: (lines = 40) => readTail(logFile, lines),
-        async stop() {
-          await proc.kill();
-          log.end();
-          if (process.env.FIXPOINT_KEEP_TMP !== '1') await rm(tmp, { recursive: true, force: true, maxRetries: 3 });
-          else console.error(`[harness] kept ${tmp}`);
-        },
+        stop,
       };
     }
     throw lastError instanceof Error ? lastError : new Error('code-server did not start');

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { launchBrowser, type BrowserSession } from './browser';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { repoRoot } from './env';
-import { delay } from './processes';
+import { delay, onCleanup } from './processes';
 import { RESULTS_ENV, RESULTS_FALLBACK_NAME, type TierResults } from './results';
 
 export interface TierOutcome {
@@ -32,6 +32,8 @@ export async function runIntegrationTier(options: IntegrationOptions = {}): Prom
   if (!existsSync(testsIndex)) throw new Error(`${testsIndex} is missing: run "npm run compile-tests" first`);
   const resultsDir = await mkdtemp(path.join(os.tmpdir(), 'fixpoint-results-'));
   const resultsFile = path.join(resultsDir, 'integration.json');
+  const removeResults = () => rm(resultsDir, { recursive: true, force: true });
+  const unregister = onCleanup(removeResults);
   let server: CodeServer | undefined;
   let browser: BrowserSession | undefined;
   const outcome: TierOutcome = { name: 'integration', passes: 0, failures: 0, pending: 0 };
@@ -76,7 +78,8 @@ export async function runIntegrationTier(options: IntegrationOptions = {}): Prom
   } finally {
     await browser?.close();
     await server?.stop();
-    await rm(resultsDir, { recursive: true, force: true });
+    unregister();
+    await removeResults();
   }
   return outcome;
 }

@@ -19,13 +19,15 @@ async function main(): Promise<number> {
     await writeFile(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(QUIET_SETTINGS, null, 2));
     const resultsFile = path.join(tmp, 'integration.json');
 
+    const version = process.env.FIXPOINT_VSCODE_VERSION ?? '1.139.1';
+    const majorMinor = /^\d+\.\d+/.exec(version)?.[0] ?? ''; // '' for 'stable'/'insiders': any version.
     let runError: unknown;
     try {
       await runTests({
-        version: process.env.FIXPOINT_VSCODE_VERSION ?? '1.139.1',
+        version,
         extensionDevelopmentPath: repoRoot,
         extensionTestsPath: path.join(repoRoot, 'out', 'test', 'integration', 'index.js'),
-        extensionTestsEnv: { [RESULTS_ENV]: resultsFile, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' },
+        extensionTestsEnv: { [RESULTS_ENV]: resultsFile, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', FIXPOINT_EXPECT_VSCODE_VERSION: majorMinor },
         launchArgs: [
           workspace,
           '--user-data-dir', userDataDir,
