@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { repoRoot } from '../harness/env';
-import { fixpointIcon, openChat, openFile, resizeSideBar } from '../harness/workbench';
+import { chatFrame, fixpointIcon, openFile, resizeSideBar } from '../harness/workbench';
 import { world } from './world';
 
 const SCREENSHOTS = path.join(repoRoot, 'test', 'e2e', 'screenshots');
@@ -39,7 +39,10 @@ describe('chat in the VS Code workbench', function () {
     const { page, fake } = world();
     assert.equal(await fixpointIcon(page).isVisible(), true, 'the activity bar shows the Fixpoint icon');
     await openFile(page, 'src/calc.js'); // Something to look at next to the chat in the screenshots.
-    chat = await openChat(page);
+    chat = chatFrame(page);
+    assert.equal(await chat.locator('.composer textarea').isVisible(), false, 'a fresh window shows the Explorer, not the chat');
+    await fixpointIcon(page).click();
+    await chat.locator('.composer textarea').waitFor({ state: 'visible' });
     await resizeSideBar(page, 480);
     // The header names the configured model and endpoint; the log shows the empty-state hint.
     await chat.locator('.header .model', { hasText: `fake-model · ${fake.url}` }).waitFor();

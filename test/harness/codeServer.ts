@@ -142,6 +142,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       } catch (err) {
         lastError = err;
         await proc.kill();
+        log.end();
         const tail = await readTail(logFile, 30);
         if (/EADDRINUSE/.test(tail)) continue; // Lost the race for the port: try another.
         throw new Error(`${(err as Error).message}\n--- code-server log ---\n${tail}`);

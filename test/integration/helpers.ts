@@ -1,8 +1,9 @@
 // Shared helpers for the integration suites (they run inside the VS Code extension host).
 import * as vscode from 'vscode';
 import type { FixpointApi } from '../../src/extension';
+import { EXTENSION_ID } from '../harness/constants';
 
-export const EXTENSION_ID = 'fixpoint-dev.fixpoint';
+export { EXTENSION_ID };
 
 export async function activateFixpoint(): Promise<FixpointApi> {
   const extension = vscode.extensions.getExtension<FixpointApi>(EXTENSION_ID);
