@@ -78,7 +78,7 @@ export async function createShadow(root: string, options: CreateShadowOptions = 
     const files = repo ? await gitFiles(repo, signal) : await walkFiles(workspace, options.exclude ?? [], signal);
     const links = await copyFiles(source, top, files, signal);
     links.push(...(await linkDependencies(source, top, files)));
-    if (repo) await initShadowGit(repo, top, signal);
+    if (repo) await initShadowGit(repo, top, links.map((l) => path.relative(top, l.path)), signal);
     const shadowPath = path.join(top, path.relative(source, workspace));
     return makeShadow(top, shadowPath, links, repo ? 'git' : 'copy', files.length);
   } catch (err) {
@@ -135,7 +135,7 @@ async function gitFiles(repo: string, signal?: AbortSignal): Promise<string[]> {
   return [...new Set(out.split('\0').filter((p) => p !== '').map((p) => p.replace(/\/$/, '')))];
 }
 
-async function initShadowGit(repo: string, top: string, signal?: AbortSignal): Promise<void> {
+async function initShadowGit(repo: string, top: string, linked: readonly string[], signal?: AbortSignal): Promise<void> {
   const commonDir = (await git(['rev-parse', '--path-format=absolute', '--git-common-dir'], repo, signal)).trim();
   const head = await git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], repo, signal).then((s) => s.trim(), () => undefined);
   await git(['init', '-q', '--template=', '.'], top, signal);
@@ -144,6 +144,10 @@ async function initShadowGit(repo: string, top: string, signal?: AbortSignal): P
   await fs.writeFile(path.join(objects, 'info', 'alternates'), `${path.join(commonDir, 'objects')}\n`);
   // A shallow clone's boundary commits must be known, or history commands fail in the shadow.
   await fs.copyFile(path.join(commonDir, 'shallow'), path.join(top, '.git', 'shallow')).catch(() => undefined);
+  // `node_modules/` in .gitignore matches folders, not the links standing in for them: hide the links from
+  // the shadow's `git status` (the shadow's own exclude file; the user's is not touched).
+  await fs.mkdir(path.join(top, '.git', 'info'), { recursive: true });
+  await fs.writeFile(path.join(top, '.git', 'info', 'exclude'), linked.map((p) => `/${p.split(path.sep).join('/').replace(/[[\]*?\\]/g, '\\$&')}\n`).join(''));
   if (!head) return; // a repository without commits: everything is untracked, as for the user
   await git(['update-ref', '--no-deref', 'HEAD', head], top, signal);
   await git(['read-tree', 'HEAD'], top, signal);
