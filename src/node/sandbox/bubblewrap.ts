@@ -116,3 +116,17 @@ function run(file: string, args: string[], timeoutMs: number): Promise<{ stdout:
     );
   });
 }
+
+/**
+ * `sandboxArgv` for a shadow workspace: the whole shadow writable (its `.git` read-only), the command run in
+ * the shadow's workspace folder, and the user's workspace plus the shadow's dependency links kept visible
+ * read-only even when they live under /tmp (which the sandbox replaces with an empty tmpfs).
+ */
+export function sandboxArgvForShadow(
+  shadow: { path: string; top: string; links: ReadonlyArray<{ target: string }> },
+  workspaceRoot: string,
+  options: Omit<SandboxOptions, 'writableRoot'> = {},
+): string[] {
+  const readOnly = [workspaceRoot, ...shadow.links.map((l) => l.target), ...(options.readOnly ?? [])];
+  return sandboxArgv(shadow.path, { ...options, writableRoot: shadow.top, readOnly });
+}
