@@ -136,7 +136,7 @@ describe('verify/bubblewrap', function () {
     it('a timeout kills the whole sandboxed tree', async () => {
       const running = run('sleep 317.5 & sleep 317.5; wait', 1_500);
       await new Promise((resolve) => setTimeout(resolve, 700));
-      assert.equal(sandboxedSleepers().length, 2, 'the sleepers are visible while running (the check can see them)');
+      assert.ok(sandboxedSleepers().length >= 2, 'the sleepers (and bwrap, bash) are visible while running: the check can see them');
       const result = await running;
       assert.equal(result.timedOut, true);
       await settle();
