@@ -1,5 +1,12 @@
-import { countTokens } from 'gpt-tokenizer';
 import type { ChatItem } from '../model/types';
+
+// The o200k tables are 2.7 MB of JavaScript: loaded on the first count (the first prompt), not at activation.
+// The bundler maps this require to a separate file next to the extension bundle (scripts/build.mjs).
+let counter: ((text: string) => number) | undefined;
+function countTokens(text: string): number {
+  counter ??= (require('gpt-tokenizer') as typeof import('gpt-tokenizer')).countTokens;
+  return counter(text);
+}
 
 // o200k (gpt-tokenizer's default) is the tokenizer of current OpenAI models; for other models it is a close
 // enough estimate for budgeting. Counts are cached per item because the history is re-measured every step.

@@ -51,11 +51,14 @@ export function describeModelError(err: unknown, settings: ModelSettings): UserF
     return { message: `The request to ${endpoint} timed out.`, fix: 'Check that the server is running and reachable, then retry.', action: 'retry', transient: true };
   }
   if (err instanceof OpenAI.APIConnectionError) {
+    const code = causeCode(err);
+    // Nobody listening / no such host: retrying only delays the message. A reset mid-request is worth a retry.
+    const unreachable = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH';
     return {
-      message: `Cannot reach ${endpoint}${causeSuffix(err)}.`,
+      message: unreachable ? `Cannot reach ${endpoint} (${code}).` : `The connection to ${endpoint} failed${code ? ` (${code})` : ''}.`,
       fix: 'Check "fixpoint.baseUrl" (or OPENAI_BASE_URL) and that the server is running.',
-      action: 'openSettings',
-      transient: true,
+      action: unreachable ? 'openSettings' : 'retry',
+      transient: !unreachable,
     };
   }
   if (err instanceof OpenAI.APIError) {
@@ -90,10 +93,15 @@ export function isAbort(err: unknown): boolean {
   return err instanceof OpenAI.APIUserAbortError || (err instanceof Error && err.name === 'AbortError');
 }
 
-function causeSuffix(err: Error): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const code = cause?.code ?? (cause?.message?.match(/E[A-Z]+/)?.[0]);
-  return code ? ` (${code})` : '';
+/** The system error code behind a connection failure (undici nests it one or two causes deep). */
+function causeCode(err: Error): string | undefined {
+  let cause = (err as { cause?: unknown }).cause as { code?: string; message?: string; cause?: unknown } | undefined;
+  for (let depth = 0; cause && depth < 3; depth++) {
+    const code = cause.code ?? cause.message?.match(/\bE[A-Z]{3,}\b/)?.[0];
+    if (code) return code;
+    cause = cause.cause as typeof cause;
+  }
+  return undefined;
 }
 
 function retryAfterOf(err: InstanceType<typeof OpenAI.APIError>): number | undefined {
