@@ -11,7 +11,7 @@
  * (kernel.unprivileged_userns_clone=0, Ubuntu's AppArmor userns restriction, containers).
  */
 import { execFile } from 'node:child_process';
-import { promises as fs, constants as fsConstants } from 'node:fs';
+import { promises as fs, constants as fsConstants, realpathSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -120,13 +120,21 @@ function run(file: string, args: string[], timeoutMs: number): Promise<{ stdout:
 /**
  * `sandboxArgv` for a shadow workspace: the whole shadow writable (its `.git` read-only), the command run in
  * the shadow's workspace folder, and the user's workspace plus the shadow's dependency links kept visible
- * read-only even when they live under /tmp (which the sandbox replaces with an empty tmpfs).
+ * read-only even when they live under /tmp (which the sandbox replaces with an empty tmpfs). The shadow's
+ * git reads the user's object store (its alternate), which is kept visible too.
  */
 export function sandboxArgvForShadow(
-  shadow: { path: string; top: string; links: ReadonlyArray<{ target: string }> },
+  shadow: { path: string; top: string; readOnlyPaths: readonly string[] },
   workspaceRoot: string,
   options: Omit<SandboxOptions, 'writableRoot'> = {},
 ): string[] {
-  const readOnly = [workspaceRoot, ...shadow.links.map((l) => l.target), ...(options.readOnly ?? [])];
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const readOnly = [real(workspaceRoot), ...shadow.readOnlyPaths, ...(options.readOnly ?? [])];
   return sandboxArgv(shadow.path, { ...options, writableRoot: shadow.top, readOnly });
 }

@@ -88,6 +88,15 @@ describe('verify/bubblewrap', function () {
       assert.equal(existsSync(targets[3]), false);
     });
 
+    it("the shadow's git reads history (through the user's object store) but cannot commit", async () => {
+      const log = await run('git log --format=%s && git status --porcelain');
+      assert.equal(log.exitCode, 0, log.output);
+      assert.match(log.output, /^init$/m);
+      const commit = await run('git -c user.name=x -c user.email=x@x commit -q --allow-empty -m sneaky');
+      assert.notEqual(commit.exitCode, 0);
+      assert.match(commit.output, /Read-only file system|Unable to create/);
+    });
+
     it('has a private /tmp: what it writes there is gone, what is there is hidden', async () => {
       const outside = path.join('/tmp', `${marker}-outside`);
       await fs.writeFile(outside, 'host file\n');

@@ -108,6 +108,7 @@ describe('verify/shadow', function () {
     }
     assert.equal(await read('node_modules/dep/index.js'), 'module.exports = "dep";\n');
     assert.deepEqual(s.links.map((l) => l.target).sort(), [path.join(repo, 'node_modules'), path.join(repo, 'packages/p/node_modules')]);
+    assert.deepEqual([...s.readOnlyPaths].sort(), [path.join(repo, '.git/objects'), path.join(repo, 'node_modules'), path.join(repo, 'packages/p/node_modules')]);
 
     // The shadow's own git sees the user's commit and the same uncommitted changes.
     assert.equal(git(['log', '--format=%s'], s.path).trim(), 'init');
