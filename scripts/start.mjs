@@ -73,7 +73,7 @@ const entry = path.join(codeServer, 'out', 'node', 'entry.js');
 
 // 2. Build and package the extension.
 log('building…');
-run('npm', ['run', '--silent', 'build']);
+run('npm', ['run', '--silent', 'build', '--', '--production']);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fixpoint-start-'));
 const vsix = path.join(tmp, 'fixpoint.vsix');
 log('packaging…');

@@ -1,0 +1,21 @@
+// `npm run bench`: every benchmark, one after another (each in its own process, so one's warm caches or
+// leftovers cannot flatter the next). Figures are printed; targets are checked by reading them, not by tests.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+const benches: Array<{ name: string; file: string; args?: string[] }> = [
+  { name: 'edits (patch engine on the edit corpus)', file: 'edits.js' },
+  { name: 'context (token accounting and compaction of a 192k history)', file: 'context.js' },
+  { name: 'vscode (activation, first chunk to webview, .vsix size)', file: 'vscode.js' },
+];
+
+let failed = 0;
+for (const bench of benches) {
+  console.log(`\n=== ${bench.name} ===`);
+  const result = spawnSync(process.execPath, [path.join(__dirname, bench.file), ...(bench.args ?? [])], { stdio: 'inherit' });
+  if (result.status !== 0) {
+    failed++;
+    console.error(`bench ${bench.file} failed (exit ${result.status ?? result.signal})`);
+  }
+}
+process.exit(failed ? 1 : 0);
