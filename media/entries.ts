@@ -1,4 +1,4 @@
-import { assertNever, type ApprovalDecision, type Entry, type FixAction, type WebviewToHost } from '../src/shared/protocol';
+import { assertNever, type ApprovalDecision, type Entry, type FixAction, type ProposalVerification, type WebviewToHost } from '../src/shared/protocol';
 import { renderMarkdown } from './markdown';
 
 const FIX_LABELS: Record<FixAction, string> = { setApiKey: 'Set API Key', openSettings: 'Open Settings', retry: 'Retry' };
@@ -105,10 +105,14 @@ export function renderEntry(entry: Entry, node: HTMLElement): void {
       }
       return;
     }
+    case 'verification':
+      renderVerification(entry, node);
+      return;
     case 'proposal': {
       node.classList.add(entry.state);
       const pending = entry.files.some((f) => f.status === 'pending');
       node.replaceChildren(el('div', 'title', pending ? 'Proposed changes — review before anything is written' : 'Proposed changes'));
+      if (entry.verification) node.append(verificationBadge(entry.verification));
       for (const file of entry.files) {
         const row = el('div', `file ${file.status}`);
         const name = file.movePath ? `${file.path} → ${file.movePath}` : file.path;
@@ -138,4 +142,37 @@ export function renderEntry(entry: Entry, node: HTMLElement): void {
     default:
       assertNever(entry);
   }
+}
+
+const BADGES = { passed: '✓ verified', failed: '✗ verification failed', 'not-run': '○ not verified' } as const;
+
+function verificationBadge(v: ProposalVerification): HTMLElement {
+  const badge = el('details', `badge ${v.state}`);
+  const where = v.sandboxed ? ' in a sandboxed copy' : v.state === 'not-run' ? '' : ' in an isolated copy';
+  badge.append(el('summary', undefined, `${BADGES[v.state]}${v.command ? ` — ${v.command}${where}` : ''}`), el('pre', 'tool-output', v.summary ?? ''));
+  return badge;
+}
+
+const ATTEMPT_MARKS = { running: '…', passed: '✓', failed: '✗', 'timed-out': '⏱', cancelled: '■' } as const;
+
+/** The verification timeline: one row per run (exit code, duration, failing tests, the fix proposed after it). */
+function renderVerification(entry: Extract<Entry, { kind: 'verification' }>, node: HTMLElement): void {
+  node.classList.add(entry.status);
+  const titles = { running: 'Verifying', passed: 'Verified', failed: 'Verification failed', stopped: 'Verification stopped' } as const;
+  node.replaceChildren(el('div', 'title', `${titles[entry.status]}: ${entry.command}`), el('div', 'reason', entry.why));
+  const list = el('ol', 'attempts');
+  for (const a of entry.attempts) {
+    const item = el('li', a.state);
+    const timing = a.durationMs !== undefined ? ` · ${(a.durationMs / 1000).toFixed(1)}s` : '';
+    item.append(el('span', 'mark', `${ATTEMPT_MARKS[a.state]} run ${a.attempt}`), el('span', 'meta', `${a.exitCode !== undefined ? ` exit ${a.exitCode}` : ''}${timing}`));
+    if (a.failures.length) {
+      const failures = el('ul', 'failures');
+      for (const f of a.failures) failures.append(el('li', undefined, f));
+      item.append(failures);
+    }
+    if (a.fix) item.append(el('div', 'fix', `→ fix proposed: ${a.fix}`));
+    list.append(item);
+  }
+  node.append(list);
+  if (entry.reason) node.append(el('div', 'reason', entry.reason));
 }

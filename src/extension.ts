@@ -9,7 +9,9 @@ import { FixCodeActionProvider } from './host/quickFix';
 import { FixRequests } from './host/fixCommands';
 import { ChatViewProvider, CHAT_VIEW_ID } from './host/chatViewProvider';
 import { DocumentWriter } from './host/documentWriter';
-import { agentOptions, allowCommandPrefix, commandRules, promptForApiKey, readModelSettings } from './host/settings';
+import { agentOptions, allowCommandPrefix, commandRules, promptForApiKey, readModelSettings, verificationTasks, verifySettings } from './host/settings';
+import { NodeVerifier } from './node/verifier';
+import { cleanupStaleShadows } from './node/sandbox';
 import { TerminalRunner } from './host/terminalRunner';
 import { HostWorkspace } from './host/workspace';
 import { FileStore } from './node/fileStore';
@@ -57,7 +59,17 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     allowPrefix: allowCommandPrefix,
     agentOptions,
     store: new FileStore(path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'conversations')),
+    verifier: new NodeVerifier({
+      workspace,
+      runner,
+      settings: verifySettings,
+      tasks: verificationTasks,
+      approveUnsandboxed: async (command, reason, signal) =>
+        (await session.approver.approveCommand({ command: `${command}   (outside any sandbox)`, prefix: command, reasons: [reason, 'Verify-before-review normally runs in a sandbox with the network off.'] }, signal)) !== 'deny',
+    }),
   });
+  // Shadow copies left by a crashed window are removed in the background.
+  void cleanupStaleShadows().catch(() => undefined);
   activeSession = session;
   // Restored in the background: activation stays fast, and the webview gets a fresh snapshot when done.
   void session.restore().catch((err) => console.error('Fixpoint: could not restore the conversation', err));

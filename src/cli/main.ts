@@ -11,6 +11,7 @@ import type { Runner } from '../core/ports';
 import { FsFileWriter } from '../node/fsWriter';
 import { NodeWorkspace } from '../node/nodeWorkspace';
 import { runProcess } from '../node/processRunner';
+import { NodeVerifier } from '../node/verifier';
 import { terminalRenderer } from './render';
 
 const USAGE = `Usage: fixpoint [options] <prompt…>
@@ -27,6 +28,8 @@ Options:
   --yes                  accept every proposed edit without asking
   --allow <prefix>       run commands starting with this prefix without asking (repeatable)
   --max-steps <n>        most model turns for this request (default 50)
+  --verify <when>        after-accept (default), before-review (isolated, sandboxed copy) or off
+  --verify-command <cmd> the check to run (default: detected, e.g. the package.json test script)
   -h, --help             show this help
 
 The API key is read from OPENAI_API_KEY. Without a terminal to ask, edits are rejected unless --yes is
@@ -47,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
         yes: { type: 'boolean' },
         allow: { type: 'string', multiple: true },
         'max-steps': { type: 'string' },
+        verify: { type: 'string' },
+        'verify-command': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -66,6 +71,11 @@ export async function main(argv: string[]): Promise<number> {
   const maxSteps = values['max-steps'] === undefined ? 50 : Number(values['max-steps']);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
     process.stderr.write(`--max-steps must be a positive integer\n`);
+    return 2;
+  }
+  const verifyWhen = values.verify ?? 'after-accept';
+  if (verifyWhen !== 'after-accept' && verifyWhen !== 'before-review' && verifyWhen !== 'off') {
+    process.stderr.write(`--verify must be after-accept, before-review or off, not "${verifyWhen}"\n`);
     return 2;
   }
   const env = process.env;
@@ -105,6 +115,13 @@ export async function main(argv: string[]): Promise<number> {
     commandRules: () => ({ allow, deny: [] }),
     allowPrefix: async (prefix) => void allow.push(prefix),
     agentOptions: () => ({ maxSteps, contextWindow: Number(env.FIXPOINT_CONTEXT_WINDOW) || 192_000 }),
+    verifier: new NodeVerifier({
+      workspace,
+      runner,
+      settings: () => ({ command: values['verify-command'], when: verifyWhen, maxAttempts: 3, timeoutMs: 600_000 }),
+      approveUnsandboxed: async (command, reason, signal) =>
+        (await session.approver.approveCommand({ command: `${command}   (outside any sandbox)`, prefix: command, reasons: [reason] }, signal)) !== 'deny',
+    }),
   });
   process.once('SIGINT', () => session.cancel());
   try {

@@ -41,6 +41,11 @@ export function terminalRenderer(options: RendererOptions): (msg: HostToWebview)
       case 'plan':
         err.write(`\nPlan:\n${entry.steps.map((s) => `  [${s.status === 'completed' ? 'x' : s.status === 'in_progress' ? '>' : ' '}] ${s.text}`).join('\n')}\n`);
         break;
+      case 'verification':
+        if (entry.status !== 'running') {
+          err.write(`\nVerification ${entry.status}: ${entry.command}\n${entry.attempts.map((a) => `  run ${a.attempt}: ${a.state}${a.exitCode !== undefined ? ` (exit ${a.exitCode})` : ''}${a.failures.length ? `\n    ${a.failures.join('\n    ')}` : ''}`).join('\n')}\n`);
+        }
+        break;
       case 'approval':
         if (first && entry.state === 'pending') void askApproval(entry, options);
         break;

@@ -44,6 +44,8 @@ export interface RunResult {
   durationMs: number;
   timedOut?: boolean;
   cancelled?: boolean;
+  /** The command did not run at all; `output` says why. */
+  skipped?: boolean;
 }
 
 export interface Runner {
@@ -75,4 +77,19 @@ export interface FileWriter {
 export interface Store {
   load<T>(key: string): Promise<T | undefined>;
   save(key: string, value: unknown): Promise<void>;
+}
+
+export type VerificationTarget = { kind: 'command'; command: string; why: string } | { kind: 'task'; name: string; why: string };
+
+/** Runs the project's own checks: in the workspace (visible terminal/task) or in an isolated, sandboxed copy. */
+export interface Verifier {
+  /** The verification command or task, or why there is none. */
+  resolve(signal: AbortSignal): Promise<VerificationTarget | { kind: 'none'; why: string }>;
+  mode(): { when: 'off' | 'after-accept' | 'before-review'; maxAttempts: number; timeoutMs: number };
+  runInWorkspace(target: VerificationTarget, signal: AbortSignal): Promise<RunResult>;
+  /**
+   * Applies `files` (workspace-relative path → new content, undefined = delete) to a shadow copy and runs
+   * the check there; `sandboxed` says whether the OS sandbox (network off) was used.
+   */
+  runIsolated(target: VerificationTarget, files: Array<{ path: string; content: string | undefined }>, signal: AbortSignal): Promise<RunResult & { sandboxed: boolean }>;
 }

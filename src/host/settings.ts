@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { ModelSettings, WireApi } from '../core/model/types';
+import type { TaskCandidate } from '../core/verify';
+import type { VerifySettings } from '../node/verifier';
 
 export const API_KEY_SECRET = 'fixpoint.apiKey';
 
@@ -55,4 +57,24 @@ export async function allowCommandPrefix(prefix: string): Promise<void> {
 export function agentOptions(): { maxSteps: number; contextWindow: number } {
   const config = vscode.workspace.getConfiguration('fixpoint');
   return { maxSteps: config.get<number>('maxSteps') ?? 50, contextWindow: contextWindow() };
+}
+
+export function verifySettings(): VerifySettings {
+  const config = vscode.workspace.getConfiguration('fixpoint.verify');
+  const when = config.get<string>('when');
+  return {
+    command: config.get<string>('command') || undefined,
+    when: when === 'off' || when === 'before-review' ? when : 'after-accept',
+    maxAttempts: Math.max(1, config.get<number>('maxAttempts') ?? 3),
+    timeoutMs: Math.max(1000, config.get<number>('timeoutMs') ?? 600_000),
+  };
+}
+
+/** VS Code tasks in the test and build groups, for choosing the verification check. */
+export async function verificationTasks(): Promise<TaskCandidate[]> {
+  const tasks = await vscode.tasks.fetchTasks();
+  return tasks.flatMap((task): TaskCandidate[] => {
+    const group = task.group?.id === vscode.TaskGroup.Test.id ? 'test' : task.group?.id === vscode.TaskGroup.Build.id ? 'build' : undefined;
+    return group ? [{ name: task.source === 'Workspace' ? task.name : `${task.source}: ${task.name}`, group, source: task.source }] : [];
+  });
 }

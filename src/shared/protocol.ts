@@ -33,7 +33,36 @@ export type Entry =
       reasons: string[];
       state: ApprovalState;
     }
-  | { kind: 'proposal'; id: string; files: ProposalFile[]; state: 'pending' | 'decided' };
+  | { kind: 'proposal'; id: string; files: ProposalFile[]; state: 'pending' | 'decided'; verification?: ProposalVerification }
+  | {
+      kind: 'verification';
+      id: string;
+      command: string;
+      /** Where the command came from ("package.json test script, pnpm-lock.yaml → pnpm test"). */
+      why: string;
+      status: 'running' | 'passed' | 'failed' | 'stopped';
+      attempts: VerificationAttempt[];
+      reason?: string;
+    };
+
+export interface VerificationAttempt {
+  attempt: number;
+  state: 'running' | 'passed' | 'failed' | 'timed-out' | 'cancelled';
+  exitCode?: number;
+  durationMs?: number;
+  /** Failing tests / error locations, one line each. */
+  failures: string[];
+  /** The fix the model proposed after this attempt failed. */
+  fix?: string;
+}
+
+/** The badge of a proposal verified before review, in an isolated copy of the workspace. */
+export interface ProposalVerification {
+  state: 'passed' | 'failed' | 'not-run';
+  command?: string;
+  summary?: string;
+  sandboxed?: boolean;
+}
 
 export type PlanItem = { text: string; status: 'pending' | 'in_progress' | 'completed' };
 export type ApprovalDecision = 'once' | 'always' | 'deny';

@@ -1,14 +1,15 @@
 import type { ApprovalDecision, FixAction, HostToWebview, PlanItem, ViewState } from '../../shared/protocol';
 import { checkSettings, endpointLabel } from '../model/errors';
 import type { ChatItem, ModelClient, ModelSettings } from '../model/types';
-import type { FileWriter, Runner, RunResult, Store, Workspace } from '../ports';
+import type { FileWriter, Runner, RunResult, Store, Verifier, Workspace } from '../ports';
 import { isSnapshot, repairSnapshot, SNAPSHOT_VERSION, type SessionSnapshot } from './persistence';
 import { describeOutcome } from '../tools/applyPatch';
 import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
 import { ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
-import { DEFAULT_AGENT_OPTIONS, runAgent, type AgentEnd, type AgentOptions } from './loop';
+import { DEFAULT_AGENT_OPTIONS, runAgent, type AgentEnd, type AgentOptions, type AgentRun } from './loop';
+import { PreReviewVerifier, verifyAfterAccept } from './verification';
 import { historyTokens } from './tokens';
 import { Transcript } from './transcript';
 
@@ -33,6 +34,8 @@ export interface SessionDeps {
   agentOptions(): Partial<AgentOptions>;
   /** Where the conversation is persisted for crash recovery; none in the CLI. */
   store?: Store;
+  /** Runs the project's checks after accepted edits or before review; none means edits are not verified. */
+  verifier?: Verifier;
 }
 
 const STORE_KEY = 'session';
@@ -65,6 +68,7 @@ export class ChatSession {
   private lastCommandOutput: string | undefined;
   /** The runner as the tools see it: records the last output for @terminal. */
   private readonly recordingRunner: Runner;
+  private readonly preReview: PreReviewVerifier | undefined;
 
   constructor(private readonly deps: SessionDeps) {
     this.transcript = new Transcript((msg) => {
@@ -84,6 +88,7 @@ export class ChatSession {
       runTask: (name, options) => record(runner.runTask(name, options)),
     };
     this.reviewer = new ProposalReviewer(this.transcript, deps.writer);
+    this.preReview = deps.verifier && new PreReviewVerifier(deps.verifier, this.transcript, deps.workspace.root);
   }
 
   get busy(): boolean {
@@ -121,6 +126,7 @@ export class ChatSession {
     }
     this.lastPrompt = text;
     this.lastOptions = options;
+    this.preReview?.reset();
     const userId = this.transcript.newId('user');
     this.reviewer.currentTurn = userId;
     this.transcript.put({ kind: 'user', id: userId, text });
@@ -271,7 +277,8 @@ export class ChatSession {
       const system: ChatItem = { role: 'system', content: await this.deps.systemPrompt() };
       const items = [system, ...this.history];
       this.liveItems = items;
-      const end = await runAgent(items, {
+      const writesBefore = this.reviewer.writeLog.length;
+      const agentRun: AgentRun = {
         client: this.deps.createClient(settings),
         settings,
         tools: this.tools,
@@ -288,8 +295,24 @@ export class ChatSession {
           commandRules: () => this.deps.commandRules(),
           allowPrefix: (prefix) => this.deps.allowPrefix(prefix),
           updatePlan: (steps) => this.showPlan(steps),
+          verifyProposal: this.preReview ? (change, signal) => this.preReview!.check(change, signal) : undefined,
         },
-      });
+      };
+      let end = await runAgent(items, agentRun);
+      const verifier = this.deps.verifier;
+      if (end === 'answered' && verifier?.mode().when === 'after-accept' && this.reviewer.writeLog.length > writesBefore) {
+        await verifyAfterAccept({
+          verifier,
+          transcript: this.transcript,
+          signal: controller.signal,
+          root: this.deps.workspace.root,
+          writeLog: this.reviewer.writeLog,
+          continueAgent: async (message) => {
+            items.push({ role: 'user', content: message });
+            return (end = await runAgent(items, agentRun));
+          },
+        });
+      }
       // The loop may have compacted the history; keep its version (without the system prompt).
       this.history = items.slice(1);
       this.markCheckpoint(this.reviewer.currentTurn);

@@ -1,5 +1,5 @@
 import { applyPatch as applyHunks, type StructuredPatchHunk } from 'diff';
-import type { Entry, FileDecision, ProposalFile } from '../../shared/protocol';
+import type { Entry, FileDecision, ProposalFile, ProposalVerification } from '../../shared/protocol';
 import type { FileChange } from '../patch/types';
 import { isProtectedPath } from '../policy';
 import type { HunkDecision, ReviewOutcome } from '../tools/types';
@@ -17,6 +17,8 @@ export interface ProposalFileState {
 /** A set of file changes awaiting the user's per-hunk decisions. Pure state; writing is the reviewer's job. */
 export class Proposal {
   readonly files: ProposalFileState[];
+  /** Set when the proposal was verified before review. */
+  verification: ProposalVerification | undefined;
 
   constructor(readonly id: string, changes: FileChange[]) {
     this.files = changes.map((change) => ({
@@ -75,6 +77,7 @@ export class Proposal {
       kind: 'proposal',
       id: this.id,
       state: this.decided ? 'decided' : 'pending',
+      verification: this.verification,
       files: this.files.map((f): ProposalFile => {
         const { added, removed } = countLines(f.change);
         return {

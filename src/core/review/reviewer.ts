@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Transcript } from '../agent/transcript';
 import type { PersistedProposal } from '../agent/persistence';
 import type { PatchResult } from '../patch/types';
+import type { ProposalVerification } from '../../shared/protocol';
 import type { FileWriter } from '../ports';
 import type { Reviewer, ReviewOutcome } from '../tools/types';
 import { Checkpoints } from './checkpoints';
@@ -21,6 +23,8 @@ export class ProposalReviewer implements Reviewer {
   readonly checkpoints = new Checkpoints();
   /** The user turn whose checkpoint records what accepted edits change. */
   currentTurn = '';
+  /** One line per file write ("path <content hash>"), so verification can tell whether a fix changed anything. */
+  readonly writeLog: string[] = [];
 
   constructor(private readonly transcript: Transcript, private readonly writer: FileWriter) {}
 
@@ -37,8 +41,9 @@ export class ProposalReviewer implements Reviewer {
     return this.open.get(id)?.proposal;
   }
 
-  async propose(change: PatchResult, signal: AbortSignal): Promise<ReviewOutcome> {
+  async propose(change: PatchResult, signal: AbortSignal, verification?: ProposalVerification): Promise<ReviewOutcome> {
     const proposal = new Proposal(this.transcript.newId('proposal'), change.files);
+    proposal.verification = verification;
     const turnId = this.currentTurn;
     const decided = new Promise<void>((resolve) => this.open.set(proposal.id, { proposal, turnId, settle: resolve }));
     const onAbort = () => this.settle(proposal.id, 'The task was stopped before the user decided.');
@@ -158,6 +163,7 @@ export class ProposalReviewer implements Reviewer {
     }
     await this.writer.write(ops);
     for (const op of ops) {
+      this.writeLog.push(`${op.path} ${op.content === undefined ? 'deleted' : createHash('sha256').update(op.content).digest('hex').slice(0, 16)}`);
       this.checkpoints.record(turnId, op.path, before.get(op.path), op.content);
       if (op.renameFrom) this.checkpoints.record(turnId, op.renameFrom, before.get(op.renameFrom), undefined);
     }

@@ -34,7 +34,7 @@ export const applyPatchTool: ToolDefinition<{ patch: string }> = {
     const files = [...a.patch.matchAll(/^\*\*\* (?:Add|Update|Delete) File: (.+)$/gm)].map((m) => m[1].trim());
     return files.length ? files.join(', ') : '(no files)';
   },
-  async run(args, { workspace, reviewer, signal }) {
+  async run(args, { workspace, reviewer, signal, verifyProposal }) {
     let parsed;
     try {
       parsed = parsePatch(args.patch);
@@ -61,7 +61,14 @@ export const applyPatchTool: ToolDefinition<{ patch: string }> = {
       if (err instanceof PatchError) throw new ToolError(`The patch was not applied: ${err.message}`);
       throw err;
     }
-    const outcome = await reviewer.propose(result, signal);
+    const check = await verifyProposal?.(result, signal);
+    if (check?.verification.state === 'failed' && check.retry) {
+      throw new ToolError(
+        `This patch was verified in an isolated copy of the workspace before the user saw it, and ${check.verification.command} failed:\n` +
+          `${check.verification.summary ?? ''}\nThe user has not seen this patch. Fix the problem and call apply_patch again with the complete corrected patch (against the files as they are on disk).`,
+      );
+    }
+    const outcome = await reviewer.propose(result, signal, check?.verification);
     const protectedNote = paths.filter((p) => isProtectedPath(p));
     const text = describeOutcome(outcome);
     return {

@@ -1,5 +1,6 @@
 import type { PatchResult } from '../patch/types';
 import type { ToolSpec } from '../model/types';
+import type { ProposalVerification } from '../../shared/protocol';
 import type { Approver, Runner, Workspace } from '../ports';
 
 export type PlanStepStatus = 'pending' | 'in_progress' | 'completed';
@@ -22,7 +23,14 @@ export interface ReviewOutcome {
 
 /** Presents a proposal to the user and resolves with their decisions; nothing is written before that. */
 export interface Reviewer {
-  propose(change: PatchResult, signal: AbortSignal): Promise<ReviewOutcome>;
+  propose(change: PatchResult, signal: AbortSignal, verification?: ProposalVerification): Promise<ReviewOutcome>;
+}
+
+/** Result of verifying a proposal in an isolated copy before the user reviews it. */
+export interface PreReviewCheck {
+  verification: ProposalVerification;
+  /** Whether the model should get another chance before the user sees a failing proposal. */
+  retry: boolean;
 }
 
 export interface ToolContext {
@@ -35,6 +43,8 @@ export interface ToolContext {
   /** Remembers an "always allow" answer for this command prefix. */
   allowPrefix(prefix: string): Promise<void>;
   updatePlan(steps: PlanStep[]): void;
+  /** "Verify before review" mode: checks a patch in a shadow copy; undefined when the mode is off. */
+  verifyProposal?(change: PatchResult, signal: AbortSignal): Promise<PreReviewCheck | undefined>;
   signal: AbortSignal;
 }
 

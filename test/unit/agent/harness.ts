@@ -9,6 +9,7 @@ import { OpenAIModelClient } from '../../../src/core/model/openaiClient';
 import type { Runner, Store } from '../../../src/core/ports';
 import type { ModelSettings } from '../../../src/core/model/types';
 import { FsFileWriter } from '../../../src/node/fsWriter';
+import { NodeVerifier } from '../../../src/node/verifier';
 import { NodeWorkspace } from '../../../src/node/nodeWorkspace';
 import { runProcess } from '../../../src/node/processRunner';
 import type { Entry, HostToWebview } from '../../../src/shared/protocol';
@@ -29,13 +30,20 @@ export interface AgentHarness {
   dispose(): Promise<void>;
 }
 
-export async function createAgentHarness(files: Record<string, string> = {}, options: Partial<AgentOptions> = {}, reuse?: { root: string; store: Store }): Promise<AgentHarness> {
-  const root = reuse?.root ?? fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-agent-')));
+export interface HarnessExtras {
+  root?: string;
+  store?: Store;
+  verify?: { when: 'after-accept' | 'before-review' | 'off'; command?: string; maxAttempts?: number };
+}
+
+export async function createAgentHarness(files: Record<string, string> = {}, options: Partial<AgentOptions> = {}, reuse: HarnessExtras = {}): Promise<AgentHarness> {
+  const root = reuse.root ?? fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-agent-')));
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
     fs.writeFileSync(path.join(root, name), content);
   }
   const server = await FakeOpenAIServer.start();
+  const workspace = new NodeWorkspace({ root });
   const runner: Runner = { canRun: () => ({ ok: true }), run: (command, o) => runProcess(command, o), runTask: async () => ({ exitCode: 1, output: 'no tasks', durationMs: 0 }) };
   const allow: string[] = [];
   const seen = new Set<string>();
@@ -73,13 +81,21 @@ export async function createAgentHarness(files: Record<string, string> = {}, opt
     },
     systemPrompt: async () => 'You are a test agent.',
     promptContext: async () => '',
-    workspace: new NodeWorkspace({ root }),
+    workspace,
     runner,
     writer: new FsFileWriter(root),
     commandRules: () => ({ allow, deny: [] }),
     allowPrefix: async (prefix) => void allow.push(prefix),
     agentOptions: () => ({ retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 2000 }, ...options }),
-    store: reuse?.store,
+    store: reuse.store,
+    verifier: reuse.verify
+      ? new NodeVerifier({
+          workspace,
+          runner,
+          settings: () => ({ when: reuse.verify!.when, command: reuse.verify!.command, maxAttempts: reuse.verify!.maxAttempts ?? 3, timeoutMs: 60_000 }),
+          approveUnsandboxed: async () => true,
+        })
+      : undefined,
   });
   return harness;
 }

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type { Entry, VerificationAttempt } from '../../shared/protocol';
+import type { Verifier, VerificationTarget } from '../ports';
+import type { PatchResult } from '../patch/types';
+import type { PreReviewCheck } from '../tools/types';
+import { describeFailure, runFixLoop, summarizeRun, type TimelineEntry } from '../verify';
+import type { AgentEnd } from './loop';
+import type { Transcript } from './transcript';
+
+type VerificationEntry = Extract<Entry, { kind: 'verification' }>;
+
+class CheckNotRun extends Error {}
+
+export function targetLabel(target: VerificationTarget): string {
+  return target.kind === 'command' ? target.command : `task: ${target.name}`;
+}
+
+function toAttempts(timeline: readonly TimelineEntry[]): VerificationAttempt[] {
+  return timeline.map((t) => ({
+    attempt: t.attempt,
+    state: t.state,
+    exitCode: t.exitCode,
+    durationMs: t.durationMs,
+    failures: t.failures.slice(0, 10).map(describeFailure),
+    fix: t.fixProposed?.description,
+  }));
+}
+
+export interface AfterAcceptContext {
+  verifier: Verifier;
+  transcript: Transcript;
+  signal: AbortSignal;
+  root: string;
+  /** Sends `message` to the model as a user turn and runs the agent until it answers again. */
+  continueAgent(message: string): Promise<AgentEnd>;
+  /** Lines describing every file write so far (see ProposalReviewer.writeLog). */
+  writeLog: readonly string[];
+}
+
+/**
+ * The self-healing loop after the user accepted edits: run the project's check in the workspace (the user
+ * watches it in the terminal); on failure hand the summary to the model, let it propose a fix (reviewed as
+ * usual), and rerun — at most `maxAttempts` runs, never twice for the same failure with the same patch.
+ */
+export async function verifyAfterAccept(ctx: AfterAcceptContext): Promise<void> {
+  const { verifier, transcript, signal } = ctx;
+  const { maxAttempts } = verifier.mode();
+  const target = await verifier.resolve(signal);
+  if (target.kind === 'none') {
+    transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: `Your accepted edits were not verified: ${target.why} Set "fixpoint.verify.command" (e.g. "npm test") to have Fixpoint run it after edits.` });
+    return;
+  }
+  const label = targetLabel(target);
+  const entry: VerificationEntry = { kind: 'verification', id: transcript.newId('verify'), command: label, why: target.why, status: 'running', attempts: [] };
+  transcript.put(entry);
+  let result;
+  try {
+    result = await runFixLoop({
+    command: label,
+    maxAttempts,
+    signal,
+    runVerification: async (_attempt, runSignal) => {
+      const run = await verifier.runInWorkspace(target, runSignal);
+      // A check that could not start (Restricted Mode…) is not a failure the model could fix.
+      if (run.skipped) throw new CheckNotRun(run.output);
+      return run;
+    },
+    summarize: (run) => summarizeRun(run, { root: ctx.root }),
+    onTimeline: (timeline) => transcript.put({ ...entry, attempts: toAttempts(timeline) }),
+    askModelToFix: async (summary, attempt) => {
+      const mark = ctx.writeLog.length;
+      const end = await ctx.continueAgent(
+        `[Fixpoint ran \`${label}\` after your accepted edits and it failed (run ${attempt} of ${maxAttempts}).]\n${summary}\n` +
+          'Find the cause and fix it with apply_patch. The check runs again automatically once your fix is accepted.',
+      );
+      const written = ctx.writeLog.slice(mark);
+      if (end !== 'answered' || written.length === 0) return 'gave-up';
+      return { patchFingerprint: createHash('sha256').update(written.join('\n')).digest('hex'), description: `edited ${[...new Set(written.map((w) => w.split(' ')[0]))].join(', ')}` };
+    },
+  });
+  } catch (err) {
+    if (!(err instanceof CheckNotRun)) throw err;
+    transcript.put({ ...entry, status: 'stopped', reason: err.message });
+    return;
+  }
+  const status = result.status === 'passed' ? 'passed' : result.status === 'stopped' ? 'stopped' : 'failed';
+  transcript.put({ ...entry, status, attempts: toAttempts(result.timeline), reason: result.reason });
+}
+
+/**
+ * "Verify before review": a patch is applied to a shadow copy and checked there (sandboxed where the OS allows)
+ * before the user sees it. Attempts are counted per task, so a model that keeps failing is eventually shown
+ * to the user with a failed badge instead of looping.
+ */
+export class PreReviewVerifier {
+  private attempts = 0;
+  private entry: VerificationEntry | undefined;
+
+  constructor(private readonly verifier: Verifier, private readonly transcript: Transcript, private readonly root: string) {}
+
+  /** A new task starts counting again. */
+  reset(): void {
+    this.attempts = 0;
+    this.entry = undefined;
+  }
+
+  async check(change: PatchResult, signal: AbortSignal): Promise<PreReviewCheck | undefined> {
+    const mode = this.verifier.mode();
+    if (mode.when !== 'before-review') return undefined;
+    const target = await this.verifier.resolve(signal);
+    if (target.kind === 'none') return { verification: { state: 'not-run', summary: target.why }, retry: false };
+    const label = targetLabel(target);
+    this.attempts++;
+    this.entry ??= { kind: 'verification', id: this.transcript.newId('verify'), command: label, why: `${target.why} (in an isolated copy, before review)`, status: 'running', attempts: [] };
+    const attempts = [...this.entry.attempts.map((a, i, all) => (i === all.length - 1 && a.state === 'failed' ? { ...a, fix: 'revised patch' } : a)), { attempt: this.attempts, state: 'running' as const, failures: [] }];
+    this.put({ status: 'running', attempts });
+    const files = change.files.flatMap((f) =>
+      f.kind === 'delete' ? [{ path: f.path, content: undefined }] : f.movePath ? [{ path: f.path, content: undefined }, { path: f.movePath, content: f.newContent }] : [{ path: f.path, content: f.newContent }],
+    );
+    const run = await this.verifier.runIsolated(target, files, signal);
+    if (run.skipped) {
+      attempts.pop();
+      this.put({ status: 'stopped', attempts, reason: run.output });
+      return { verification: { state: 'not-run', command: label, summary: run.output }, retry: false };
+    }
+    const summary = summarizeRun(run, { root: this.root });
+    const passed = run.exitCode === 0 && !run.timedOut && !run.cancelled;
+    const state = run.cancelled ? 'cancelled' : run.timedOut ? 'timed-out' : passed ? 'passed' : 'failed';
+    attempts[attempts.length - 1] = { attempt: this.attempts, state, exitCode: run.exitCode, durationMs: run.durationMs, failures: summary.failures.slice(0, 10).map(describeFailure) };
+    const retry = !passed && !run.cancelled && this.attempts < mode.maxAttempts;
+    this.put({ status: passed ? 'passed' : run.cancelled ? 'stopped' : retry ? 'running' : 'failed', attempts, reason: !passed && !retry ? `still failing after ${this.attempts} attempt(s); shown for review with a failed badge` : undefined });
+    if (passed) this.entry = undefined;
+    return { verification: { state: passed ? 'passed' : 'failed', command: label, summary: summary.summary, sandboxed: run.sandboxed }, retry };
+  }
+
+  private put(change: Partial<VerificationEntry>): void {
+    if (!this.entry) return;
+    this.entry = { ...this.entry, ...change };
+    this.transcript.put(this.entry);
+  }
+}
