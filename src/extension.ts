@@ -9,7 +9,7 @@ import { FixCodeActionProvider } from './host/quickFix';
 import { FixRequests } from './host/fixCommands';
 import { ChatViewProvider, CHAT_VIEW_ID } from './host/chatViewProvider';
 import { DocumentWriter } from './host/documentWriter';
-import { agentOptions, allowCommandPrefix, commandRules, promptForApiKey, readModelSettings, verificationTasks, verifySettings } from './host/settings';
+import { agentOptions, allowCommandPrefix, approvalMode, commandRules, promptForApiKey, readModelSettings, verificationTasks, verifySettings } from './host/settings';
 import { NodeVerifier } from './node/verifier';
 import { cleanupStaleShadows } from './node/sandbox';
 import { TerminalRunner } from './host/terminalRunner';
@@ -56,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     runner,
     writer: new DocumentWriter(root),
     commandRules,
+    approvalMode,
     allowPrefix: allowCommandPrefix,
     agentOptions,
     store: new FileStore(path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'conversations')),

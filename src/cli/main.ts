@@ -12,6 +12,7 @@ import { FsFileWriter } from '../node/fsWriter';
 import { NodeWorkspace } from '../node/nodeWorkspace';
 import { runProcess } from '../node/processRunner';
 import { NodeVerifier } from '../node/verifier';
+import { runInSandbox } from '../node/sandboxedRun';
 import { terminalRenderer } from './render';
 
 const USAGE = `Usage: fixpoint [options] <prompt…>
@@ -28,6 +29,8 @@ Options:
   --yes                  accept every proposed edit without asking
   --allow <prefix>       run commands starting with this prefix without asking (repeatable)
   --max-steps <n>        most model turns for this request (default 50)
+  --approval <mode>      review (default), auto-edit (verified edits apply by themselves) or full-auto
+                         (also runs unflagged commands without asking, inside the sandbox only)
   --verify <when>        after-accept (default), before-review (isolated, sandboxed copy) or off
   --verify-command <cmd> the check to run (default: detected, e.g. the package.json test script)
   -h, --help             show this help
@@ -51,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
         allow: { type: 'string', multiple: true },
         'max-steps': { type: 'string' },
         verify: { type: 'string' },
+        approval: { type: 'string' },
         'verify-command': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -78,6 +82,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--verify must be after-accept, before-review or off, not "${verifyWhen}"\n`);
     return 2;
   }
+  const approval = values.approval ?? 'review';
+  if (approval !== 'review' && approval !== 'auto-edit' && approval !== 'full-auto') {
+    process.stderr.write(`--approval must be review, auto-edit or full-auto, not "${approval}"\n`);
+    return 2;
+  }
   const env = process.env;
   const settings: ModelSettings = {
     baseURL: values['base-url'] || env.OPENAI_BASE_URL || undefined,
@@ -90,6 +99,7 @@ export async function main(argv: string[]): Promise<number> {
   const runner: Runner = {
     canRun: () => ({ ok: true }),
     run: (command, options) => runProcess(command, { ...options, onOutput: (text) => process.stderr.write(text) }),
+    runSandboxed: (command, options) => runInSandbox(root, command, { ...options, onOutput: (text) => process.stderr.write(text) }),
     runTask: async (name) => ({ exitCode: undefined, durationMs: 0, output: `VS Code tasks are not available in the CLI; run the command behind "${name}" with run_command.` }),
   };
   const interactive = process.stdin.isTTY === true;
@@ -113,6 +123,7 @@ export async function main(argv: string[]): Promise<number> {
     runner,
     writer: new FsFileWriter(root),
     commandRules: () => ({ allow, deny: [] }),
+    approvalMode: () => approval,
     allowPrefix: async (prefix) => void allow.push(prefix),
     agentOptions: () => ({ maxSteps, contextWindow: Number(env.FIXPOINT_CONTEXT_WINDOW) || 192_000 }),
     verifier: new NodeVerifier({

@@ -51,6 +51,11 @@ export interface RunResult {
 export interface Runner {
   run(command: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal }): Promise<RunResult>;
   runTask(name: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<RunResult>;
+  /**
+   * Runs inside the OS sandbox (workspace writable, everything else read-only, network off), for full-auto
+   * mode; undefined when no sandbox is available here.
+   */
+  runSandboxed?(command: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal }): Promise<RunResult | undefined>;
   /** Whether commands may run at all (false in an untrusted workspace), and why not. */
   canRun(): { ok: true } | { ok: false; reason: string };
 }
@@ -93,3 +98,7 @@ export interface Verifier {
    */
   runIsolated(target: VerificationTarget, files: Array<{ path: string; content: string | undefined }>, signal: AbortSignal): Promise<RunResult & { sandboxed: boolean }>;
 }
+
+/** review: every edit and command asks · auto-edit: verified edits outside protected paths apply by themselves ·
+ *  full-auto: additionally, commands the policy does not flag run without asking, inside the sandbox only. */
+export type ApprovalMode = 'review' | 'auto-edit' | 'full-auto';

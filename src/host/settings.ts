@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ModelSettings, WireApi } from '../core/model/types';
 import type { TaskCandidate } from '../core/verify';
+import type { ApprovalMode } from '../core/ports';
 import type { VerifySettings } from '../node/verifier';
 
 export const API_KEY_SECRET = 'fixpoint.apiKey';
@@ -77,4 +78,10 @@ export async function verificationTasks(): Promise<TaskCandidate[]> {
     const group = task.group?.id === vscode.TaskGroup.Test.id ? 'test' : task.group?.id === vscode.TaskGroup.Build.id ? 'build' : undefined;
     return group ? [{ name: task.source === 'Workspace' ? task.name : `${task.source}: ${task.name}`, group, source: task.source }] : [];
   });
+}
+
+/** The approval mode from user settings only: a workspace cannot widen the agent's permissions (SAFETY §5). */
+export function approvalMode(): ApprovalMode {
+  const value = vscode.workspace.getConfiguration('fixpoint').inspect<string>('approvalMode')?.globalValue;
+  return value === 'auto-edit' || value === 'full-auto' ? value : 'review';
 }

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { RunResult, Runner } from '../core/ports';
 import { isSecretEnvName } from '../core/policy';
 import { runProcess } from '../node/processRunner';
+import { runInSandbox } from '../node/sandboxedRun';
+import { detectSandbox } from '../node/sandbox';
 
 /** How long to wait for shell integration before falling back to a pseudoterminal we drive ourselves. */
 const SHELL_INTEGRATION_WAIT_MS = 5000;
@@ -102,13 +104,24 @@ export class TerminalRunner implements Runner, vscode.Disposable {
     });
   }
 
-  private async runInPseudoterminal(command: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal }): Promise<RunResult> {
+  /** Full-auto commands: in the sandbox, mirrored into a terminal so the user still sees them run. */
+  async runSandboxed(command: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal }): Promise<RunResult | undefined> {
+    if (!this.canRun().ok || !(await detectSandbox()).available) return undefined;
+    return this.runInPseudoterminal(command, options, (onOutput) => runInSandbox(this.root, command, { ...options, onOutput }), 'Fixpoint (sandbox)');
+  }
+
+  private async runInPseudoterminal(
+    command: string,
+    options: { cwd: string; timeoutMs: number; signal: AbortSignal },
+    start: (onOutput: (text: string) => void) => Promise<RunResult | undefined> = (onOutput) => runProcess(command, { ...options, onOutput }),
+    name = 'Fixpoint (process)',
+  ): Promise<RunResult> {
     const write = new vscode.EventEmitter<string>();
     const pty: vscode.Pseudoterminal = { onDidWrite: write.event, open: () => undefined, close: () => undefined };
-    const terminal = vscode.window.createTerminal({ name: 'Fixpoint (process)', pty, isTransient: true });
+    const terminal = vscode.window.createTerminal({ name, pty, isTransient: true });
     terminal.show(true);
     write.fire(`\x1b[2m$ ${command}\x1b[0m\r\n`);
-    const result = await runProcess(command, { ...options, onOutput: (text) => write.fire(text.replace(/\r?\n/g, '\r\n')) });
+    const result = (await start((text) => write.fire(text.replace(/\r?\n/g, '\r\n')))) ?? { exitCode: undefined, output: 'The sandbox is not available.', durationMs: 0, skipped: true };
     write.fire(`\r\n\x1b[2m[exit code ${result.exitCode ?? 'unknown'}]\x1b[0m\r\n`);
     write.dispose();
     return result;

@@ -1,7 +1,7 @@
 import type { ApprovalDecision, FixAction, HostToWebview, PlanItem, ViewState } from '../../shared/protocol';
 import { checkSettings, endpointLabel } from '../model/errors';
 import type { ChatItem, ModelClient, ModelSettings } from '../model/types';
-import type { FileWriter, Runner, RunResult, Store, Verifier, Workspace } from '../ports';
+import type { ApprovalMode, FileWriter, Runner, RunResult, Store, Verifier, Workspace } from '../ports';
 import { isSnapshot, repairSnapshot, SNAPSHOT_VERSION, type SessionSnapshot } from './persistence';
 import { describeOutcome } from '../tools/applyPatch';
 import { expandMentions } from '../context/mentions';
@@ -34,6 +34,8 @@ export interface SessionDeps {
   agentOptions(): Partial<AgentOptions>;
   /** Where the conversation is persisted for crash recovery; none in the CLI. */
   store?: Store;
+  /** User-scope approval mode; review when absent. */
+  approvalMode?(): ApprovalMode;
   /** Runs the project's checks after accepted edits or before review; none means edits are not verified. */
   verifier?: Verifier;
 }
@@ -86,8 +88,16 @@ export class ChatSession {
       canRun: () => runner.canRun(),
       run: (command, options) => record(runner.run(command, options)),
       runTask: (name, options) => record(runner.runTask(name, options)),
+      runSandboxed: runner.runSandboxed && (async (command, options) => {
+        const result = await runner.runSandboxed!(command, options);
+        if (result) this.lastCommandOutput = result.output;
+        return result;
+      }),
     };
-    this.reviewer = new ProposalReviewer(this.transcript, deps.writer);
+    // auto-edit and full-auto: a proposal that passed verification before review, touching no protected
+    // path, is accepted without asking (still a checkpoint, still undoable).
+    this.reviewer = new ProposalReviewer(this.transcript, deps.writer, (proposal) =>
+      (deps.approvalMode?.() ?? 'review') !== 'review' && proposal.verification?.state === 'passed' && proposal.files.every((f) => !f.protected));
     this.preReview = deps.verifier && new PreReviewVerifier(deps.verifier, this.transcript, deps.workspace.root);
   }
 
@@ -293,6 +303,7 @@ export class ChatSession {
           approver: this.approver,
           reviewer: this.reviewer,
           commandRules: () => this.deps.commandRules(),
+          approvalMode: () => this.deps.approvalMode?.() ?? 'review',
           allowPrefix: (prefix) => this.deps.allowPrefix(prefix),
           updatePlan: (steps) => this.showPlan(steps),
           verifyProposal: this.preReview ? (change, signal) => this.preReview!.check(change, signal) : undefined,

@@ -26,7 +26,12 @@ export class ProposalReviewer implements Reviewer {
   /** One line per file write ("path <content hash>"), so verification can tell whether a fix changed anything. */
   readonly writeLog: string[] = [];
 
-  constructor(private readonly transcript: Transcript, private readonly writer: FileWriter) {}
+  constructor(
+    private readonly transcript: Transcript,
+    private readonly writer: FileWriter,
+    /** Whether a proposal may be accepted without asking (approval modes); never for protected paths. */
+    private readonly autoAccept: (proposal: Proposal) => boolean = () => false,
+  ) {}
 
   onDidChange(listener: ProposalListener): { dispose(): void } {
     this.listeners.add(listener);
@@ -49,6 +54,7 @@ export class ProposalReviewer implements Reviewer {
     const onAbort = () => this.settle(proposal.id, 'The task was stopped before the user decided.');
     signal.addEventListener('abort', onAbort, { once: true });
     this.changed(proposal);
+    if (this.autoAccept(proposal) && proposal.files.every((f) => !f.protected)) this.decideFile(proposal.id, undefined, true);
     try {
       await decided;
     } finally {

@@ -34,10 +34,22 @@ export const runCommandTool: ToolDefinition<RunArgs> = {
   summarize: (a) => a.command,
   async run(args, context) {
     const cwdRelative = args.cwd ? await workspacePath(context.workspace.root, args.cwd) : '';
-    await approve(args.command, context);
+    const allowed = context.runner.canRun();
+    if (!allowed.ok) throw new ToolError(`Commands cannot run here: ${allowed.reason}`);
+    const verdict = classifyCommand(args.command, context.commandRules());
+    if (verdict.decision === 'deny') throw new ToolError(`The user's policy denies this command (${verdict.reasons.join('; ')}).`);
+    if (context.approvalMode() === 'full-auto' && verdict.risk === 'dangerous') {
+      throw new ToolError(`Full-auto mode never runs commands like this (${verdict.reasons.join('; ')}). Ask the user to run it, or switch to review mode.`);
+    }
     const cwd = cwdRelative ? `${context.workspace.root}/${cwdRelative}` : context.workspace.root;
-    const result = await context.runner.run(args.command, { cwd, timeoutMs: args.timeout_ms ?? DEFAULT_TIMEOUT_MS, signal: context.signal });
-    return describeRun(result);
+    const options = { cwd, timeoutMs: args.timeout_ms ?? DEFAULT_TIMEOUT_MS, signal: context.signal };
+    if (context.approvalMode() === 'full-auto' && verdict.decision === 'ask') {
+      // Full-auto runs unflagged commands without asking, but only where the sandbox contains them.
+      const sandboxed = await context.runner.runSandboxed?.(args.command, options);
+      if (sandboxed) return describeRun(sandboxed, ' (in the sandbox: workspace writable, network off)');
+    }
+    await approve(args.command, context);
+    return describeRun(await context.runner.run(args.command, options));
   },
 };
 
@@ -75,7 +87,7 @@ export function suggestedPrefix(command: string): string {
   return words.length ? words.join(' ') : command.trim();
 }
 
-export function describeRun(result: RunResult): ToolOutcome {
+export function describeRun(result: RunResult, where = ''): ToolOutcome {
   const output = capHeadTail(stripAnsi(result.output).trimEnd(), OUTPUT_CAP_CHARS);
   const seconds = (result.durationMs / 1000).toFixed(1);
   const status = result.cancelled
@@ -84,6 +96,6 @@ export function describeRun(result: RunResult): ToolOutcome {
       ? `timed out after ${seconds}s and was killed`
       : result.exitCode === undefined
         ? `finished in ${seconds}s (exit code unknown)`
-        : `exit code ${result.exitCode} in ${seconds}s`;
+        : `exit code ${result.exitCode} in ${seconds}s${where}`;
   return { ok: result.exitCode === 0 && !result.timedOut && !result.cancelled, output: `${status}\n${output || '(no output)'}` };
 }

@@ -1,7 +1,7 @@
 import type { PatchResult } from '../patch/types';
 import type { ToolSpec } from '../model/types';
 import type { ProposalVerification } from '../../shared/protocol';
-import type { Approver, Runner, Workspace } from '../ports';
+import type { ApprovalMode, Approver, Runner, Workspace } from '../ports';
 
 export type PlanStepStatus = 'pending' | 'in_progress' | 'completed';
 export interface PlanStep {
@@ -40,6 +40,7 @@ export interface ToolContext {
   reviewer: Reviewer;
   /** User-scope command rules (prefix lists) and the approval mode. */
   commandRules(): { allow: string[]; deny: string[] };
+  approvalMode(): ApprovalMode;
   /** Remembers an "always allow" answer for this command prefix. */
   allowPrefix(prefix: string): Promise<void>;
   updatePlan(steps: PlanStep[]): void;

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { ChatSession } from '../../../src/core/agent/session';
 import type { AgentOptions } from '../../../src/core/agent/loop';
 import { OpenAIModelClient } from '../../../src/core/model/openaiClient';
-import type { Runner, Store } from '../../../src/core/ports';
+import type { ApprovalMode, Runner, Store } from '../../../src/core/ports';
+import { runInSandbox } from '../../../src/node/sandboxedRun';
 import type { ModelSettings } from '../../../src/core/model/types';
 import { FsFileWriter } from '../../../src/node/fsWriter';
 import { NodeVerifier } from '../../../src/node/verifier';
@@ -34,6 +35,7 @@ export interface HarnessExtras {
   root?: string;
   store?: Store;
   verify?: { when: 'after-accept' | 'before-review' | 'off'; command?: string; maxAttempts?: number };
+  approvalMode?: ApprovalMode;
 }
 
 export async function createAgentHarness(files: Record<string, string> = {}, options: Partial<AgentOptions> = {}, reuse: HarnessExtras = {}): Promise<AgentHarness> {
@@ -44,7 +46,12 @@ export async function createAgentHarness(files: Record<string, string> = {}, opt
   }
   const server = await FakeOpenAIServer.start();
   const workspace = new NodeWorkspace({ root });
-  const runner: Runner = { canRun: () => ({ ok: true }), run: (command, o) => runProcess(command, o), runTask: async () => ({ exitCode: 1, output: 'no tasks', durationMs: 0 }) };
+  const runner: Runner = {
+    canRun: () => ({ ok: true }),
+    run: (command, o) => runProcess(command, o),
+    runSandboxed: (command, o) => runInSandbox(root, command, o),
+    runTask: async () => ({ exitCode: 1, output: 'no tasks', durationMs: 0 }),
+  };
   const allow: string[] = [];
   const seen = new Set<string>();
   const harness: AgentHarness = {
@@ -85,6 +92,7 @@ export async function createAgentHarness(files: Record<string, string> = {}, opt
     runner,
     writer: new FsFileWriter(root),
     commandRules: () => ({ allow, deny: [] }),
+    approvalMode: () => reuse.approvalMode ?? 'review',
     allowPrefix: async (prefix) => void allow.push(prefix),
     agentOptions: () => ({ retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 2000 }, ...options }),
     store: reuse.store,
