@@ -1,6 +1,8 @@
 import { assertNever, type Entry, type HostToWebview, type ViewState, type WebviewToHost } from '../src/shared/protocol';
 import { actionMessage, renderEntry } from './entries';
 import { MentionPopup } from './mentions';
+import { HistoryPanel } from './history';
+import { SetupCard } from './setup';
 
 declare function acquireVsCodeApi(): { postMessage(msg: WebviewToHost): void };
 const vscode = acquireVsCodeApi();
@@ -14,7 +16,7 @@ let frameRequested = false;
 
 const app = document.getElementById('app')!;
 app.innerHTML = `
-  <div class="header"><span class="model"></span><span class="meter" title="Context used / window"></span></div>
+  <div class="header"><span class="model"></span><span class="meter" title="Context used / window"></span><button class="secondary icon history-toggle" title="Task history" aria-label="Task history">History</button></div>
   <div class="banner" role="status" hidden></div>
   <div class="log" role="log" aria-live="polite" aria-label="Conversation"></div>
   <div class="composer">
@@ -41,6 +43,11 @@ function submit(): void {
 }
 
 const mentions = new MentionPopup(input, send);
+const history = new HistoryPanel(send);
+const setup = new SetupCard(send);
+app.querySelector('.header')!.insertAdjacentElement('afterend', history.element);
+history.element.insertAdjacentElement('afterend', setup.element);
+app.querySelector('.history-toggle')!.addEventListener('click', () => history.toggle());
 
 input.addEventListener('keydown', (e) => {
   if (mentions.handleKey(e)) return;
@@ -160,6 +167,12 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       state.busy = msg.busy;
       renderChrome();
       if (!msg.busy) input.focus();
+      return;
+    case 'history':
+      history.render(msg.items);
+      return;
+    case 'setup':
+      setup.render(msg.setup);
       return;
     case 'mentions':
       mentions.show(msg.query, msg.items);

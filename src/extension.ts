@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
   const setApiKey = async (): Promise<void> => {
     if (await promptForApiKey(secrets)) await session.refreshSettings();
   };
-  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => session, { setApiKey }, workspace);
+  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => session, { setApiKey }, workspace, context);
   const session: ChatSession = new ChatSession({
     resolveSettings: () => readModelSettings(secrets),
     createClient: (settings) => new OpenAIModelClient(settings),

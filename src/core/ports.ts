@@ -82,6 +82,7 @@ export interface FileWriter {
 export interface Store {
   load<T>(key: string): Promise<T | undefined>;
   save(key: string, value: unknown): Promise<void>;
+  remove(key: string): Promise<void>;
 }
 
 export type VerificationTarget = { kind: 'command'; command: string; why: string } | { kind: 'task'; name: string; why: string };

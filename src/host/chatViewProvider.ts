@@ -3,6 +3,8 @@ import { Disposable } from '../core/lifecycle';
 import type { ChatSession } from '../core/agent/session';
 import { assertNever, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
 import { chatHtml } from './webviewHtml';
+import { handleCodeBlock } from './codeBlocks';
+import { SetupController } from './setup';
 import { mentionCompletions } from '../core/context/mentions';
 import type { Workspace } from '../core/ports';
 
@@ -16,14 +18,17 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   readonly onDidBecomeReady = this.readyEmitter.event;
 
   private fileCache: { at: number; files: Promise<string[]> } | undefined;
+  private readonly setup: SetupController;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly session: () => ChatSession,
     private readonly commands: { setApiKey(): Promise<void> },
     private readonly workspace: Workspace,
+    context: vscode.ExtensionContext,
   ) {
     super();
+    this.setup = new SetupController(context, (setup) => this.post({ type: 'setup', setup }));
   }
 
   /** Workspace files for @-completion, listed at most every 10 s (typing must not walk the tree per key). */
@@ -59,12 +64,35 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
   }
 
+  private async handleHistory(msg: Extract<WebviewToHost, { type: 'history' }>, session: ChatSession): Promise<void> {
+    switch (msg.action) {
+      case 'list':
+        break;
+      case 'open':
+        await session.restore(msg.id);
+        break;
+      case 'rename':
+        await session.renameTask(msg.id, msg.title);
+        break;
+      case 'delete':
+        await session.deleteTask(msg.id);
+        break;
+      case 'export': {
+        const markdown = await session.exportTask(msg.id);
+        if (markdown) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown }));
+        return;
+      }
+    }
+    this.post({ type: 'history', items: await session.historyItems() });
+  }
+
   private async handle(msg: WebviewToHost): Promise<void> {
     const session = this.session();
     switch (msg.type) {
       case 'ready':
         await session.refreshSettings();
         this.post({ type: 'state', state: session.snapshot() });
+        this.post({ type: 'setup', setup: await this.setup.state() });
         this.readyEmitter.fire();
         return;
       case 'prompt':
@@ -89,6 +117,13 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         return session.review(msg.id, msg.path, msg.decision === 'accept');
       case 'checkpoint':
         return session.checkpoint(msg.id, msg.action);
+      case 'codeBlock':
+        void handleCodeBlock(msg.action, msg.code, this.workspace.root, session.reviewer);
+        return;
+      case 'history':
+        return this.handleHistory(msg, session);
+      case 'setup':
+        return this.setup.handle(msg);
       case 'mentionQuery':
         this.post({ type: 'mentions', query: msg.query, items: mentionCompletions(msg.query, await this.files()) });
         return;

@@ -24,6 +24,11 @@ export class FileStore implements Store {
     return this.writes;
   }
 
+  remove(key: string): Promise<void> {
+    this.writes = this.writes.catch(() => undefined).then(() => fs.rm(this.file(key), { force: true }));
+    return this.writes;
+  }
+
   private async write(key: string, text: string): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true });
     const target = this.file(key);

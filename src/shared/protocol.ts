@@ -64,6 +64,29 @@ export interface ProposalVerification {
   sandboxed?: boolean;
 }
 
+export interface HistoryItem {
+  id: string;
+  title: string;
+  /** ms since epoch of the last activity. */
+  updatedAt: number;
+  filesTouched: string[];
+  outcome: 'answered' | 'stopped' | 'failed' | 'in progress';
+  current: boolean;
+}
+
+export type ProviderId = 'openai' | 'azure' | 'ollama' | 'lmstudio' | 'vllm' | 'custom';
+
+/** The onboarding card: shown until the endpoint answers once, or the user dismisses it. */
+export interface SetupState {
+  visible: boolean;
+  provider: ProviderId;
+  baseUrl: string;
+  model: string;
+  hasKey: boolean;
+  /** Result of "Test connection": the models the endpoint lists, or the error with its fix. */
+  test?: { state: 'testing' } | { state: 'ok'; models: string[] } | { state: 'error'; message: string; fix?: string; models?: string[] };
+}
+
 export type PlanItem = { text: string; status: 'pending' | 'in_progress' | 'completed' };
 export type ApprovalDecision = 'once' | 'always' | 'deny';
 export type ApprovalState = 'pending' | 'allowed' | 'always' | 'denied';
@@ -100,6 +123,8 @@ export type HostToWebview =
   | { type: 'delta'; id: string; text: string }
   | { type: 'busy'; busy: boolean }
   | { type: 'usage'; contextUsed: number; contextWindow: number }
+  | { type: 'history'; items: HistoryItem[] }
+  | { type: 'setup'; setup: SetupState }
   /** Completions for an `@` mention being typed in the composer. */
   | { type: 'mentions'; query: string; items: Array<{ label: string; detail: string }> };
 
@@ -116,7 +141,15 @@ export type WebviewToHost =
   | { type: 'openDiff'; id: string; path: string }
   /** Revert (or re-apply) the agent's accepted edits of the turn started by user entry `id`. */
   | { type: 'checkpoint'; id: string; action: 'restore' | 'undo' }
-  | { type: 'mentionQuery'; query: string };
+  | { type: 'mentionQuery'; query: string }
+  /** A code block's "Insert at cursor" / "Apply" (as a reviewable proposal to the active editor) button. */
+  | { type: 'codeBlock'; action: 'insert' | 'apply'; code: string; language?: string }
+  | { type: 'history'; action: 'list' }
+  | { type: 'history'; action: 'open' | 'delete' | 'export'; id: string }
+  | { type: 'history'; action: 'rename'; id: string; title: string }
+  | { type: 'setup'; action: 'saveKey'; key: string }
+  | { type: 'setup'; action: 'configure'; provider: ProviderId; baseUrl: string; model?: string }
+  | { type: 'setup'; action: 'testConnection' | 'dismiss' };
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
@@ -156,10 +189,46 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       return msg.path === undefined ? { type: 'review', id: msg.id, decision: msg.decision } : { type: 'review', id: msg.id, path: msg.path, decision: msg.decision };
     case 'mentionQuery':
       return typeof msg.query === 'string' && msg.query.length <= 500 ? { type: 'mentionQuery', query: msg.query } : undefined;
+    case 'codeBlock':
+      return (msg.action === 'insert' || msg.action === 'apply') && typeof msg.code === 'string' && msg.code.length <= MAX_PROMPT_CHARS
+        ? { type: 'codeBlock', action: msg.action, code: msg.code, language: typeof msg.language === 'string' ? msg.language.slice(0, 40) : undefined }
+        : undefined;
+    case 'history':
+      return parseHistory(msg);
+    case 'setup':
+      return parseSetup(msg);
     case 'checkpoint':
       return isId(msg.id) && (msg.action === 'restore' || msg.action === 'undo') ? { type: 'checkpoint', id: msg.id, action: msg.action } : undefined;
     case 'openDiff':
       return isId(msg.id) && isPath(msg.path) ? { type: 'openDiff', id: msg.id, path: msg.path } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function parseHistory(msg: Record<string, unknown>): WebviewToHost | undefined {
+  if (msg.action === 'list') return { type: 'history', action: 'list' };
+  if (!isId(msg.id)) return undefined;
+  if (msg.action === 'open' || msg.action === 'delete' || msg.action === 'export') return { type: 'history', action: msg.action, id: msg.id };
+  if (msg.action === 'rename' && typeof msg.title === 'string' && msg.title.trim() && msg.title.length <= 200) {
+    return { type: 'history', action: 'rename', id: msg.id, title: msg.title.trim() };
+  }
+  return undefined;
+}
+
+const PROVIDERS: readonly ProviderId[] = ['openai', 'azure', 'ollama', 'lmstudio', 'vllm', 'custom'];
+
+function parseSetup(msg: Record<string, unknown>): WebviewToHost | undefined {
+  switch (msg.action) {
+    case 'testConnection':
+    case 'dismiss':
+      return { type: 'setup', action: msg.action };
+    case 'saveKey':
+      return typeof msg.key === 'string' && msg.key.length <= 1000 ? { type: 'setup', action: 'saveKey', key: msg.key } : undefined;
+    case 'configure':
+      if (!PROVIDERS.includes(msg.provider as ProviderId) || typeof msg.baseUrl !== 'string' || msg.baseUrl.length > 2000) return undefined;
+      if (msg.model !== undefined && (typeof msg.model !== 'string' || msg.model.length > 200)) return undefined;
+      return { type: 'setup', action: 'configure', provider: msg.provider as ProviderId, baseUrl: msg.baseUrl, model: msg.model as string | undefined };
     default:
       return undefined;
   }

@@ -1,8 +1,9 @@
-import type { ApprovalDecision, FixAction, HostToWebview, PlanItem, ViewState } from '../../shared/protocol';
+import type { ApprovalDecision, FixAction, HistoryItem, HostToWebview, PlanItem, ViewState } from '../../shared/protocol';
 import { checkSettings, endpointLabel } from '../model/errors';
 import type { ChatItem, ModelClient, ModelSettings } from '../model/types';
 import type { ApprovalMode, FileWriter, Runner, RunResult, Store, Verifier, Workspace } from '../ports';
-import { isSnapshot, repairSnapshot, SNAPSHOT_VERSION, type SessionSnapshot } from './persistence';
+import { repairSnapshot, SNAPSHOT_VERSION, type SessionSnapshot } from './persistence';
+import { TaskHistory, transcriptToMarkdown, type TaskRecord } from './taskHistory';
 import { describeOutcome } from '../tools/applyPatch';
 import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
@@ -40,7 +41,6 @@ export interface SessionDeps {
   verifier?: Verifier;
 }
 
-const STORE_KEY = 'session';
 /** Streaming deltas arrive many times a second; the snapshot is written at most this often. */
 const SAVE_DELAY_MS = 250;
 
@@ -66,6 +66,9 @@ export class ChatSession {
   private liveItems: ChatItem[] | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private frozen = false;
+  private readonly tasks: TaskHistory | undefined;
+  private task: TaskRecord;
+  private lastEnd: TaskRecord['outcome'] = 'answered';
   /** For @terminal: what the last command the agent ran printed. */
   private lastCommandOutput: string | undefined;
   /** The runner as the tools see it: records the last output for @terminal. */
@@ -73,6 +76,8 @@ export class ChatSession {
   private readonly preReview: PreReviewVerifier | undefined;
 
   constructor(private readonly deps: SessionDeps) {
+    this.tasks = deps.store && new TaskHistory(deps.store);
+    this.task = newTaskRecord(`task-${Date.now().toString(36)}`);
     this.transcript = new Transcript((msg) => {
       deps.post(msg);
       if (msg.type !== 'busy' && msg.type !== 'usage') this.scheduleSave();
@@ -159,6 +164,7 @@ export class ChatSession {
 
   newTask(): void {
     this.cancel();
+    this.task = newTaskRecord(this.transcript.newId('task'));
     this.reviewer.abandonAll('The user started a new task.');
     this.history = [];
     this.lastPrompt = undefined;
@@ -170,30 +176,46 @@ export class ChatSession {
     this.scheduleSave();
   }
 
-  /** Writes the conversation now (also called on shutdown). */
+  /** Writes the conversation now (also called on shutdown). A task with no prompt yet is not recorded. */
   async save(): Promise<void> {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    if (!this.deps.store || this.frozen) return;
+    if (!this.tasks || this.frozen) return;
+    const entries = [...this.transcript.all()];
+    const firstPrompt = entries.find((e) => e.kind === 'user');
+    if (!firstPrompt || firstPrompt.kind !== 'user') return;
     const snapshot: SessionSnapshot = {
       version: SNAPSHOT_VERSION,
       savedAt: Date.now(),
-      entries: [...this.transcript.all()],
+      entries,
       history: this.liveItems ? this.liveItems.slice(1) : this.history,
       proposals: this.reviewer.persisted(),
       lastPrompt: this.lastPrompt,
     };
-    await this.deps.store.save(STORE_KEY, snapshot);
+    const files = [...new Set(this.reviewer.writeLog.map((line) => line.slice(0, line.lastIndexOf(' '))))];
+    this.task.filesTouched = [...new Set([...this.task.filesTouched, ...files])];
+    this.task.title ||= firstPrompt.text.replace(/\s+/g, ' ').trim().slice(0, 80);
+    this.task.updatedAt = Date.now();
+    this.task.outcome = this.running ? 'in progress' : this.lastEnd;
+    await this.tasks.save({ ...this.task }, snapshot);
   }
 
   /**
-   * Restores the conversation saved before VS Code closed or crashed: dangling tool calls are answered
-   * "interrupted", pending proposals come back for review (nothing is applied), and the user can go on.
+   * Opens a saved task (the most recent one when `id` is absent, as after a reload or crash): dangling tool
+   * calls are answered "interrupted", pending proposals come back for review (nothing is applied), and the
+   * user can go on.
    */
-  async restore(): Promise<boolean> {
-    const raw = await this.deps.store?.load<unknown>(STORE_KEY);
-    if (!isSnapshot(raw)) return false;
+  async restore(id?: string): Promise<boolean> {
+    if (!this.tasks) return false;
+    const record = id ? (await this.tasks.list()).find((r) => r.id === id) : (await this.tasks.list())[0];
+    const raw = record && (await this.tasks.load(record.id));
+    if (!record || !raw) return false;
+    if (this.running || this.transcript.all().length) {
+      await this.save();
+      this.newTask();
+    }
     const snapshot = repairSnapshot(raw);
+    this.task = { ...record };
     this.history = snapshot.history;
     this.lastPrompt = snapshot.lastPrompt;
     this.transcript.load(snapshot.entries);
@@ -215,6 +237,29 @@ export class ChatSession {
     return true;
   }
 
+  async historyItems(): Promise<HistoryItem[]> {
+    const records = (await this.tasks?.list()) ?? [];
+    return records.map((r) => ({ id: r.id, title: r.title, updatedAt: r.updatedAt, filesTouched: r.filesTouched, outcome: r.outcome, current: r.id === this.task.id }));
+  }
+
+  async renameTask(id: string, title: string): Promise<void> {
+    if (id === this.task.id) this.task.title = title;
+    await this.tasks?.rename(id, title);
+  }
+
+  async deleteTask(id: string): Promise<void> {
+    if (id === this.task.id) this.newTask();
+    await this.tasks?.remove(id);
+  }
+
+  /** The task as Markdown (the current one from memory, others from the store). */
+  async exportTask(id: string): Promise<string | undefined> {
+    if (id === this.task.id) return transcriptToMarkdown(this.task.title || 'Fixpoint task', this.transcript.all());
+    const record = (await this.tasks?.list())?.find((r) => r.id === id);
+    const snapshot = record && (await this.tasks?.load(id));
+    return record && snapshot ? transcriptToMarkdown(record.title, snapshot.entries) : undefined;
+  }
+
   /**
    * VS Code is closing: write the current state (pending proposals included) and stop, without turning the
    * abort into rejections, so everything comes back for review on the next start.
@@ -226,7 +271,7 @@ export class ChatSession {
   }
 
   private scheduleSave(): void {
-    if (!this.deps.store || this.saveTimer || this.frozen) return;
+    if (!this.tasks || this.saveTimer || this.frozen) return;
     this.saveTimer = setTimeout(() => void this.save().catch(() => undefined), SAVE_DELAY_MS);
   }
 
@@ -324,6 +369,7 @@ export class ChatSession {
           },
         });
       }
+      this.lastEnd = end === 'answered' ? 'answered' : end === 'stopped' ? 'stopped' : 'failed';
       // The loop may have compacted the history; keep its version (without the system prompt).
       this.history = items.slice(1);
       this.markCheckpoint(this.reviewer.currentTurn);
@@ -347,4 +393,8 @@ export class ChatSession {
     this.planId ??= this.transcript.newId('plan');
     this.transcript.put({ kind: 'plan', id: this.planId, steps });
   }
+}
+
+function newTaskRecord(id: string): TaskRecord {
+  return { id, title: '', createdAt: Date.now(), updatedAt: Date.now(), filesTouched: [], outcome: 'in progress' };
 }

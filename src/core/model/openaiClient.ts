@@ -150,3 +150,11 @@ function toChatTool(tool: ToolSpec): OpenAI.Chat.ChatCompletionTool {
 function toResponsesTool(tool: ToolSpec): OpenAI.Responses.FunctionTool {
   return { type: 'function', name: tool.name, description: tool.description, parameters: tool.parameters, strict: false };
 }
+
+/** "Test connection": the models the endpoint lists (sorted), or the SDK error for describeModelError. */
+export async function listModels(settings: Pick<ModelSettings, 'baseURL' | 'apiKey'>, signal?: AbortSignal): Promise<string[]> {
+  const client = new OpenAI({ apiKey: settings.apiKey || PLACEHOLDER_KEY, baseURL: settings.baseURL || undefined, maxRetries: 0, timeout: 15_000 });
+  const ids: string[] = [];
+  for await (const model of client.models.list({ signal })) ids.push(model.id);
+  return ids.sort();
+}

@@ -59,3 +59,37 @@ describe('crash recovery', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 });
+
+describe('task history', () => {
+  it('lists past tasks with title, files and outcome; opens, renames, exports and deletes them', async () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-history-')));
+    fs.writeFileSync(path.join(root, 'a.txt'), 'a\n');
+    const h = await createAgentHarness({}, {}, { root, store: new FileStore(path.join(root, '.state')) });
+    try {
+      h.onProposal = (entry) => h.session.review(entry.id, undefined, true);
+      h.server.enqueue({ toolCalls: [{ name: 'apply_patch', arguments: JSON.stringify({ patch: '*** Begin Patch\n*** Update File: a.txt\n-a\n+b\n*** End Patch\n' }) }] }, { text: 'Edited a.txt.' });
+      await h.session.prompt('first task: edit a.txt');
+      await h.session.save();
+      h.session.newTask();
+      h.server.enqueue({ text: 'Second answer.' });
+      await h.session.prompt('second task');
+      await h.session.save();
+
+      const items = await h.session.historyItems();
+      assert.deepEqual(items.map((i) => [i.title, i.current, i.outcome]), [['second task', true, 'answered'], ['first task: edit a.txt', false, 'answered']]);
+      assert.deepEqual(items[1].filesTouched, ['a.txt']);
+
+      assert.equal(await h.session.restore(items[1].id), true);
+      assert.ok(h.entries('assistant').some((e) => e.kind === 'assistant' && e.text === 'Edited a.txt.'));
+      await h.session.renameTask(items[1].id, 'Edit a');
+      const markdown = await h.session.exportTask(items[1].id);
+      assert.match(markdown ?? '', /^# Edit a\n\n## You\n\nfirst task: edit a\.txt/);
+      assert.match(markdown ?? '', /- a\.txt \(\+1 −1\): accepted/);
+      await h.session.deleteTask(items[0].id);
+      assert.deepEqual((await h.session.historyItems()).map((i) => i.title), ['Edit a']);
+    } finally {
+      await h.server.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

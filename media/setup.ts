@@ -1,0 +1,70 @@
+import type { ProviderId, SetupState, WebviewToHost } from '../src/shared/protocol';
+
+const PROVIDERS: Array<{ id: ProviderId; label: string; url: string; key: boolean }> = [
+  { id: 'openai', label: 'OpenAI', url: '', key: true },
+  { id: 'azure', label: 'Azure OpenAI', url: 'https://YOUR-RESOURCE.openai.azure.com/openai/v1', key: true },
+  { id: 'ollama', label: 'Ollama', url: 'http://localhost:11434/v1', key: false },
+  { id: 'lmstudio', label: 'LM Studio', url: 'http://localhost:1234/v1', key: false },
+  { id: 'vllm', label: 'vLLM', url: 'http://localhost:8000/v1', key: false },
+  { id: 'custom', label: 'Other OpenAI-compatible', url: '', key: false },
+];
+
+/** The onboarding card: provider presets, API key, "Test connection" (lists models) and a model picker. */
+export class SetupCard {
+  readonly element: HTMLElement;
+
+  constructor(private readonly send: (msg: WebviewToHost) => void) {
+    this.element = document.createElement('section');
+    this.element.className = 'setup';
+    this.element.setAttribute('aria-label', 'Set up Fixpoint');
+    this.element.hidden = true;
+  }
+
+  render(state: SetupState): void {
+    this.element.hidden = !state.visible;
+    if (!state.visible) return;
+    const preset = PROVIDERS.find((p) => p.id === state.provider) ?? PROVIDERS[0];
+    const models = state.test && 'models' in state.test ? state.test.models ?? [] : [];
+    this.element.innerHTML = `
+      <div class="title">Set up Fixpoint</div>
+      <label>Provider <select class="provider">${PROVIDERS.map((p) => `<option value="${p.id}">${p.label}</option>`).join('')}</select></label>
+      <label>Base URL <input class="base-url" type="url" placeholder="https://api.openai.com/v1"></label>
+      <label>API key <input class="api-key" type="password" autocomplete="off"></label>
+      <label>Model <input class="model" list="setup-models"><datalist id="setup-models"></datalist></label>
+      <div class="row-actions">
+        <button class="test">Save and test connection</button>
+        <button class="secondary dismiss">Hide</button>
+      </div>
+      <div class="result" role="status" aria-live="polite"></div>`;
+    const q = <T extends HTMLElement>(sel: string) => this.element.querySelector<T>(sel)!;
+    const provider = q<HTMLSelectElement>('.provider');
+    const baseUrl = q<HTMLInputElement>('.base-url');
+    const key = q<HTMLInputElement>('.api-key');
+    const model = q<HTMLInputElement>('.model');
+    provider.value = preset.id;
+    baseUrl.value = state.baseUrl || preset.url;
+    baseUrl.disabled = preset.id === 'openai';
+    key.placeholder = state.hasKey ? 'stored in Secret Storage (leave empty to keep)' : preset.key ? 'required' : 'not needed for local servers';
+    model.value = state.model;
+    q('#setup-models').replaceChildren(...models.map((m) => Object.assign(document.createElement('option'), { value: m })));
+    provider.addEventListener('change', () => {
+      const next = PROVIDERS.find((p) => p.id === provider.value)!;
+      baseUrl.value = next.url;
+      baseUrl.disabled = next.id === 'openai';
+    });
+    q('.test').addEventListener('click', () => {
+      if (key.value) this.send({ type: 'setup', action: 'saveKey', key: key.value });
+      this.send({ type: 'setup', action: 'configure', provider: provider.value as ProviderId, baseUrl: baseUrl.value, model: model.value });
+      this.send({ type: 'setup', action: 'testConnection' });
+    });
+    q('.dismiss').addEventListener('click', () => this.send({ type: 'setup', action: 'dismiss' }));
+    const result = q('.result');
+    const test = state.test;
+    if (test?.state === 'testing') result.textContent = 'Testing…';
+    else if (test?.state === 'ok') result.textContent = `Connected: ${test.models.length} model(s) available. Pick one above if needed.`;
+    else if (test?.state === 'error') {
+      result.className = 'result error';
+      result.textContent = `${test.message}${test.fix ? ` ${test.fix}` : ''}`;
+    }
+  }
+}
