@@ -1,7 +1,7 @@
 import type { ApprovalDecision, FixAction, HistoryItem, HostToWebview, PlanItem, ViewState } from '../../shared/protocol';
 import { checkSettings, endpointLabel } from '../model/errors';
 import type { ChatItem, ModelClient, ModelSettings } from '../model/types';
-import type { ApprovalMode, FileWriter, Runner, RunResult, Store, Verifier, Workspace } from '../ports';
+import type { ApprovalMode, FileWriter, Runner, Store, Verifier, Workspace } from '../ports';
 import { repairSnapshot, SNAPSHOT_VERSION, type SessionSnapshot } from './persistence';
 import { TaskHistory, transcriptToMarkdown, type TaskRecord } from './taskHistory';
 import { describeOutcome } from '../tools/applyPatch';
@@ -9,8 +9,9 @@ import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
 import { ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
-import { DEFAULT_AGENT_OPTIONS, runAgent, type AgentEnd, type AgentOptions, type AgentRun } from './loop';
-import { PreReviewVerifier, verifyAfterAccept } from './verification';
+import { DEFAULT_AGENT_OPTIONS, type AgentEnd, type AgentOptions, type AgentRun } from './loop';
+import { PreReviewVerifier, runAgentVerified } from './verification';
+import { recordingRunner } from './recordingRunner';
 import { historyTokens } from './tokens';
 import { Transcript } from './transcript';
 
@@ -83,22 +84,7 @@ export class ChatSession {
       if (msg.type !== 'busy' && msg.type !== 'usage') this.scheduleSave();
     });
     this.approver = new ChatApprover(this.transcript);
-    const runner = deps.runner;
-    const record = async (result: Promise<RunResult>) => {
-      const done = await result;
-      this.lastCommandOutput = done.output;
-      return done;
-    };
-    this.recordingRunner = {
-      canRun: () => runner.canRun(),
-      run: (command, options) => record(runner.run(command, options)),
-      runTask: (name, options) => record(runner.runTask(name, options)),
-      runSandboxed: runner.runSandboxed && (async (command, options) => {
-        const result = await runner.runSandboxed!(command, options);
-        if (result) this.lastCommandOutput = result.output;
-        return result;
-      }),
-    };
+    this.recordingRunner = recordingRunner(deps.runner, (output) => (this.lastCommandOutput = output));
     // auto-edit and full-auto: a proposal that passed verification before review, touching no protected
     // path, is accepted without asking (still a checkpoint, still undoable).
     this.reviewer = new ProposalReviewer(this.transcript, deps.writer, (proposal) =>
@@ -332,7 +318,6 @@ export class ChatSession {
       const system: ChatItem = { role: 'system', content: await this.deps.systemPrompt() };
       const items = [system, ...this.history];
       this.liveItems = items;
-      const writesBefore = this.reviewer.writeLog.length;
       const agentRun: AgentRun = {
         client: this.deps.createClient(settings),
         settings,
@@ -354,21 +339,7 @@ export class ChatSession {
           verifyProposal: this.preReview ? (change, signal) => this.preReview!.check(change, signal) : undefined,
         },
       };
-      let end = await runAgent(items, agentRun);
-      const verifier = this.deps.verifier;
-      if (end === 'answered' && verifier?.mode().when === 'after-accept' && this.reviewer.writeLog.length > writesBefore) {
-        await verifyAfterAccept({
-          verifier,
-          transcript: this.transcript,
-          signal: controller.signal,
-          root: this.deps.workspace.root,
-          writeLog: this.reviewer.writeLog,
-          continueAgent: async (message) => {
-            items.push({ role: 'user', content: message });
-            return (end = await runAgent(items, agentRun));
-          },
-        });
-      }
+      const end = await runAgentVerified(items, agentRun, { verifier: this.deps.verifier, writeLog: this.reviewer.writeLog, root: this.deps.workspace.root });
       this.lastEnd = end === 'answered' ? 'answered' : end === 'stopped' ? 'stopped' : 'failed';
       // The loop may have compacted the history; keep its version (without the system prompt).
       this.history = items.slice(1);

@@ -4,7 +4,8 @@ import type { Verifier, VerificationTarget } from '../ports';
 import type { PatchResult } from '../patch/types';
 import type { PreReviewCheck } from '../tools/types';
 import { describeFailure, runFixLoop, summarizeRun, type TimelineEntry } from '../verify';
-import type { AgentEnd } from './loop';
+import { runAgent, type AgentEnd, type AgentRun } from './loop';
+import type { ChatItem } from '../model/types';
 import type { Transcript } from './transcript';
 
 type VerificationEntry = Extract<Entry, { kind: 'verification' }>;
@@ -85,6 +86,30 @@ export async function verifyAfterAccept(ctx: AfterAcceptContext): Promise<void> 
   }
   const status = result.status === 'passed' ? 'passed' : result.status === 'stopped' ? 'stopped' : 'failed';
   transcript.put({ ...entry, status, attempts: toAttempts(result.timeline), reason: result.reason });
+}
+
+/**
+ * Runs the agent, then — when the mode is "after accept" and this run wrote files — the self-healing
+ * verification loop, which continues the same agent run with each failure.
+ */
+export async function runAgentVerified(items: ChatItem[], run: AgentRun, verification: { verifier?: Verifier; writeLog: readonly string[]; root: string }): Promise<AgentEnd> {
+  const writesBefore = verification.writeLog.length;
+  let end = await runAgent(items, run);
+  const { verifier } = verification;
+  if (end === 'answered' && verifier?.mode().when === 'after-accept' && verification.writeLog.length > writesBefore) {
+    await verifyAfterAccept({
+      verifier,
+      transcript: run.transcript,
+      signal: run.signal,
+      root: verification.root,
+      writeLog: verification.writeLog,
+      continueAgent: async (message) => {
+        items.push({ role: 'user', content: message });
+        return (end = await runAgent(items, run));
+      },
+    });
+  }
+  return end;
 }
 
 /**
