@@ -2,13 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildFixPrompt, FIX_WINDOW_LINES, MAX_SYMBOL_LINES, type FixTarget } from '../core/context/fixRequest';
 import type { DiagnosticInfo } from '../core/ports';
-
-const SEVERITY: Record<vscode.DiagnosticSeverity, DiagnosticInfo['severity']> = {
-  [vscode.DiagnosticSeverity.Error]: 'error',
-  [vscode.DiagnosticSeverity.Warning]: 'warning',
-  [vscode.DiagnosticSeverity.Information]: 'info',
-  [vscode.DiagnosticSeverity.Hint]: 'hint',
-};
+import { toDiagnosticInfo } from './workspace';
 
 /** "Fixpoint: Ask agent to fix" on every error/warning, and "Ask agent about selection…" on a selection. */
 export class FixCodeActionProvider implements vscode.CodeActionProvider {
@@ -33,15 +27,7 @@ export class FixCodeActionProvider implements vscode.CodeActionProvider {
 }
 
 function toInfo(root: string, uri: vscode.Uri, d: vscode.Diagnostic): DiagnosticInfo {
-  return {
-    path: relativePath(root, uri),
-    line: d.range.start.line + 1,
-    column: d.range.start.character + 1,
-    severity: SEVERITY[d.severity],
-    message: d.message,
-    source: d.source,
-    code: d.code === undefined ? undefined : String(typeof d.code === 'object' ? d.code.value : d.code),
-  };
+  return toDiagnosticInfo(relativePath(root, uri), d);
 }
 
 export function relativePath(root: string, uri: vscode.Uri): string {

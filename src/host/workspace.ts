@@ -11,6 +11,19 @@ const SEVERITY: Record<vscode.DiagnosticSeverity, DiagnosticInfo['severity']> = 
   [vscode.DiagnosticSeverity.Hint]: 'hint',
 };
 
+/** A VS Code diagnostic in the ports' terms (1-based line and column, workspace-relative path). */
+export function toDiagnosticInfo(relativePath: string, d: vscode.Diagnostic): DiagnosticInfo {
+  return {
+    path: relativePath,
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    severity: SEVERITY[d.severity],
+    message: d.message,
+    source: d.source,
+    code: d.code === undefined ? undefined : String(typeof d.code === 'object' ? d.code.value : d.code),
+  };
+}
+
 /** VS Code ships ripgrep; its location moved between releases. */
 export function bundledRipgrep(): string | undefined {
   const candidates = [
@@ -48,17 +61,7 @@ export class HostWorkspace extends NodeWorkspace {
       if (uri.scheme !== 'file') continue;
       const rel = path.relative(this.root, uri.fsPath).split(path.sep).join('/');
       if (rel.startsWith('..')) continue;
-      for (const d of diagnostics) {
-        out.push({
-          path: rel,
-          line: d.range.start.line + 1,
-          column: d.range.start.character + 1,
-          severity: SEVERITY[d.severity],
-          message: d.message,
-          source: d.source,
-          code: d.code === undefined ? undefined : String(typeof d.code === 'object' ? d.code.value : d.code),
-        });
-      }
+      for (const d of diagnostics) out.push(toDiagnosticInfo(rel, d));
     }
     return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
   }
