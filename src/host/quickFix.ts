@@ -4,6 +4,9 @@ import { buildFixPrompt, FIX_WINDOW_LINES, MAX_SYMBOL_LINES, type FixTarget } fr
 import type { DiagnosticInfo } from '../core/ports';
 import { toDiagnosticInfo } from './workspace';
 
+/** How long the fix request waits for document symbols (the enclosing function) before using a window. */
+const SYMBOL_WAIT_MS = 60;
+
 /** "Fixpoint: Ask agent to fix" on every error/warning, and "Ask agent about selection…" on a selection. */
 export class FixCodeActionProvider implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];
@@ -39,7 +42,8 @@ export function relativePath(root: string, uri: vscode.Uri): string {
 async function enclosingSymbol(document: vscode.TextDocument, range: vscode.Range): Promise<vscode.Range | undefined> {
   const symbols = await Promise.race([
     vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri),
-    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 300)),
+    // A cold language server can take seconds; the fix request does not wait for it (± N lines instead).
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SYMBOL_WAIT_MS)),
   ]);
   const wanted = new Set([vscode.SymbolKind.Function, vscode.SymbolKind.Method, vscode.SymbolKind.Constructor, vscode.SymbolKind.Class]);
   let best: vscode.Range | undefined;

@@ -22,6 +22,8 @@ export interface VsCodeBenchResult {
   loadAndActivateMs: { median: number; samples: number[] };
   firstChunkToDomMs: { p50: number; p95: number; samples: number[] };
   vsixBytes: number;
+  /** "Ask agent to fix" invoked → the request reaching the model server, on a 2,000-line file. */
+  quickFixToRequestMs: { median: number; samples: number[] };
 }
 
 /** Extension-host side of (a): activate Fixpoint and append its activation time to the bench's file. */
@@ -34,7 +36,29 @@ export async function run(): Promise<void> {
   const api = await extension.activate();
   // Wall time of the first activate(): loading dist/extension.js plus activate() itself.
   const loadAndActivateMs = wasActive ? undefined : performance.now() - started;
-  appendFileSync(process.env[BENCH_OUT_ENV]!, `${JSON.stringify({ activationMs: api.activationMs, loadAndActivateMs })}\n`);
+  const quickFixStartedAt = await invokeQuickFix(vscode);
+  appendFileSync(process.env[BENCH_OUT_ENV]!, `${JSON.stringify({ activationMs: api.activationMs, loadAndActivateMs, quickFixStartedAt })}\n`);
+}
+
+/**
+ * (d) "Ask agent to fix" on a diagnostic in a 2,000-line TypeScript file: returns when the command was invoked
+ * (epoch ms); the fake server records when the request arrived, so the difference is the context gathering
+ * plus the request leaving (issue 6's figure).
+ */
+async function invokeQuickFix(vscode: typeof import('vscode')): Promise<number> {
+  const folder = vscode.workspace.workspaceFolders![0].uri;
+  const uri = vscode.Uri.joinPath(folder, 'bench-big.ts');
+  const body = Array.from({ length: 400 }, (_, i) => `export function step${i}(input: string): number {\n  const value = input.length * ${i};\n  return value + 1;\n}\n`).join('');
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(body));
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  const diagnostics = vscode.languages.createDiagnosticCollection('fixpoint-bench');
+  const diagnostic = new vscode.Diagnostic(new vscode.Range(1501, 2, 1501, 30), 'BENCH-QUICKFIX problem', vscode.DiagnosticSeverity.Error);
+  diagnostics.set(uri, [diagnostic]);
+  const startedAt = performance.timeOrigin + performance.now();
+  await vscode.commands.executeCommand('fixpoint.askToFix', uri, diagnostic);
+  diagnostics.dispose();
+  return startedAt;
 }
 
 export async function main(): Promise<VsCodeBenchResult> {
@@ -59,6 +83,8 @@ export async function main(): Promise<VsCodeBenchResult> {
     // (a) Activation time over fresh window loads (each load starts a new extension host).
     const activation: number[] = [];
     const loadAndActivate: number[] = [];
+    const quickFixStarts: number[] = [];
+    for (let i = 0; i < WINDOW_LOADS; i++) fake.enqueue({ text: 'Noted.' });
     const probe = server.workbenchUrl([
       ['extensionDevelopmentPath', server.remoteUri(repoRoot)],
       ['extensionTestsPath', server.remoteUri(__filename)],
@@ -74,10 +100,14 @@ export async function main(): Promise<VsCodeBenchResult> {
       await page.close();
     }
     for (const line of lines(benchOut)) {
-      const sample = JSON.parse(line) as { activationMs: number; loadAndActivateMs?: number };
+      const sample = JSON.parse(line) as { activationMs: number; loadAndActivateMs?: number; quickFixStartedAt: number };
       activation.push(sample.activationMs);
+      quickFixStarts.push(sample.quickFixStartedAt);
       if (sample.loadAndActivateMs !== undefined) loadAndActivate.push(sample.loadAndActivateMs);
     }
+
+    const fixRequests = fake.modelRequests().filter((r) => JSON.stringify(r.body).includes('BENCH-QUICKFIX problem'));
+    const quickFix = quickFixStarts.map((started, i) => (fixRequests[i]?.receivedAt ?? NaN) - started);
 
     // (b) First SSE chunk -> text in the webview DOM, typed and sent through the real UI.
     const page = browser.page;
@@ -116,6 +146,7 @@ export async function main(): Promise<VsCodeBenchResult> {
       loadAndActivateMs: { median: percentile(loadAndActivate, 50), samples: loadAndActivate },
       firstChunkToDomMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), samples: latencies },
       vsixBytes,
+      quickFixToRequestMs: { median: percentile(quickFix, 50), samples: quickFix },
     };
     print(result);
     return result;
@@ -163,6 +194,7 @@ function print(r: VsCodeBenchResult): void {
   console.log(`  activation (api.activationMs), median of ${r.activationMs.samples.length} window loads: ${ms(r.activationMs.median)}  [${r.activationMs.samples.map((n) => n.toFixed(1)).join(', ')}]`);
   console.log(`  load + activate (first extension.activate() call), median of ${r.loadAndActivateMs.samples.length}: ${ms(r.loadAndActivateMs.median)}  [${r.loadAndActivateMs.samples.map((n) => n.toFixed(1)).join(', ')}]`);
   console.log(`  first SSE chunk -> text in webview DOM, ${r.firstChunkToDomMs.samples.length} prompts: p50 ${ms(r.firstChunkToDomMs.p50)}, p95 ${ms(r.firstChunkToDomMs.p95)}`);
+  console.log(`  ask-to-fix on a 2,000-line file -> request at the model server, median of ${r.quickFixToRequestMs.samples.length}: ${ms(r.quickFixToRequestMs.median)}  [${r.quickFixToRequestMs.samples.map((n) => n.toFixed(1)).join(', ')}]`);
   console.log(`  .vsix size: ${(r.vsixBytes / 1024 / 1024).toFixed(2)} MB (${r.vsixBytes} bytes)`);
 }
 

@@ -34,6 +34,8 @@ export interface RecordedRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- arbitrary JSON, asserted by tests
+  /** When the request body had arrived (ms since epoch, performance.timeOrigin based). */
+  receivedAt: number;
   /** When the first SSE chunk of the answer was written (ms since epoch, performance.timeOrigin based). */
   firstChunkAt?: number;
 }
@@ -114,6 +116,7 @@ export class FakeOpenAIServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const raw = await readBody(req);
+    const receivedAt = performance.timeOrigin + performance.now();
     let body: unknown = undefined;
     try {
       body = raw ? JSON.parse(raw) : undefined;
@@ -121,7 +124,7 @@ export class FakeOpenAIServer {
       return sendJson(res, 400, { error: { message: 'invalid JSON body', type: 'invalid_request_error' } });
     }
     const path = (req.url ?? '').split('?')[0];
-    const record: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body };
+    const record: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, receivedAt };
     this.requests.push(record);
     for (const wake of this.waiters.splice(0)) wake();
 
