@@ -77,7 +77,7 @@ run('npm', ['run', '--silent', 'build', '--', '--production']);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fixpoint-start-'));
 const vsix = path.join(tmp, 'fixpoint.vsix');
 log('packaging…');
-const vsceArgs = ['--no-install', 'vsce', 'package', '--no-dependencies', '--out', vsix];
+const vsceArgs = ['--no-install', 'vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix];
 if (!['LICENSE', 'LICENSE.md', 'LICENSE.txt'].some((f) => existsSync(path.join(root, f)))) vsceArgs.push('--skip-license');
 run('npx', vsceArgs, { stdio: ['ignore', 'ignore', 'inherit'] });
 

@@ -134,7 +134,7 @@ export async function main(): Promise<VsCodeBenchResult> {
 
     // (c) The .vsix as `npm run package` / `npm start` build it (from the current dist/).
     const vsix = path.join(tmp, 'fixpoint.vsix');
-    const args = ['--no-install', 'vsce', 'package', '--no-dependencies', '--out', vsix];
+    const args = ['--no-install', 'vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix];
     if (!existsSync(path.join(repoRoot, 'LICENSE'))) args.push('--skip-license');
     await new Promise<void>((resolve, reject) =>
       execFile('npx', args, { cwd: repoRoot }, (err) => (err ? reject(err) : resolve())),
