@@ -8,7 +8,7 @@ declare function acquireVsCodeApi(): { postMessage(msg: WebviewToHost): void };
 const vscode = acquireVsCodeApi();
 const send = (msg: WebviewToHost): void => vscode.postMessage(msg);
 
-let state: ViewState = { entries: [], busy: false, model: '', endpoint: '', contextWindow: 0, contextUsed: 0 };
+let state: ViewState = { entries: [], busy: false, model: '', endpoint: '', contextWindow: 0, contextUsed: 0, inputTokens: 0, outputTokens: 0 };
 const nodes = new Map<string, HTMLElement>();
 /** Streaming entries whose Markdown must be re-rendered on the next animation frame. */
 const dirty = new Set<string>();
@@ -119,6 +119,7 @@ function renderChrome(): void {
   sendButton.disabled = state.busy;
   modelLabel.textContent = state.model ? `${state.model} · ${state.endpoint}` : '';
   meter.textContent = state.contextWindow ? `${formatTokens(state.contextUsed)} / ${formatTokens(state.contextWindow)}` : '';
+  meter.title = `Context: ${state.contextUsed} of ${state.contextWindow} tokens. This task so far: ${state.inputTokens} input + ${state.outputTokens} output tokens billed.`;
   app.querySelector<HTMLElement>('.hint')!.textContent = state.busy ? 'Working… (Esc to stop)' : '';
 }
 
@@ -180,6 +181,8 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
     case 'usage':
       state.contextUsed = msg.contextUsed;
       state.contextWindow = msg.contextWindow;
+      state.inputTokens = msg.inputTokens;
+      state.outputTokens = msg.outputTokens;
       renderChrome();
       return;
     default:

@@ -111,6 +111,9 @@ export interface ViewState {
   endpoint: string;
   contextWindow: number;
   contextUsed: number;
+  /** Tokens the server billed for this task so far (sum of the usage it reported). */
+  inputTokens: number;
+  outputTokens: number;
   /** Why commands cannot run here (Restricted Mode), if they cannot. */
   restricted?: string;
 }
@@ -122,7 +125,8 @@ export type HostToWebview =
   /** Appends text to a streaming assistant or reasoning entry. */
   | { type: 'delta'; id: string; text: string }
   | { type: 'busy'; busy: boolean }
-  | { type: 'usage'; contextUsed: number; contextWindow: number }
+  /** Tokens in the context now, and the task's billed totals as the server reported them. */
+  | { type: 'usage'; contextUsed: number; contextWindow: number; inputTokens: number; outputTokens: number }
   | { type: 'history'; items: HistoryItem[] }
   | { type: 'setup'; setup: SetupState }
   /** Completions for an `@` mention being typed in the composer. */

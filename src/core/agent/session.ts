@@ -59,6 +59,7 @@ export class ChatSession {
   private lastPrompt: string | undefined;
   private lastOptions: PromptOptions = {};
   private contextUsed = 0;
+  private billed = { input: 0, output: 0 };
   private model = '';
   private endpoint = '';
   private planId: string | undefined;
@@ -110,6 +111,8 @@ export class ChatSession {
       endpoint: this.endpoint,
       contextWindow: this.contextWindow(),
       contextUsed: this.contextUsed,
+      inputTokens: this.billed.input,
+      outputTokens: this.billed.output,
     });
   }
 
@@ -155,6 +158,7 @@ export class ChatSession {
     this.history = [];
     this.lastPrompt = undefined;
     this.contextUsed = 0;
+    this.billed = { input: 0, output: 0 };
     this.planId = undefined;
     this.reviewer.checkpoints.clear();
     this.transcript.clear();
@@ -325,7 +329,11 @@ export class ChatSession {
         transcript: this.transcript,
         options: { ...DEFAULT_AGENT_OPTIONS, ...this.deps.agentOptions() },
         signal: controller.signal,
-        onUsage: (_usage, used) => this.reportUsage(used),
+        onUsage: (usage, used) => {
+          this.billed.input += usage.inputTokens;
+          this.billed.output += usage.outputTokens;
+          this.reportUsage(used);
+        },
         onHistoryChanged: () => this.scheduleSave(),
         toolContext: {
           workspace: this.deps.workspace,
@@ -357,7 +365,7 @@ export class ChatSession {
 
   private reportUsage(used: number): void {
     this.contextUsed = used;
-    this.deps.post({ type: 'usage', contextUsed: used, contextWindow: this.contextWindow() });
+    this.deps.post({ type: 'usage', contextUsed: used, contextWindow: this.contextWindow(), inputTokens: this.billed.input, outputTokens: this.billed.output });
   }
 
   private showPlan(steps: PlanItem[]): void {
