@@ -57,6 +57,18 @@ export class TerminalRunner implements Runner, vscode.Disposable {
       const names = tasks.map((t) => (t.source === 'Workspace' ? t.name : `${t.source}: ${t.name}`));
       return { exitCode: undefined, durationMs: 0, output: `No task named "${name}". Available: ${names.slice(0, 50).join(', ') || '(none)'}` };
     }
+    // VS Code saves every dirty editor before it runs a task (`task.saveBeforeRun`, default "always"): running
+    // one now would save the user's unsaved buffers behind their back (SAFETY §8). Say why instead.
+    const unsaved = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file');
+    if (unsaved.length && vscode.workspace.getConfiguration('task').get<string>('saveBeforeRun', 'always') !== 'never') {
+      const names = unsaved.map((d) => vscode.workspace.asRelativePath(d.uri)).slice(0, 5).join(', ');
+      return {
+        exitCode: undefined,
+        durationMs: 0,
+        skipped: true,
+        output: `Task "${task.name}" was not run: VS Code would first save the unsaved editors (${names}), and Fixpoint never saves the user's buffers for them. Ask the user to save or revert them, then run it again.`,
+      };
+    }
     const started = Date.now();
     let output = '';
     const capture = vscode.window.onDidStartTerminalShellExecution(async (e) => {
