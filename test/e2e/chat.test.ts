@@ -1,12 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { repoRoot } from '../harness/env';
+import { scratchDir, screenshotsDir } from '../harness/artifacts';
 import { chatFrame, fixpointIcon, openFile, resizeSideBar } from '../harness/workbench';
-import { world } from './world';
-
-const SCREENSHOTS = path.join(repoRoot, 'test', 'e2e', 'screenshots');
+import { screenshotOnFailure, waitUntil, world } from './world';
 
 const ANSWER = [
   '`average([])` divides by zero, so it returns `NaN`. Guard the empty list:',
@@ -25,15 +22,7 @@ describe('chat in the VS Code workbench', function () {
   this.timeout(90_000);
   let chat: FrameLocator;
 
-  before(() => mkdirSync(SCREENSHOTS, { recursive: true }));
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      const w = world();
-      const file = path.join(SCREENSHOTS, `failure-${this.currentTest.title.replace(/\W+/g, '-')}.tmp.png`);
-      await w.page.screenshot({ path: file }).catch(() => undefined);
-      console.log(`    screenshot: ${file}\n    page errors:\n${w.pageErrors.slice(-10).join('\n')}`);
-    }
-  });
+  afterEach(screenshotOnFailure);
 
   it('opens the chat from the Fixpoint icon in the activity bar', async () => {
     const { page, fake } = world();
@@ -70,7 +59,7 @@ describe('chat in the VS Code workbench', function () {
     const sent = request.body.messages.at(-1) as { role: string; content: string };
     assert.equal(sent.role, 'user');
     assert.ok(sent.content.startsWith('Why does average([]) fail?'), sent.content); // The host may append context.
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'chat.png') });
+    await page.screenshot({ path: path.join(screenshotsDir(), 'chat.png') });
   });
 
   it('stops a long streamed answer when Stop is pressed', async () => {
@@ -99,17 +88,9 @@ describe('chat in the VS Code workbench', function () {
     assert.ok(!stoppedText.includes('Line 400 of'), 'the answer was cut short');
     // Nothing arrives after the stream is closed: the text stayed as it was when the Stop notice showed.
     assert.equal(await answer.innerText(), stoppedText);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'stopped.tmp.png') });
+    await page.screenshot({ path: path.join(scratchDir(), 'stopped.png') });
 
     // The chat is usable again.
     assert.equal(await chat.locator('.send').isEnabled(), true);
   });
 });
-
-async function waitUntil(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

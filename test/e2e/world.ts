@@ -1,7 +1,10 @@
 // What the e2e suites share: a fake model server in this process, a code-server whose user settings point
 // Fixpoint at it, and a headless Chromium showing the workbench with the extension under development loaded.
 import type * as http from 'node:http';
+import * as path from 'node:path';
+import type { Context } from 'mocha';
 import type { Page } from 'playwright-core';
+import { scratchDir } from '../harness/artifacts';
 import { launchBrowser, type BrowserSession } from '../harness/browser';
 import { startCodeServer, type CodeServer } from '../harness/codeServer';
 import { repoRoot } from '../harness/env';
@@ -17,6 +20,11 @@ export interface World {
   abortedStreams: string[];
   /** Browser console errors and page errors, shown when a test fails. */
   pageErrors: string[];
+  /**
+   * Every request the browser issued, from any frame (webviews included) or service worker, in order: what the
+   * SAFETY §20 test checks for requests leaving the machine.
+   */
+  requests: Array<{ url: string; resourceType: string }>;
 }
 
 let current: World | undefined;
@@ -41,13 +49,15 @@ export async function startWorld(): Promise<World> {
   try {
     codeServer = await startCodeServer({
       label: 'e2e',
-      settings: { 'fixpoint.baseUrl': fake.url, 'fixpoint.model': 'fake-model' },
+      settings: { 'fixpoint.baseUrl': fake.url, 'fixpoint.model': 'fake-model', 'fixpoint.fastModel': 'fake-fast-model' },
       env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' },
     });
     const pageErrors: string[] = [];
     browser = await launchBrowser({ log: (line) => pageErrors.push(line) });
+    const requests: World['requests'] = [];
+    browser.context.on('request', (request) => requests.push({ url: request.url(), resourceType: request.resourceType() }));
     await openWorkbench(browser.page, codeServer.workbenchUrl([['extensionDevelopmentPath', codeServer.remoteUri(repoRoot)]]));
-    current = { fake, codeServer, browser, page: browser.page, abortedStreams, pageErrors };
+    current = { fake, codeServer, browser, page: browser.page, abortedStreams, pageErrors, requests };
     return current;
   } catch (err) {
     await browser?.close();
@@ -64,4 +74,21 @@ export async function stopWorld(): Promise<void> {
   await w.browser.close();
   await w.codeServer.stop();
   await w.fake.close();
+}
+
+/** mocha afterEach: on failure, a screenshot (outside the tree) and the last page errors. */
+export async function screenshotOnFailure(this: Context): Promise<void> {
+  if (this.currentTest?.state !== 'failed' || !current) return;
+  const file = path.join(scratchDir(), `failure-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 80)}.png`);
+  await current.page.screenshot({ path: file }).catch(() => undefined);
+  console.log(`    screenshot: ${file}\n    page errors:\n${current.pageErrors.slice(-10).join('\n')}`);
+}
+
+/** Polls `check` until it holds (mocha's timeout is the safety net; this is a wait, not a timed assertion). */
+export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

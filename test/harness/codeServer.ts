@@ -19,7 +19,10 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   /** Use this extensions dir instead of an empty temp one. */
   extensionsDir?: string;
-  /** Start without --disable-workspace-trust (for Restricted Mode tests). */
+  /**
+   * Start without --disable-workspace-trust and with workspace trust enabled: the smoke-test driver refuses
+   * the trust dialog, so the folder opens in Restricted Mode (for the Restricted Mode tests).
+   */
   workspaceTrust?: boolean;
   /** Prefix of the temp dir name, to tell runs apart. */
   label?: string;
@@ -98,7 +101,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     const extensionsDir = options.extensionsDir ?? path.join(tmp, 'extensions');
     await mkdir(path.join(userDataDir, 'User'), { recursive: true });
     await mkdir(extensionsDir, { recursive: true });
-    await writeFile(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
+    // Restricted Mode needs workspace trust switched on (the quiet defaults turn it off).
+    const trust = options.workspaceTrust ? { 'security.workspace.trust.enabled': true } : {};
+    await writeFile(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...trust, ...options.settings }, null, 2));
     // An empty config file: never read or write the user's ~/.config/code-server/config.yaml.
     const config = path.join(tmp, 'code-server.yaml');
     await writeFile(config, 'auth: none\n');

@@ -8,7 +8,7 @@ import type { TierOutcome } from './integrationTier';
 
 export async function runE2eTier(options: { grep?: string } = {}): Promise<TierOutcome> {
   const dir = path.join(repoRoot, 'out', 'test', 'e2e');
-  const outcome: TierOutcome = { name: 'e2e', passes: 0, failures: 0, pending: 0 };
+  const outcome: TierOutcome = { name: 'e2e', passes: 0, failures: 0, pending: 0, tests: [] };
   try {
     const hooks = (require(path.join(dir, 'hooks.js')) as { mochaHooks: Mocha.RootHookObject }).mochaHooks;
     const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 60_000, rootHooks: hooks, grep: options.grep });
@@ -17,13 +17,25 @@ export async function runE2eTier(options: { grep?: string } = {}): Promise<TierO
     for (const f of files) mocha.addFile(path.join(dir, f));
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
-      runner.on('pass', () => outcome.passes++);
-      runner.on('fail', () => outcome.failures++);
-      runner.on('pending', () => outcome.pending++);
+      runner.on('pass', (test: Mocha.Test) => {
+        outcome.passes++;
+        outcome.tests.push({ fullTitle: test.fullTitle(), state: 'passed', durationMs: test.duration });
+      });
+      // Hooks fail too ("before all" hook…): recorded under their own title, so a broken setup shows.
+      runner.on('fail', (test: Mocha.Runnable, err: Error) => {
+        outcome.failures++;
+        outcome.tests.push({ fullTitle: test.fullTitle(), state: 'failed', durationMs: test.duration, error: `${err.message}\n${err.stack ?? ''}` });
+      });
+      runner.on('pending', (test: Mocha.Test) => {
+        outcome.pending++;
+        outcome.tests.push({ fullTitle: test.fullTitle(), state: 'pending' });
+      });
     });
   } catch (err) {
-    console.log(`[e2e] FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    console.log(`[e2e] FAILED: ${message}`);
     outcome.failures = Math.max(outcome.failures, 1);
+    outcome.fatal = message;
   }
   return outcome;
 }

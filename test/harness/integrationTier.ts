@@ -9,14 +9,10 @@ import { launchBrowser, type BrowserSession } from './browser';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { repoRoot } from './env';
 import { delay, onCleanup } from './processes';
-import { RESULTS_ENV, RESULTS_FALLBACK_NAME, type TierResults } from './results';
+import { GREP_ENV, RESULTS_ENV, RESULTS_FALLBACK_NAME, SUITE_ENV, type PersistedTier, type TierResults } from './results';
 
-export interface TierOutcome {
-  name: string;
-  passes: number;
-  failures: number;
-  pending: number;
-}
+/** What a tier reports: counts, and each test's title and state (persisted for the safety report). */
+export type TierOutcome = PersistedTier;
 
 export interface IntegrationOptions {
   /** Compiled test index loaded as extensionTestsPath. */
@@ -24,6 +20,16 @@ export interface IntegrationOptions {
   /** Safety net for the whole tier once the page is loading. */
   timeoutMs?: number;
   log?: (line: string) => void;
+  /** Tier name in the summary; default "integration". */
+  name?: string;
+  /**
+   * "restricted": start code-server without --disable-workspace-trust (the folder opens in Restricted Mode,
+   * TESTING.md step 7) and run only the suites under test/integration/restricted/. Default: the other suites,
+   * in a trusted workspace.
+   */
+  suite?: 'default' | 'restricted';
+  /** Mocha grep pattern for the suites. */
+  grep?: string;
 }
 
 export async function runIntegrationTier(options: IntegrationOptions = {}): Promise<TierOutcome> {
@@ -36,15 +42,24 @@ export async function runIntegrationTier(options: IntegrationOptions = {}): Prom
   const unregister = onCleanup(removeResults);
   let server: CodeServer | undefined;
   let browser: BrowserSession | undefined;
-  const outcome: TierOutcome = { name: 'integration', passes: 0, failures: 0, pending: 0 };
+  const name = options.name ?? 'integration';
+  const restricted = options.suite === 'restricted';
+  const outcome: TierOutcome = { name, passes: 0, failures: 0, pending: 0, tests: [] };
   try {
     server = await startCodeServer({
-      label: 'integration',
+      label: name,
+      workspaceTrust: restricted,
       // The suites configure the endpoint themselves; a key or endpoint from the developer's shell would
       // change what they see.
-      env: { [RESULTS_ENV]: resultsFile, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' },
+      env: {
+        [RESULTS_ENV]: resultsFile,
+        [SUITE_ENV]: restricted ? 'restricted' : 'default',
+        ...(options.grep ? { [GREP_ENV]: options.grep } : {}),
+        OPENAI_API_KEY: '',
+        OPENAI_BASE_URL: '',
+      },
     });
-    log(`[integration] code-server ${server.origin} (VS Code server log: ${server.logFile})`);
+    log(`[${name}] code-server ${server.origin}${restricted ? ' in Restricted Mode (workspace trust on, not granted)' : ''} (VS Code server log: ${server.logFile})`);
     const pageErrors: string[] = [];
     browser = await launchBrowser({ log: (line) => pageErrors.push(line) });
     const url = server.workbenchUrl([
@@ -54,7 +69,7 @@ export async function runIntegrationTier(options: IntegrationOptions = {}): Prom
     await browser.page.goto(url, { waitUntil: 'domcontentloaded' });
     const fallbackFile = path.join(path.dirname(server.workspace), RESULTS_FALLBACK_NAME);
     const found = await waitForFile([resultsFile, fallbackFile], options.timeoutMs ?? 240_000, server);
-    if (found === fallbackFile) log(`[integration] note: ${RESULTS_ENV} did not reach the extension host; used ${fallbackFile}`);
+    if (found === fallbackFile) log(`[${name}] note: ${RESULTS_ENV} did not reach the extension host; used ${fallbackFile}`);
     if (!found) {
       const partial = await readFile(`${resultsFile}.log`, 'utf8').catch(() => '(the suites never started)');
       log(partial);
@@ -64,17 +79,22 @@ export async function runIntegrationTier(options: IntegrationOptions = {}): Prom
     }
     const results = JSON.parse(await readFile(found, 'utf8')) as TierResults;
     log(results.output);
-    if (results.fatal) log(`[integration] runner failed: ${results.fatal}`);
+    if (results.fatal) log(`[${name}] runner failed: ${results.fatal}`);
     outcome.passes = results.passes;
     outcome.failures = results.failures;
     outcome.pending = results.pending;
+    outcome.tests = results.tests.map(({ fullTitle, state, durationMs, error }) => ({ fullTitle, state, durationMs, error }));
+    if (results.fatal) outcome.fatal = results.fatal;
     if (results.passes + results.failures === 0) {
-      log('[integration] no test ran');
+      log(`[${name}] no test ran`);
       outcome.failures = 1;
+      outcome.fatal ??= 'no test ran';
     }
   } catch (err) {
-    log(`[integration] FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    log(`[${name}] FAILED: ${message}`);
     outcome.failures = Math.max(outcome.failures, 1);
+    outcome.fatal = message;
   } finally {
     await browser?.close();
     await server?.stop();

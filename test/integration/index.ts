@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { format } from 'node:util';
 import * as vscode from 'vscode';
 import Mocha from 'mocha';
-import { RESULTS_ENV, RESULTS_FALLBACK_NAME, type TestResult, type TierResults } from '../harness/results';
+import { GREP_ENV, RESULTS_ENV, RESULTS_FALLBACK_NAME, SUITE_ENV, type TestResult, type TierResults } from '../harness/results';
 
 export function resultsFile(): string {
   const fromEnv = process.env[RESULTS_ENV];
@@ -33,10 +33,15 @@ export async function run(): Promise<void> {
 
   const results: TierResults = { passes: 0, failures: 0, pending: 0, tests: [], output: '' };
   try {
-    const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 30_000, color: false });
+    const grep = process.env[GREP_ENV] || undefined;
+    const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 30_000, color: false, grep });
     const dir = __dirname;
+    // Suites under restricted/ need a workspace in Restricted Mode (a code-server started with workspace trust
+    // on); every other suite needs a trusted one. The harness says which kind of window this is.
+    const restricted = process.env[SUITE_ENV] === 'restricted';
     const files = (readdirSync(dir, { recursive: true }) as string[])
       .filter((f) => f.endsWith('.test.js'))
+      .filter((f) => f.split(path.sep)[0] === 'restricted' === restricted)
       .sort();
     for (const f of files) mocha.addFile(path.join(dir, f));
     await new Promise<void>((resolve) => {
