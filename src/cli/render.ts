@@ -1,4 +1,5 @@
 import type { ChatSession } from '../core/agent/session';
+import { classifyCommand } from '../core/policy';
 import type { Entry, HostToWebview } from '../shared/protocol';
 
 export interface RendererOptions {
@@ -6,7 +7,8 @@ export interface RendererOptions {
   err: NodeJS.WritableStream;
   /** Asks the user a question; undefined when there is no terminal to ask. */
   ask?: (question: string) => Promise<string>;
-  autoAcceptEdits: boolean;
+  /** --yes: approve edits and commands; the command policy still applies and dangerous commands are refused. */
+  approveAll: boolean;
   session: () => ChatSession;
   onError: () => void;
 }
@@ -59,8 +61,14 @@ export function terminalRenderer(options: RendererOptions): (msg: HostToWebview)
 }
 
 async function askApproval(entry: Extract<Entry, { kind: 'approval' }>, options: RendererOptions): Promise<void> {
+  if (options.approveAll) {
+    const dangerous = classifyCommand(entry.command).risk === 'dangerous';
+    options.err.write(dangerous ? `\nRefused (dangerous commands need an interactive yes, even with --yes): ${entry.command}\n` : `\n$ ${entry.command}   (approved by --yes)\n`);
+    options.session().approve(entry.id, dangerous ? 'deny' : 'once');
+    return;
+  }
   if (!options.ask) {
-    options.err.write(`\nDenied (no terminal to ask; use --allow): ${entry.command}\n`);
+    options.err.write(`\nDenied (no terminal to ask; use --yes or --allow): ${entry.command}\n`);
     options.session().approve(entry.id, 'deny');
     return;
   }
@@ -72,7 +80,7 @@ async function askReview(entry: Extract<Entry, { kind: 'proposal' }>, options: R
   const proposal = options.session().reviewer.get(entry.id);
   if (!proposal) return;
   options.err.write(`\nProposed changes:\n${proposal.files.map((f) => f.change.diff).join('\n')}\n`);
-  if (options.autoAcceptEdits) return options.session().review(entry.id, undefined, true);
+  if (options.approveAll) return options.session().review(entry.id, undefined, true);
   if (!options.ask) {
     options.err.write('Rejected (no terminal to ask; use --yes to accept edits).\n');
     return options.session().review(entry.id, undefined, false);

@@ -21,11 +21,13 @@ export class ChatApprover implements Approver {
       reasons,
       state: 'pending',
     };
-    this.transcript.put(entry);
-    return new Promise((resolve) => {
+    // Registered before the card is shown: a renderer may answer synchronously (the CLI's --yes).
+    const decided = new Promise<CommandApproval>((resolve) => {
       this.waiting.set(entry.id, { entry, resolve });
       signal.addEventListener('abort', () => this.decide(entry.id, 'deny'), { once: true });
     });
+    this.transcript.put(entry);
+    return decided;
   }
 
   decide(id: string, decision: ApprovalDecision): void {

@@ -1,4 +1,5 @@
-import { applyPatch, parsePatch, PatchError } from '../patch';
+import { applyPatch, parsePatch, PatchError, type PatchSource } from '../patch';
+import type { Workspace } from '../ports';
 import { isProtectedPath } from '../policy';
 import { workspacePath } from './readFile';
 import { decodeUtf8, isProbablyBinary } from './text';
@@ -46,17 +47,7 @@ export const applyPatchTool: ToolDefinition<{ patch: string }> = {
     for (const p of paths) await workspacePath(workspace.root, p);
     let result;
     try {
-      result = await applyPatch(parsed, {
-        async read(path) {
-          const relative = await workspacePath(workspace.root, path);
-          const bytes = await workspace.readFile(relative);
-          if (!bytes) return undefined;
-          if (isProbablyBinary(bytes)) throw new ToolError(`${relative} is binary; it cannot be edited with a text patch.`);
-          const text = decodeUtf8(bytes);
-          if (text === undefined) throw new ToolError(`${relative} is not valid UTF-8; it cannot be edited with a text patch.`);
-          return text;
-        },
-      });
+      result = await applyPatch(parsed, workspacePatchSource(workspace));
     } catch (err) {
       if (err instanceof PatchError) throw new ToolError(`The patch was not applied: ${err.message}`);
       throw err;
@@ -77,6 +68,21 @@ export const applyPatchTool: ToolDefinition<{ patch: string }> = {
     };
   },
 };
+
+/** File contents for the patch engine: workspace-contained paths, editor buffers first, text files only. */
+export function workspacePatchSource(workspace: Workspace): PatchSource {
+  return {
+    async read(path) {
+      const relative = await workspacePath(workspace.root, path);
+      const bytes = await workspace.readFile(relative);
+      if (!bytes) return undefined;
+      if (isProbablyBinary(bytes)) throw new ToolError(`${relative} is binary; it cannot be edited with a text patch.`);
+      const text = decodeUtf8(bytes);
+      if (text === undefined) throw new ToolError(`${relative} is not valid UTF-8; it cannot be edited with a text patch.`);
+      return text;
+    },
+  };
+}
 
 /** Tells the model exactly what reached the files, so it never assumes a rejected hunk is there. */
 export function describeOutcome(outcome: ReviewOutcome): string {

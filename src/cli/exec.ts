@@ -1,0 +1,118 @@
+import * as path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { ChatSession } from '../core/agent/session';
+import { systemPrompt } from '../core/agent/prompts';
+import { collectAgentsRules } from '../core/context/agentsRules';
+import { layoutSummary } from '../core/context/promptContext';
+import { OpenAIModelClient } from '../core/model/openaiClient';
+import type { ModelSettings } from '../core/model/types';
+import type { Runner } from '../core/ports';
+import { FsFileWriter } from '../node/fsWriter';
+import { NodeWorkspace } from '../node/nodeWorkspace';
+import { runProcess } from '../node/processRunner';
+import { runInSandbox } from '../node/sandboxedRun';
+import { NodeVerifier } from '../node/verifier';
+import { USAGE } from './usage';
+import { terminalRenderer } from './render';
+
+const CHOICES = { wire: ['chat', 'responses'], approval: ['review', 'auto-edit', 'full-auto'], verify: ['after-accept', 'before-review', 'off'] } as const;
+
+function choice<K extends keyof typeof CHOICES>(name: K, value: string | undefined, fallback: (typeof CHOICES)[K][number]): (typeof CHOICES)[K][number] {
+  if (value === undefined) return fallback;
+  if (!(CHOICES[name] as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${CHOICES[name].join(', ')}, not "${value}"`);
+  return value as (typeof CHOICES)[K][number];
+}
+
+class UsageError extends Error {}
+
+/** `fixpoint exec "<task>"`: the agent loop in a terminal. */
+export async function runExec(argv: string[]): Promise<number> {
+  let options;
+  try {
+    options = parseExecArgs(argv);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, task, maxSteps, wire, approval, verify } = options;
+  const env = process.env;
+  const settings: ModelSettings = {
+    baseURL: values['base-url'] || env.OPENAI_BASE_URL || undefined,
+    apiKey: env.OPENAI_API_KEY || undefined,
+    model: values.model ?? (values.fast ? env.FIXPOINT_FAST_MODEL || 'gpt-5-mini' : env.FIXPOINT_MODEL || 'gpt-5'),
+    wireApi: wire,
+  };
+  const root = path.resolve(values.cwd ?? process.cwd());
+  const workspace = new NodeWorkspace({ root });
+  const echo = (text: string) => void process.stderr.write(text);
+  const runner: Runner = {
+    canRun: () => ({ ok: true }),
+    run: (command, o) => runProcess(command, { ...o, onOutput: echo }),
+    runSandboxed: (command, o) => runInSandbox(root, command, { ...o, onOutput: echo }),
+    runTask: async (name) => ({ exitCode: undefined, durationMs: 0, output: `VS Code tasks are not available in the CLI; run the command behind "${name}" with run_command.`, skipped: true }),
+  };
+  const readline = process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
+  let failed = false;
+  const allow = values.allow ?? [];
+  const session: ChatSession = new ChatSession({
+    resolveSettings: async () => settings,
+    createClient: (s) => new OpenAIModelClient(s),
+    post: terminalRenderer({
+      out: process.stdout,
+      err: process.stderr,
+      ask: readline ? (question) => readline.question(question) : undefined,
+      approveAll: values.yes === true,
+      session: () => session,
+      onError: () => (failed = true),
+    }),
+    systemPrompt: async () => systemPrompt({ workspaceName: path.basename(root), layout: await layoutSummary(workspace), rules: await collectAgentsRules(workspace) }),
+    promptContext: async () => '',
+    workspace,
+    runner,
+    writer: new FsFileWriter(root),
+    commandRules: () => ({ allow, deny: [] }),
+    approvalMode: () => approval,
+    allowPrefix: async (prefix) => void allow.push(prefix),
+    agentOptions: () => ({ maxSteps, contextWindow: Number(env.FIXPOINT_CONTEXT_WINDOW) || 192_000 }),
+    verifier: new NodeVerifier({
+      workspace,
+      runner,
+      settings: () => ({ command: values['verify-command'], when: verify, maxAttempts: 3, timeoutMs: 600_000 }),
+      approveUnsandboxed: async (command, reason, signal) =>
+        (await session.approver.approveCommand({ command: `${command}   (outside any sandbox)`, prefix: command, reasons: [reason] }, signal)) !== 'deny',
+    }),
+  });
+  process.once('SIGINT', () => session.cancel());
+  try {
+    const end = await session.prompt(task);
+    return end === 'answered' && !failed ? 0 : 1;
+  } finally {
+    readline?.close();
+  }
+}
+
+function parseExecArgs(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      fast: { type: 'boolean' },
+      model: { type: 'string' },
+      'base-url': { type: 'string' },
+      wire: { type: 'string' },
+      cwd: { type: 'string' },
+      yes: { type: 'boolean' },
+      allow: { type: 'string', multiple: true },
+      'max-steps': { type: 'string' },
+      verify: { type: 'string' },
+      approval: { type: 'string' },
+      'verify-command': { type: 'string' },
+    },
+  });
+  const task = positionals.join(' ').trim();
+  if (!task) throw new UsageError('fixpoint exec needs a task, e.g. fixpoint exec "make the failing test pass"');
+  const maxSteps = values['max-steps'] === undefined ? 50 : Number(values['max-steps']);
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError('--max-steps must be a positive integer');
+  return { values, task, maxSteps, wire: choice('wire', values.wire, 'chat'), approval: choice('approval', values.approval, 'review'), verify: choice('verify', values.verify, 'after-accept') };
+}

@@ -1,0 +1,25 @@
+/** The CLI's help text, shown by --help and on bad usage. */
+export const USAGE = `Usage:
+  fixpoint exec "<task>" [options]     run the agent on a task in a folder
+  fixpoint apply-patch [--cwd DIR]     apply one apply_patch text from stdin with the same engine
+  fixpoint --help
+
+The same core as the VS Code extension. Proposed edits are printed as unified diffs and written only when you
+accept them; commands ask before they run. Endpoint and key: OPENAI_BASE_URL / OPENAI_API_KEY.
+
+exec options:
+  --cwd <dir>            workspace folder (default: the current folder)
+  --model <name>         model (default FIXPOINT_MODEL or gpt-5)
+  --fast                 the fast model (FIXPOINT_FAST_MODEL, default gpt-5-mini) for a quick ask
+  --base-url <url>       OpenAI-compatible endpoint (default OPENAI_BASE_URL, else OpenAI)
+  --wire <chat|responses>  wire format (default chat)
+  --yes                  approve edits and commands without asking; the command policy still applies, and
+                         dangerous commands (rm -rf, curl | sh, sudo…) are still refused
+  --allow <prefix>       run commands starting with this prefix without asking (repeatable)
+  --approval <mode>      review (default), auto-edit or full-auto (unflagged commands in the sandbox only)
+  --verify <when>        after-accept (default), before-review (isolated, sandboxed copy) or off
+  --verify-command <cmd> the check to run (default: detected, e.g. the package.json test script)
+  --max-steps <n>        most model turns for this task (default 50)
+
+Without a terminal to ask and without --yes, nothing is approved, and Fixpoint says so.
+Exit codes: 0 the task ended normally, 1 it failed or was stopped, 2 bad usage.`;

@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FakeOpenAIServer } from '../fakes/openaiServer';
+
+const CLI = path.resolve(__dirname, '../../src/cli/main.js');
+
+function cli(args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, OPENAI_API_KEY: '', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdin.end(options.stdin ?? '');
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('headless CLI', () => {
+  let server: FakeOpenAIServer;
+  let dir: string;
+  beforeEach(async () => {
+    server = await FakeOpenAIServer.start();
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-cli-')));
+    fs.writeFileSync(path.join(dir, 'greet.js'), "console.log('hello');\n");
+  });
+  afterEach(async () => {
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const editTurns = () => {
+    server.enqueue(
+      { toolCalls: [{ name: 'apply_patch', arguments: JSON.stringify({ patch: "*** Begin Patch\n*** Update File: greet.js\n-console.log('hello');\n+console.log('hello, world');\n*** End Patch\n" }) }] },
+      { toolCalls: [{ name: 'run_command', arguments: JSON.stringify({ command: 'node greet.js' }) }] },
+      { text: 'Done: it greets the world.' },
+    );
+  };
+
+  it('exec --yes streams the task, prints the diff, applies the edit, runs the command and exits 0', async () => {
+    editTurns();
+    const result = await cli(['exec', 'greet the world', '--cwd', dir, '--yes', '--model', 'fake-model', '--verify', 'off'], { env: { OPENAI_BASE_URL: server.url } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Done: it greets the world\./);
+    assert.match(result.stderr, /-console\.log\('hello'\);\n\+console\.log\('hello, world'\);/);
+    assert.match(result.stderr, /hello, world/, 'the command ran and its output was shown');
+    assert.equal(fs.readFileSync(path.join(dir, 'greet.js'), 'utf8'), "console.log('hello, world');\n");
+    assert.equal(server.modelRequests()[0].body.model, 'fake-model');
+  });
+
+  it('without a terminal and without --yes nothing is approved, and it says so', async () => {
+    editTurns();
+    const result = await cli(['exec', 'greet the world', '--cwd', dir, '--verify', 'off'], { env: { OPENAI_BASE_URL: server.url } });
+    assert.match(result.stderr, /Rejected \(no terminal to ask; use --yes/);
+    assert.match(result.stderr, /Denied \(no terminal to ask; use --yes or --allow\): node greet\.js/);
+    assert.equal(fs.readFileSync(path.join(dir, 'greet.js'), 'utf8'), "console.log('hello');\n");
+  });
+
+  it('--yes still refuses dangerous commands', async () => {
+    server.enqueue({ toolCalls: [{ name: 'run_command', arguments: JSON.stringify({ command: 'rm -rf greet.js' }) }] }, { text: 'ok' });
+    const result = await cli(['exec', 'clean', '--cwd', dir, '--yes'], { env: { OPENAI_BASE_URL: server.url } });
+    assert.match(result.stderr, /Refused \(dangerous commands need an interactive yes/);
+    assert.equal(fs.existsSync(path.join(dir, 'greet.js')), true);
+  });
+
+  it('a missing endpoint key is a clear error with exit code 1', async () => {
+    const result = await cli(['exec', 'hi', '--cwd', dir], { env: { OPENAI_BASE_URL: '' } });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /No API key is set for OpenAI/);
+  });
+
+  it('apply-patch applies a patch from stdin, or writes nothing and exits 1', async () => {
+    const good = await cli(['apply-patch', '--cwd', dir], { stdin: "*** Begin Patch\n*** Update File: greet.js\n-console.log('hello');\n+console.log('hi');\n*** Add File: new.txt\n+new\n*** End Patch\n" });
+    assert.equal(good.code, 0, good.stderr);
+    assert.match(good.stdout, /M greet\.js\nA new\.txt/);
+    assert.equal(fs.readFileSync(path.join(dir, 'greet.js'), 'utf8'), "console.log('hi');\n");
+    const bad = await cli(['apply-patch', '--cwd', dir], { stdin: "*** Begin Patch\n*** Update File: greet.js\n-nothing like this\n+x\n*** Add File: other.txt\n+x\n*** End Patch\n" });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /error: .*Nothing was written/s);
+    assert.equal(fs.existsSync(path.join(dir, 'other.txt')), false);
+  });
+
+  it('bad usage exits 2 with the help text', async () => {
+    const result = await cli(['exec', '--wire', 'soap', 'x']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--wire must be one of chat, responses/);
+  });
+});
