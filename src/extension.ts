@@ -86,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     }),
     vscode.commands.registerCommand('fixpoint.cancel', () => session.cancel()),
     vscode.commands.registerCommand('fixpoint.focusChat', () => view.reveal()),
+    vscode.commands.registerCommand('fixpoint.compact', () => session.compact()),
     vscode.commands.registerCommand('fixpoint.setApiKey', setApiKey),
     new FixRequests(root, session, () => view.reveal()),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixCodeActionProvider(), { providedCodeActionKinds: FixCodeActionProvider.kinds }),

@@ -55,9 +55,9 @@ export async function allowCommandPrefix(prefix: string): Promise<void> {
   if (!current.includes(prefix)) await config.update('allow', [...current, prefix], vscode.ConfigurationTarget.Global);
 }
 
-export function agentOptions(): { maxSteps: number; contextWindow: number } {
+export function agentOptions(): { maxSteps: number; contextWindow: number; autoCompact: boolean } {
   const config = vscode.workspace.getConfiguration('fixpoint');
-  return { maxSteps: config.get<number>('maxSteps') ?? 50, contextWindow: contextWindow() };
+  return { maxSteps: config.get<number>('maxSteps') ?? 50, contextWindow: contextWindow(), autoCompact: config.get<boolean>('autoCompact') ?? true };
 }
 
 export function verifySettings(): VerifySettings {

@@ -1,4 +1,5 @@
-import type { ChatItem } from '../model/types';
+import type { ChatItem, ModelClient } from '../model/types';
+import type { Transcript } from './transcript';
 import { historyTokens, itemTokens } from './tokens';
 
 export const ELIDED_OUTPUT = '[output elided to save context; call the tool again if you still need it]';
@@ -48,4 +49,71 @@ export function compactHistory(items: readonly ChatItem[], budget: number): { it
 const NOTE_PREFIX = '[Context note:';
 function isNote(item: ChatItem): boolean {
   return item.role === 'user' && item.content.startsWith(NOTE_PREFIX);
+}
+
+export const SUMMARY_PREFIX = '[Summary of the earlier conversation, written by you to keep the thread:';
+const SUMMARY_INSTRUCTIONS = [
+  'Summarize the conversation above for yourself, so you can continue the task without it.',
+  'Keep: the user\'s goal and constraints; decisions made and why; files read and what matters in them; edits proposed',
+  'and whether the user accepted them; commands run and their results (exact failing tests, errors, paths,',
+  'identifiers); what remains to do. Be concise and factual; use bullet points. Do not call tools.',
+].join(' ');
+
+/**
+ * Model-written compaction: the oldest exchanges (after the user's first request) are replaced by a summary the
+ * model writes of them; the first request and the recent items stay verbatim. Exchanges are cut only at unit
+ * boundaries, so no tool call is ever separated from its result. Returns undefined when there is nothing old
+ * enough to summarise.
+ */
+export async function summarizeHistory(
+  items: readonly ChatItem[],
+  summarize: (transcript: ChatItem[]) => Promise<string>,
+): Promise<ChatItem[] | undefined> {
+  const firstUser = items.findIndex((i) => i.role === 'user');
+  if (firstUser < 0) return undefined;
+  // Recent items stay verbatim: up to KEEP_RECENT, but never more than half of what follows the request.
+  const keepRecent = Math.min(KEEP_RECENT, Math.max(2, Math.floor((items.length - firstUser - 1) / 2)));
+  // The old segment ends where a new unit starts (not a tool result), before the recent items.
+  let end = Math.max(firstUser + 1, items.length - keepRecent);
+  while (end > firstUser + 1 && items[end]?.role === 'tool') end--;
+  if (end - (firstUser + 1) < 2) return undefined;
+  const old = items.slice(firstUser + 1, end);
+  const summary = (await summarize([...items.slice(0, end), { role: 'user', content: SUMMARY_INSTRUCTIONS }])).trim();
+  if (!summary) return undefined;
+  return [...items.slice(0, firstUser + 1), { role: 'user', content: `${SUMMARY_PREFIX} ${old.length} messages]\n${summary}` }, ...items.slice(end)];
+}
+
+/**
+ * Brings the history under `budget` tokens: first by letting the model summarise the oldest exchanges, then
+ * (if that is not enough, or the summary call fails) by eliding old tool output and dropping whole exchanges.
+ */
+export async function fitContext(history: ChatItem[], budget: number, run: { client: ModelClient; transcript: Transcript; signal: AbortSignal }, force = false): Promise<boolean> {
+  const before = historyTokens(history);
+  if (before <= budget && !force) return false;
+  const { transcript } = run;
+  const noticeId = transcript.newId('notice');
+  transcript.put({ kind: 'notice', id: noticeId, text: `Compacting the conversation (${before} tokens)…` });
+  let items: ChatItem[] = history;
+  let how = 'summarised older turns';
+  try {
+    items = (await summarizeHistory(history, (transcriptItems) => collectText(run.client, transcriptItems, run.signal))) ?? history;
+  } catch (err) {
+    if (run.signal.aborted) throw err;
+    how = 'the summary failed, so old tool output was elided';
+  }
+  if (items === history) how = 'old tool output elided';
+  const elided = compactHistory(items, budget);
+  if (elided.changed && items !== history) how += ', then old tool output elided';
+  items = elided.items;
+  const changed = items !== history || elided.changed;
+  if (changed) history.splice(0, history.length, ...items);
+  transcript.put({ kind: 'notice', id: noticeId, text: changed ? `Context compacted: ${before} → ${historyTokens(history)} tokens (${how}).` : 'Nothing to compact yet.' });
+  return changed;
+}
+
+/** A whole model answer as text (no tools offered), for summaries. */
+async function collectText(client: ModelClient, items: ChatItem[], signal: AbortSignal): Promise<string> {
+  let text = '';
+  for await (const event of client.stream({ items }, signal)) if (event.type === 'text') text += event.delta;
+  return text;
 }

@@ -4,7 +4,7 @@ import type { ChatItem, ModelClient, ModelSettings, ToolCallRequest, Usage } fro
 import type { ToolRegistry } from '../tools/registry';
 import { ToolError, type ToolContext, type ToolOutcome } from '../tools/types';
 import { validateArgs, withoutNulls } from '../tools/validate';
-import { compactHistory } from './compaction';
+import { fitContext } from './compaction';
 import { historyTokens } from './tokens';
 import type { Transcript } from './transcript';
 
@@ -18,6 +18,8 @@ export interface AgentOptions {
   retry: RetryPolicy;
   /** Bounded retries after a context-overflow error, each with a harder compaction. */
   maxCompactions: number;
+  /** Compact automatically when the history passes 80% of the window (overflow errors compact regardless). */
+  autoCompact: boolean;
 }
 
 export const DEFAULT_AGENT_OPTIONS: AgentOptions = {
@@ -26,7 +28,8 @@ export const DEFAULT_AGENT_OPTIONS: AgentOptions = {
   streamIdleTimeoutMs: 90_000,
   contextWindow: 192_000,
   retry: DEFAULT_RETRY,
-  maxCompactions: 2,
+  maxCompactions: 1,
+  autoCompact: true,
 };
 
 export interface AgentRun {
@@ -45,7 +48,7 @@ export interface AgentRun {
 export type AgentEnd = 'answered' | 'stopped' | 'failed' | 'step-limit' | 'mistakes';
 
 /** Soft limit: compaction starts when the history passes this share of the window (leaving room to answer). */
-const COMPACT_AT = 0.85;
+const COMPACT_AT = 0.8;
 
 /**
  * The agent loop: stream a turn, run its tool calls, feed the results back, until the model answers without
@@ -55,7 +58,7 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
   const { transcript, options, signal } = run;
   let mistakes = 0;
   for (let step = 1; step <= options.maxSteps; step++) {
-    fitContext(history, options.contextWindow * COMPACT_AT, transcript);
+    if (options.autoCompact) await fitContext(history, options.contextWindow * COMPACT_AT, run);
     const turn = await streamTurnWithRetry(history, run);
     if (turn === 'stopped' || turn === 'failed') return turn;
     history.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls.length ? turn.toolCalls : undefined });
@@ -87,15 +90,6 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
   return 'step-limit';
 }
 
-function fitContext(history: ChatItem[], budget: number, transcript: Transcript): boolean {
-  const { items, changed } = compactHistory(history, budget);
-  if (!changed) return false;
-  const before = historyTokens(history);
-  history.splice(0, history.length, ...items);
-  transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: `Context compacted: ${before} → ${historyTokens(history)} tokens (old tool output elided).` });
-  return true;
-}
-
 interface Turn {
   text: string;
   toolCalls: ToolCallRequest[];
@@ -124,7 +118,7 @@ async function streamTurnWithRetry(history: ChatItem[], run: AgentRun): Promise<
         const named = statedContextLimit(err);
         const current = historyTokens(history);
         const budget = Math.min(named ? named * COMPACT_AT : Infinity, current * (1 - 0.3 * compactions), options.contextWindow * COMPACT_AT);
-        if (fitContext(history, budget, transcript)) continue;
+        if (await fitContext(history, budget, run)) continue;
       }
       const described = describeModelError(err, run.settings);
       if (described.transient && attempt <= options.retry.maxRetries) {

@@ -1,7 +1,7 @@
-import type { ApprovalDecision, FixAction, HistoryItem, HostToWebview, PlanItem, ViewState } from '../../shared/protocol';
+import type { ApprovalDecision, FixAction, HistoryItem, PlanItem, ViewState } from '../../shared/protocol';
 import { checkSettings, endpointLabel } from '../model/errors';
-import type { ChatItem, ModelClient, ModelSettings } from '../model/types';
-import type { ApprovalMode, FileWriter, Runner, Store, Verifier, Workspace } from '../ports';
+import type { ChatItem } from '../model/types';
+import type { Runner } from '../ports';
 import { repairSnapshot, SNAPSHOT_VERSION, type SessionSnapshot } from './persistence';
 import { TaskHistory, transcriptToMarkdown, type TaskRecord } from './taskHistory';
 import { describeOutcome } from '../tools/applyPatch';
@@ -9,38 +9,15 @@ import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
 import { ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
-import { DEFAULT_AGENT_OPTIONS, type AgentEnd, type AgentOptions, type AgentRun } from './loop';
+import { DEFAULT_AGENT_OPTIONS, type AgentEnd, type AgentRun } from './loop';
+import { fitContext } from './compaction';
 import { PreReviewVerifier, runAgentVerified } from './verification';
 import { recordingRunner } from './recordingRunner';
 import { historyTokens } from './tokens';
 import { Transcript } from './transcript';
+import type { PromptOptions, SessionDeps } from './sessionDeps';
 
-export interface PromptOptions {
-  /** Use the fast model (quick asks, quick fixes). */
-  fast?: boolean;
-}
-
-export interface SessionDeps {
-  /** Current settings (configuration + secret key), read fresh for every request. */
-  resolveSettings(): Promise<ModelSettings>;
-  createClient(settings: ModelSettings): ModelClient;
-  post(msg: HostToWebview): void;
-  systemPrompt(): Promise<string>;
-  /** Context attached to each prompt: selection, open editors, diagnostics (may be empty). */
-  promptContext(): Promise<string>;
-  workspace: Workspace;
-  runner: Runner;
-  writer: FileWriter;
-  commandRules(): { allow: string[]; deny: string[] };
-  allowPrefix(prefix: string): Promise<void>;
-  agentOptions(): Partial<AgentOptions>;
-  /** Where the conversation is persisted for crash recovery; none in the CLI. */
-  store?: Store;
-  /** User-scope approval mode; review when absent. */
-  approvalMode?(): ApprovalMode;
-  /** Runs the project's checks after accepted edits or before review; none means edits are not verified. */
-  verifier?: Verifier;
-}
+export type { PromptOptions, SessionDeps } from './sessionDeps';
 
 /** Streaming deltas arrive many times a second; the snapshot is written at most this often. */
 const SAVE_DELAY_MS = 250;
@@ -124,6 +101,7 @@ export class ChatSession {
   }
 
   async prompt(text: string, options: PromptOptions = {}): Promise<AgentEnd | 'busy' | 'misconfigured'> {
+    if (text.trim() === '/compact') return this.compact();
     if (this.running) {
       this.transcript.put({ kind: 'notice', id: this.transcript.newId('notice'), text: 'Still working on the previous request: stop it first.' });
       return 'busy';
@@ -139,6 +117,29 @@ export class ChatSession {
       .join('\n\n');
     this.history.push({ role: 'user', content: context ? `${text}\n\n<context>\n${context}\n</context>` : text });
     return this.run();
+  }
+
+  /** `/compact`: summarise the older part of the conversation now (the user's choice of when). */
+  async compact(): Promise<'answered' | 'busy' | 'misconfigured'> {
+    if (this.running) return 'busy';
+    const settings = await this.deps.resolveSettings();
+    if (checkSettings(settings)) return 'misconfigured';
+    const controller = new AbortController();
+    this.running = controller;
+    this.deps.post({ type: 'busy', busy: true });
+    try {
+      const items: ChatItem[] = [{ role: 'system', content: await this.deps.systemPrompt() }, ...this.history];
+      const window = this.contextWindow();
+      await fitContext(items, window * 0.8, { client: this.deps.createClient(settings), transcript: this.transcript, signal: controller.signal }, true);
+      this.history = items.slice(1);
+      this.reportUsage(historyTokens(items));
+      return 'answered';
+    } catch {
+      return 'answered'; // Stopped by the user: the history is unchanged.
+    } finally {
+      this.running = undefined;
+      this.deps.post({ type: 'busy', busy: false });
+    }
   }
 
   /** Re-sends the conversation after a failure, without adding the prompt again. */
@@ -228,8 +229,7 @@ export class ChatSession {
   }
 
   async historyItems(): Promise<HistoryItem[]> {
-    const records = (await this.tasks?.list()) ?? [];
-    return records.map((r) => ({ id: r.id, title: r.title, updatedAt: r.updatedAt, filesTouched: r.filesTouched, outcome: r.outcome, current: r.id === this.task.id }));
+    return (await this.tasks?.items(this.task.id)) ?? [];
   }
 
   async renameTask(id: string, title: string): Promise<void> {
@@ -245,9 +245,7 @@ export class ChatSession {
   /** The task as Markdown (the current one from memory, others from the store). */
   async exportTask(id: string): Promise<string | undefined> {
     if (id === this.task.id) return transcriptToMarkdown(this.task.title || 'Fixpoint task', this.transcript.all());
-    const record = (await this.tasks?.list())?.find((r) => r.id === id);
-    const snapshot = record && (await this.tasks?.load(id));
-    return record && snapshot ? transcriptToMarkdown(record.title, snapshot.entries) : undefined;
+    return this.tasks?.exportMarkdown(id);
   }
 
   /**

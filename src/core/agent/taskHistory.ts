@@ -44,6 +44,17 @@ export class TaskHistory {
     await this.store.save(INDEX_KEY, list);
   }
 
+  /** The list for the history view; `currentId` marks the open task. */
+  async items(currentId: string): Promise<HistoryItem[]> {
+    return (await this.list()).map((r) => ({ id: r.id, title: r.title, updatedAt: r.updatedAt, filesTouched: r.filesTouched, outcome: r.outcome, current: r.id === currentId }));
+  }
+
+  async exportMarkdown(id: string): Promise<string | undefined> {
+    const record = (await this.list()).find((r) => r.id === id);
+    const snapshot = record && (await this.load(id));
+    return record && snapshot ? transcriptToMarkdown(record.title, snapshot.entries) : undefined;
+  }
+
   async rename(id: string, title: string): Promise<void> {
     const list = await this.list();
     const record = list.find((r) => r.id === id);

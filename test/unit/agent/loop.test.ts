@@ -98,6 +98,7 @@ describe('agent loop', () => {
       { toolCalls: [{ id: 'r4', name: 'list_files', arguments: '{}' }] },
       { toolCalls: [{ id: 'r5', name: 'list_files', arguments: '{}' }] },
       { fault: { status: 400, code: 'context_length_exceeded', message: "This model's maximum context length is 8192 tokens." } },
+      { text: '- read big.txt twice; it is a long list of words.' },
       { text: 'fits now' },
     );
     assert.equal(await h.session.prompt('read it'), 'answered');
@@ -105,7 +106,10 @@ describe('agent loop', () => {
     const callIds = last.flatMap((m) => m.tool_calls?.map((c) => c.id) ?? []);
     const resultIds = last.filter((m) => m.role === 'tool').map((m) => m.tool_call_id);
     assert.deepEqual(resultIds, callIds, 'every call still has its result, in order');
-    assert.ok(last.some((m) => m.role === 'tool' && /elided/.test(m.content ?? '')), 'old output was elided');
+    assert.ok(last.some((m) => m.role === 'user' && /Summary of the earlier conversation[\s\S]*read big\.txt twice/.test(m.content ?? '')), 'older turns were summarised by the model');
+    assert.equal(last.filter((m) => m.role === 'user')[0].content, 'read it', 'the original request is kept verbatim');
+    const summaryRequest = h.server.modelRequests().at(-2)!.body;
+    assert.equal(summaryRequest.tools, undefined, 'the summary call offers no tools');
     assert.ok(h.entries('notice').some((e) => e.kind === 'notice' && /compacted/i.test(e.text)));
   });
 
@@ -141,5 +145,43 @@ describe('agent loop', () => {
     await h.session.prompt('plan');
     const plan = h.entries('plan')[0];
     assert.ok(plan?.kind === 'plan' && plan.steps.length === 2 && plan.steps[1].status === 'in_progress');
+  });
+});
+
+describe('compaction', () => {
+  let h: AgentHarness;
+  afterEach(() => h?.dispose());
+
+  it('passing 80% of the window, older turns are summarised by the model; the request and recent turns stay verbatim', async () => {
+    h = await createAgentHarness({ 'big.txt': 'token '.repeat(1500) + '\n' }, { contextWindow: 3000 });
+    h.server.enqueue(
+      { toolCalls: [{ id: 'a', name: 'read_file', arguments: '{"path":"big.txt"}' }] },
+      { toolCalls: [{ id: 'b', name: 'read_file', arguments: '{"path":"big.txt"}' }] },
+      { text: '- big.txt holds 1,500 repetitions of "token".' }, // the summary
+      { text: 'done' },
+    );
+    assert.equal(await h.session.prompt('inspect big.txt'), 'answered');
+    const requests = h.server.modelRequests();
+    const final = requests.at(-1)!.body.messages as Array<{ role: string; content: string | null; tool_call_id?: string; tool_calls?: Array<{ id: string }> }>;
+    assert.equal(final[1].content, 'inspect big.txt');
+    assert.match(final[2].content ?? '', /Summary of the earlier conversation[\s\S]*1,500 repetitions/);
+    const calls = final.flatMap((m) => m.tool_calls?.map((c) => c.id) ?? []);
+    assert.deepEqual(final.filter((m) => m.role === 'tool').map((m) => m.tool_call_id), calls, 'no orphaned tool result');
+    assert.ok(h.entries('notice').some((e) => e.kind === 'notice' && /Context compacted: \d+ → \d+ tokens \(summarised older turns/.test(e.text)));
+  });
+
+  it('/compact summarises on demand, and autoCompact: false leaves the history alone until an overflow', async () => {
+    h = await createAgentHarness({}, { contextWindow: 192_000, autoCompact: false });
+    h.server.enqueue({ text: 'one' }, { text: 'two' }, { text: 'three' }, { text: '- the user said one, two, three.' });
+    await h.session.prompt('first');
+    await h.session.prompt('second');
+    await h.session.prompt('third');
+    assert.equal(await h.session.prompt('/compact'), 'answered');
+    h.server.enqueue({ text: 'four' });
+    await h.session.prompt('fourth');
+    const messages = h.server.modelRequests().at(-1)!.body.messages as Array<{ role: string; content: string }>;
+    assert.equal(messages[1].content, 'first');
+    assert.match(messages[2].content, /Summary of the earlier conversation[\s\S]*one, two, three/);
+    assert.equal(messages.at(-1)!.content, 'fourth');
   });
 });

@@ -1,0 +1,31 @@
+import type { HostToWebview } from '../../shared/protocol';
+import type { ModelClient, ModelSettings } from '../model/types';
+import type { ApprovalMode, FileWriter, Runner, Store, Verifier, Workspace } from '../ports';
+import type { AgentOptions } from './loop';
+
+export interface PromptOptions {
+  /** Use the fast model (quick asks, quick fixes). */
+  fast?: boolean;
+}
+
+export interface SessionDeps {
+  /** Current settings (configuration + secret key), read fresh for every request. */
+  resolveSettings(): Promise<ModelSettings>;
+  createClient(settings: ModelSettings): ModelClient;
+  post(msg: HostToWebview): void;
+  systemPrompt(): Promise<string>;
+  /** Context attached to each prompt: selection, open editors, diagnostics (may be empty). */
+  promptContext(): Promise<string>;
+  workspace: Workspace;
+  runner: Runner;
+  writer: FileWriter;
+  commandRules(): { allow: string[]; deny: string[] };
+  allowPrefix(prefix: string): Promise<void>;
+  agentOptions(): Partial<AgentOptions>;
+  /** Where the conversation is persisted for crash recovery; none in the CLI. */
+  store?: Store;
+  /** User-scope approval mode; review when absent. */
+  approvalMode?(): ApprovalMode;
+  /** Runs the project's checks after accepted edits or before review; none means edits are not verified. */
+  verifier?: Verifier;
+}
