@@ -24,7 +24,17 @@ export interface World {
    * Every request the browser issued, from any frame (webviews included) or service worker, in order: what the
    * SAFETY §20 test checks for requests leaving the machine.
    */
-  requests: Array<{ url: string; resourceType: string }>;
+  requests: LoggedRequest[];
+}
+
+export interface LoggedRequest {
+  url: string;
+  resourceType: string;
+  /** URL of the frame that issued it ('' for a service worker or when unknown). */
+  frameUrl: string;
+  fromServiceWorker: boolean;
+  /** How it ended: answered by the network, answered by a service worker (a webview's resource loader), failed. */
+  outcome?: 'network' | 'service-worker' | 'failed';
 }
 
 let current: World | undefined;
@@ -49,13 +59,39 @@ export async function startWorld(): Promise<World> {
   try {
     codeServer = await startCodeServer({
       label: 'e2e',
-      settings: { 'fixpoint.baseUrl': fake.url, 'fixpoint.model': 'fake-model', 'fixpoint.fastModel': 'fake-fast-model' },
+      settings: {
+        'fixpoint.baseUrl': fake.url,
+        'fixpoint.model': 'fake-model',
+        'fixpoint.fastModel': 'fake-fast-model',
+        // Accepted edits would be checked with the fixture's failing `npm test`, and the agent asked to fix it:
+        // the e2e suites script review, not that loop (covered by the verify tests).
+        'fixpoint.verify.when': 'off',
+      },
       env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' },
     });
     const pageErrors: string[] = [];
     browser = await launchBrowser({ log: (line) => pageErrors.push(line) });
     const requests: World['requests'] = [];
-    browser.context.on('request', (request) => requests.push({ url: request.url(), resourceType: request.resourceType() }));
+    browser.context.on('request', (request) => {
+      let frameUrl = '';
+      try {
+        frameUrl = request.frame().url();
+      } catch {
+        // Service worker requests have no frame.
+      }
+      const entry: LoggedRequest = { url: request.url(), resourceType: request.resourceType(), frameUrl, fromServiceWorker: request.serviceWorker() !== null };
+      requests.push(entry);
+      byRequest.set(request, entry);
+    });
+    const byRequest = new WeakMap<object, LoggedRequest>();
+    browser.context.on('requestfinished', (request) => {
+      const entry = byRequest.get(request);
+      if (entry) void request.response().then((r) => (entry.outcome = r?.fromServiceWorker() ? 'service-worker' : 'network'), () => (entry.outcome = 'network'));
+    });
+    browser.context.on('requestfailed', (request) => {
+      const entry = byRequest.get(request);
+      if (entry) entry.outcome = 'failed';
+    });
     await openWorkbench(browser.page, codeServer.workbenchUrl([['extensionDevelopmentPath', codeServer.remoteUri(repoRoot)]]));
     current = { fake, codeServer, browser, page: browser.page, abortedStreams, pageErrors, requests };
     return current;
@@ -71,6 +107,9 @@ export async function stopWorld(): Promise<void> {
   const w = current;
   current = undefined;
   if (!w) return;
+  if (process.env.FIXPOINT_DUMP_REQUESTS === '1') {
+    for (const r of w.requests) if (!/^(https?|wss?):\/\/(127\.0\.0\.1|localhost)[:/]/.test(r.url)) console.log(`[request] ${r.resourceType} ${r.url.slice(0, 150)} from ${r.frameUrl.slice(0, 100)}${r.fromServiceWorker ? ' (sw)' : ''} → ${r.outcome ?? '?'}`);
+  }
   await w.browser.close();
   await w.codeServer.stop();
   await w.fake.close();
@@ -90,5 +129,21 @@ export async function waitUntil(what: string, check: () => boolean | Promise<boo
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Absolute path of a file in the workspace the window has open. */
+export function workspaceFile(relative: string): string {
+  return path.join(world().codeServer.workspace, ...relative.split('/'));
+}
+
+/** Loopback: where the workbench, the fake model server and nothing else lives. */
+export function isLoopback(url: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(url);
+    if (protocol === 'blob:' || protocol === 'data:') return true;
+    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+  } catch {
+    return false;
   }
 }

@@ -1,8 +1,9 @@
 // Shared helpers for the integration suites (they run inside the VS Code extension host).
 import * as vscode from 'vscode';
 import type { FixpointApi } from '../../src/extension';
-import type { FakeOpenAIServer, ScriptedTurn } from '../fakes/openaiServer';
 import { EXTENSION_ID } from '../harness/constants';
+
+export { toolResult, toolTurns } from '../fakes/turns';
 
 export { EXTENSION_ID };
 
@@ -37,21 +38,6 @@ export function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('no workspace folder is open');
   return folder.uri.fsPath;
-}
-
-/** A model turn that calls one tool, then a closing answer once the tool result comes back. */
-export function toolTurns(id: string, name: string, args: object, closing = 'Done.'): ScriptedTurn[] {
-  return [{ toolCalls: [{ id, name, arguments: JSON.stringify(args) }] }, { text: closing }];
-}
-
-/** The result the extension sent back to the model for tool call `id` (from the fake server's request log). */
-export function toolResult(server: FakeOpenAIServer, id: string): string | undefined {
-  for (const request of server.modelRequests()) {
-    const messages = (request.body?.messages ?? []) as Array<{ role: string; tool_call_id?: string; content?: unknown }>;
-    const found = messages.find((m) => m.role === 'tool' && m.tool_call_id === id);
-    if (found) return String(found.content);
-  }
-  return undefined;
 }
 
 /** Closes every editor without saving (review views are read-only; tests revert real files themselves). */
