@@ -1,8 +1,9 @@
 import { assertNever, type ApprovalDecision, type Entry, type FixAction, type ProposalVerification, type WebviewToHost } from '../src/shared/protocol';
-import { renderMarkdown } from './markdown';
+import { renderMessage } from './markdown';
 
 const FIX_LABELS: Record<FixAction, string> = { setApiKey: 'Set API Key', openSettings: 'Open Settings', retry: 'Retry' };
 const APPROVAL_LABELS: Record<string, string> = { pending: 'Waiting for approval', allowed: 'Allowed once', always: 'Always allowed', denied: 'Denied' };
+const TOOL_STATUS = { pending: 'waiting', running: 'running', done: 'done', failed: 'failed' } as const;
 const PLAN_MARKS = { pending: '○', in_progress: '◐', completed: '●' } as const;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -56,7 +57,7 @@ export function renderEntry(entry: Entry, node: HTMLElement): void {
       node.classList.toggle('streaming', entry.streaming);
       return;
     case 'assistant':
-      node.replaceChildren(renderMarkdown(entry.text));
+      renderMessage(node, entry.id, entry.text, entry.streaming);
       node.classList.toggle('streaming', entry.streaming);
       node.setAttribute('aria-busy', String(entry.streaming));
       return;
@@ -64,8 +65,15 @@ export function renderEntry(entry: Entry, node: HTMLElement): void {
       node.classList.add(entry.status);
       const details = el('details');
       const summary = el('summary');
-      summary.setAttribute('aria-label', `Tool ${entry.name} ${entry.summary}: ${entry.status}`);
-      const status = el('span', 'status', entry.durationMs !== undefined ? `${entry.status} · ${(entry.durationMs / 1000).toFixed(1)}s` : entry.status);
+      const seconds = entry.durationMs !== undefined ? (entry.durationMs / 1000).toFixed(1) : undefined;
+      // Read as one phrase by screen readers; the live elapsed timer beside it is hidden from them.
+      summary.setAttribute('aria-label', `Tool ${entry.name}, ${entry.summary}: ${TOOL_STATUS[entry.status]}${seconds !== undefined ? `, took ${seconds} seconds` : ''}`);
+      const status = el('span', 'status', seconds !== undefined ? `${entry.status} · ${seconds}s` : entry.status);
+      if (entry.status === 'running' || entry.status === 'pending') {
+        const elapsed = el('span', 'elapsed');
+        elapsed.setAttribute('aria-hidden', 'true');
+        status.append(elapsed);
+      }
       summary.append(el('span', 'tool-name', entry.name), ' ', el('span', 'tool-summary', entry.summary), status);
       details.append(summary, el('pre', 'tool-output', entry.output ?? ''));
       node.replaceChildren(details);

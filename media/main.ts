@@ -1,5 +1,7 @@
 import { assertNever, type Entry, type HostToWebview, type ViewState, type WebviewToHost } from '../src/shared/protocol';
-import { actionMessage, renderEntry } from './entries';
+import { ChatLog } from './chatLog';
+import { codeOf, copyText } from './codeBlocks';
+import { actionMessage } from './entries';
 import { MentionPopup } from './mentions';
 import { HistoryPanel } from './history';
 import { SetupCard } from './setup';
@@ -9,26 +11,29 @@ const vscode = acquireVsCodeApi();
 const send = (msg: WebviewToHost): void => vscode.postMessage(msg);
 
 let state: ViewState = { entries: [], busy: false, model: '', endpoint: '', contextWindow: 0, contextUsed: 0, inputTokens: 0, outputTokens: 0 };
-const nodes = new Map<string, HTMLElement>();
-/** Streaming entries whose Markdown must be re-rendered on the next animation frame. */
-const dirty = new Set<string>();
-let frameRequested = false;
+/** When the agent last became busy, for the elapsed time in the composer. */
+let busySince = 0;
+let ticker: ReturnType<typeof setInterval> | undefined;
+/** When the user last typed in the composer (an approval card does not take focus from someone typing). */
+let typedAt = -Infinity;
 
 const app = document.getElementById('app')!;
 app.innerHTML = `
   <div class="header"><span class="model"></span><span class="meter" title="Context used / window"></span><button class="secondary icon history-toggle" title="Task history" aria-label="Task history">History</button></div>
   <div class="banner" role="status" hidden></div>
-  <div class="log" role="log" aria-live="polite" aria-label="Conversation"></div>
+  <div class="log" role="log" aria-live="polite" aria-label="Conversation" tabindex="0"></div>
   <div class="composer">
     <textarea rows="3" aria-label="Message Fixpoint" placeholder="Describe a change… @ to mention files, @problems, @selection, @terminal (Enter to send, Shift+Enter for a new line)"></textarea>
     <div class="actions">
-      <span class="hint"></span>
+      <span class="hint" aria-hidden="true"></span>
       <button class="secondary new-task" title="Start a new task">New Task</button>
       <button class="stop" hidden title="Stop (Esc)">Stop</button>
       <button class="send">Send</button>
     </div>
   </div>`;
 const log = app.querySelector<HTMLElement>('.log')!;
+const chat = new ChatLog(log);
+chat.idleAllowed = () => !state.busy;
 const input = app.querySelector<HTMLTextAreaElement>('textarea')!;
 const sendButton = app.querySelector<HTMLButtonElement>('.send')!;
 const stopButton = app.querySelector<HTMLButtonElement>('.stop')!;
@@ -54,13 +59,33 @@ input.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
     e.preventDefault();
     submit();
-  } else if (e.key === 'Escape' && state.busy) {
+  } else if (e.key === 'ArrowUp' && input.value === '' && !e.shiftKey && !e.altKey && !e.metaKey && !e.ctrlKey) {
+    // ↑ in an empty composer brings the last prompt back for editing.
+    const last = lastPrompt();
+    if (last !== undefined) {
+      e.preventDefault();
+      input.value = last;
+      input.setSelectionRange(last.length, last.length);
+    }
+  }
+});
+input.addEventListener('input', () => (typedAt = performance.now()));
+// Esc stops the agent from anywhere in the chat (the mention popup and the history's rename field use it first).
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && state.busy && !e.defaultPrevented && !(e.target instanceof HTMLInputElement)) {
+    e.preventDefault();
     send({ type: 'cancel' });
   }
 });
 sendButton.addEventListener('click', submit);
-stopButton.addEventListener('click', () => send({ type: 'cancel' }));
-app.querySelector('.new-task')!.addEventListener('click', () => send({ type: 'newTask' }));
+stopButton.addEventListener('click', () => {
+  send({ type: 'cancel' });
+  input.focus();
+});
+app.querySelector('.new-task')!.addEventListener('click', () => {
+  send({ type: 'newTask' });
+  input.focus();
+});
 log.addEventListener('click', (e) => {
   const target = e.target as HTMLElement;
   const link = target.closest<HTMLAnchorElement>('a[data-href]');
@@ -70,45 +95,64 @@ log.addEventListener('click', (e) => {
     return;
   }
   const button = target.closest<HTMLButtonElement>('button[data-action]');
-  const action = button && actionMessage(button.dataset);
-  if (action) send(action);
+  if (!button) return;
+  if (button.dataset.action === 'code') {
+    void codeAction(button);
+    return;
+  }
+  const action = actionMessage(button.dataset);
+  if (!action) return;
+  send(action);
+  // The card redraws without the button; keep the keyboard in the composer rather than on <body>.
+  input.focus();
 });
 
-function upsert(entry: Entry): void {
-  const index = state.entries.findIndex((e) => e.id === entry.id);
-  if (index >= 0) state.entries[index] = entry;
-  else state.entries.push(entry);
-  let el = nodes.get(entry.id);
-  if (!el) {
-    el = document.createElement('div');
-    nodes.set(entry.id, el);
-    log.querySelector('.empty')?.remove();
-    log.append(el);
+// Typing a letter while an approval card holds the focus goes to the composer (the letter included), so that
+// only a deliberate Enter or Space on the card's button answers it.
+log.addEventListener('keydown', (e) => {
+  const target = e.target as HTMLElement;
+  if (e.key.length === 1 && e.key !== ' ' && !e.ctrlKey && !e.metaKey && !e.altKey && target.closest('.entry.approval button')) input.focus();
+});
+
+function lastPrompt(): string | undefined {
+  const entries = chat.all;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i];
+    if (entry.kind === 'user') return entry.text;
   }
-  dirty.delete(entry.id);
-  renderEntry(entry, el);
-  scrollToEnd();
+  return undefined;
 }
 
-function scheduleRender(id: string): void {
-  dirty.add(id);
-  if (frameRequested) return;
-  frameRequested = true;
-  requestAnimationFrame(() => {
-    frameRequested = false;
-    for (const dirtyId of dirty) {
-      const entry = state.entries.find((e) => e.id === dirtyId);
-      const el = nodes.get(dirtyId);
-      if (entry && el) renderEntry(entry, el);
-    }
-    dirty.clear();
-    scrollToEnd();
-  });
+async function codeAction(button: HTMLButtonElement): Promise<void> {
+  const block = codeOf(button);
+  if (!block) return;
+  const op = button.dataset.op;
+  if (op === 'copy') {
+    const ok = await copyText(block.code);
+    const label = ok ? 'Copied' : 'Copy failed';
+    button.textContent = label;
+    button.setAttribute('aria-label', label);
+    setTimeout(() => {
+      button.textContent = 'Copy';
+      button.setAttribute('aria-label', 'Copy code');
+    }, 1500);
+    return;
+  }
+  if (op === 'insert' || op === 'apply') {
+    send({ type: 'codeBlock', action: op, code: block.code, ...(block.language ? { language: block.language } : {}) });
+    input.focus();
+  }
 }
 
-function scrollToEnd(): void {
-  log.scrollTop = log.scrollHeight;
-}
+/** A new approval card takes the focus (its first button), unless the user is typing in the composer. */
+chat.onEntry = (entry: Entry, node: HTMLElement, previous: Entry | undefined) => {
+  const wasPending = previous?.kind === 'approval' && previous.state === 'pending';
+  if (entry.kind === 'approval' && entry.state === 'pending' && !wasPending) {
+    const typing = document.activeElement === input && (input.value !== '' || performance.now() - typedAt < 2000);
+    if (!typing) node.querySelector<HTMLButtonElement>('button')?.focus({ preventScroll: true });
+  }
+  if (entry.kind === 'approval' && wasPending && entry.state !== 'pending' && node.contains(document.activeElement)) input.focus();
+};
 
 const banner = app.querySelector<HTMLElement>('.banner')!;
 
@@ -120,51 +164,51 @@ function renderChrome(): void {
   modelLabel.textContent = state.model ? `${state.model} · ${state.endpoint}` : '';
   meter.textContent = state.contextWindow ? `${formatTokens(state.contextUsed)} / ${formatTokens(state.contextWindow)}` : '';
   meter.title = `Context: ${state.contextUsed} of ${state.contextWindow} tokens. This task so far: ${state.inputTokens} input + ${state.outputTokens} output tokens billed.`;
-  app.querySelector<HTMLElement>('.hint')!.textContent = state.busy ? 'Working… (Esc to stop)' : '';
+  updateTimers();
+  if (state.busy && !ticker) ticker = setInterval(updateTimers, 1000);
+  if (!state.busy && ticker) {
+    clearInterval(ticker);
+    ticker = undefined;
+  }
+}
+
+/** The composer's "Working… 12s" and the elapsed time on running tool cards. */
+function updateTimers(): void {
+  const hint = app.querySelector<HTMLElement>('.hint')!;
+  hint.textContent = state.busy ? `Working… ${formatElapsed(Date.now() - busySince)} (Esc to stop)` : '';
+  for (const [id, since] of chat.toolStarts) {
+    const span = log.querySelector<HTMLElement>(`.entry.tool[data-id="${CSS.escape(id)}"] .elapsed`);
+    const ms = Date.now() - since;
+    if (span) span.textContent = ms >= 1000 ? ` · ${formatElapsed(ms)}` : '';
+  }
+}
+
+function formatElapsed(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
 }
 
 function formatTokens(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(n >= 10_000 ? 0 : 1)}k` : String(n);
 }
 
-function renderAll(): void {
-  nodes.clear();
-  log.replaceChildren();
-  if (state.entries.length === 0) {
-    const empty = document.createElement('div');
-    empty.className = 'empty';
-    empty.textContent = 'Describe a change, e.g. "make the failing test pass" or "add a --json flag".';
-    log.append(empty);
-  }
-  for (const entry of state.entries) {
-    const el = document.createElement('div');
-    nodes.set(entry.id, el);
-    renderEntry(entry, el);
-    log.append(el);
-  }
-  renderChrome();
-  scrollToEnd();
-}
-
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const msg = event.data;
   switch (msg.type) {
     case 'state':
+      if (msg.state.busy && !state.busy) busySince = Date.now();
       state = msg.state;
-      renderAll();
+      chat.reset(state.entries);
+      renderChrome();
       return;
     case 'entry':
-      upsert(msg.entry);
+      chat.upsert(msg.entry);
       return;
-    case 'delta': {
-      const entry = state.entries.find((e) => e.id === msg.id);
-      if (entry && (entry.kind === 'assistant' || entry.kind === 'reasoning')) {
-        entry.text += msg.text;
-        scheduleRender(msg.id);
-      }
+    case 'delta':
+      chat.appendText(msg.id, msg.text);
       return;
-    }
     case 'busy':
+      if (msg.busy && !state.busy) busySince = Date.now();
       state.busy = msg.busy;
       renderChrome();
       if (!msg.busy) input.focus();

@@ -11,7 +11,7 @@
 // host does, minus VS Code's iframe plumbing (see test/bench/vscode.ts for the real-workbench latency figure).
 // Run on its own: `npm run build && npm run compile-tests && node out/test/bench/webview.js`.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -284,7 +284,7 @@ export async function main(): Promise<WebviewBenchRun[]> {
       const page = await browser.context.newPage();
       const cdp = await browser.context.newCDPSession(page);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
-      const run = await benchPage(page, site.url, cpuSlowdown);
+      const run = await benchPage(page, site.url, cpuSlowdown, cdp);
       print(run);
       runs.push(run);
       await page.close();
@@ -297,7 +297,7 @@ export async function main(): Promise<WebviewBenchRun[]> {
   }
 }
 
-async function benchPage(page: import('playwright-core').Page, url: string, cpuSlowdown: number): Promise<WebviewBenchRun> {
+async function benchPage(page: import('playwright-core').Page, url: string, cpuSlowdown: number, cdp: import('playwright-core').CDPSession): Promise<WebviewBenchRun> {
   await page.goto(url, { waitUntil: 'load' });
   const entries = conversation();
   // Cast so the bench keeps compiling while ViewState grows fields the renderer does not need here.
@@ -313,7 +313,14 @@ async function benchPage(page: import('playwright-core').Page, url: string, cpuS
   }
   const { text, words } = reply();
   const tokens = tokenize(text);
+  // FIXPOINT_BENCH_PROFILE=<file prefix>: a CPU profile of the streaming phase per run (open in DevTools).
+  const profile = process.env.FIXPOINT_BENCH_PROFILE;
+  if (profile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   const run = await page.evaluate(([t, rate]) => (globalThis as unknown as PageBench).__bench.stream('bench-reply', t, rate), [tokens, TOKENS_PER_SECOND] as const);
+  if (profile) writeFileSync(`${profile}-cpu${cpuSlowdown}.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
   const cspViolations = await page.evaluate(() => (globalThis as unknown as PageBench).__csp);
 
   // Chunk accounting: each numbered word must appear exactly once.
