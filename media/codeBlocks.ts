@@ -133,7 +133,8 @@ export function decorateCodeBlocks(root: ParentNode): void {
 export function codeOf(button: HTMLElement): { code: string; language?: string } | undefined {
   const code = button.closest('.code-block')?.querySelector<HTMLElement>('pre > code');
   if (!code) return undefined;
-  return { code: code.textContent ?? '', language: codeLanguage(code) };
+  // Markdown ends a code block's text with a newline the reader does not see: leave it out.
+  return { code: (code.textContent ?? '').replace(/\n$/, ''), language: codeLanguage(code) };
 }
 
 /** Copies text with the async clipboard API, falling back to a hidden textarea and execCommand. */

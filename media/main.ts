@@ -44,6 +44,7 @@ function submit(): void {
   const text = input.value;
   if (!text.trim() || state.busy) return;
   input.value = '';
+  typedAt = -Infinity; // Sent: what comes next (an approval card) may take the focus.
   send({ type: 'prompt', text });
 }
 
