@@ -20,6 +20,9 @@ export interface NodeWorkspaceOptions {
 export class NodeWorkspace implements Workspace {
   readonly root: string;
   private ignoreFilter: Promise<(relative: string) => boolean> | undefined;
+  private rgArgs: Promise<string[]> | undefined;
+  /** Whether a nested .fixpointignore exists (found once; listing notices new ones). */
+  private nested: Promise<boolean> | undefined;
 
   constructor(private readonly options: NodeWorkspaceOptions) {
     this.root = path.resolve(options.root);
@@ -30,7 +33,48 @@ export class NodeWorkspace implements Workspace {
     return this.ignoreFilter;
   }
 
+  /**
+   * ripgrep applies .gitignore (also outside git repositories), the root .fixpointignore and the exclude globs
+   * itself. Nested .fixpointignore files are rare and rg cannot read them, so only when one exists are results
+   * post-filtered with the full ignore rules (the slower path).
+   */
+  private ripgrepArgs(): Promise<string[]> {
+    this.rgArgs ??= (async () => {
+      const args = ['--hidden', '--no-require-git', '--no-config', ...[...ALWAYS_SKIPPED].flatMap((name) => ['--glob', `!${name}/`])];
+      const rootIgnore = path.join(this.root, '.fixpointignore');
+      if (await exists(rootIgnore)) args.push('--ignore-file', rootIgnore);
+      for (const glob of this.options.exclude ?? []) if (glob.trim()) args.push('--glob', `!${glob.trim()}`);
+      return args;
+    })();
+    return this.rgArgs;
+  }
+
+  /** The full ignore rules when a nested .fixpointignore exists (listed files tell; else one rg call finds out). */
+  private async postFilter(rg: string, listed?: string[], signal?: AbortSignal): Promise<((relative: string) => boolean) | undefined> {
+    if (listed && !hasNestedIgnoreFile(listed)) return undefined;
+    this.nested ??= listed ? Promise.resolve(true) : runRipgrep(rg, ['--files', ...(await this.ripgrepArgs()), '--glob', '**/.fixpointignore'], this.root, signal).then(hasNestedIgnoreFile);
+    return (await this.nested) ? this.ignored() : undefined;
+  }
+
   async listFiles(options: { dir?: string; glob?: string; max: number }, signal?: AbortSignal): Promise<{ files: string[]; truncated: boolean }> {
+    const rg = this.options.ripgrepPath ?? 'rg';
+    try {
+      const globArgs = options.glob ? ['--glob', options.glob] : [];
+      // Without a path argument rg prints paths relative to the root; with `-- dir` they start with `dir/`.
+      let files = await runRipgrep(rg, ['--files', ...(await this.ripgrepArgs()), ...globArgs, ...(options.dir ? ['--', options.dir] : [])], this.root, signal);
+      // A full listing shows any nested .fixpointignore; a filtered one cannot, so then rg looks once.
+      const postFilter = await this.postFilter(rg, options.glob || options.dir ? undefined : files, signal);
+      if (postFilter) files = files.filter((f) => !postFilter(f));
+      files.sort();
+      return { files: files.slice(0, options.max), truncated: files.length > options.max };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      return this.walk(options, signal);
+    }
+  }
+
+  /** The fallback without ripgrep: a breadth-first walk with the ignore rules. */
+  private async walk(options: { dir?: string; glob?: string; max: number }, signal?: AbortSignal): Promise<{ files: string[]; truncated: boolean }> {
     const isIgnored = await this.ignored();
     const files: string[] = [];
     const queue = [options.dir ?? ''];
@@ -78,8 +122,9 @@ export class NodeWorkspace implements Workspace {
   }
 
   private async ripgrep(rg: string, options: { pattern: string; regex: boolean; glob?: string; max: number }, signal?: AbortSignal): Promise<{ hits: SearchHit[]; truncated: boolean }> {
-    const isIgnored = await this.ignored();
-    const args = ['--json', '--max-columns', '400', '--max-filesize', '2M', '--hidden', '--glob', '!.git/'];
+    const filterArgs = await this.ripgrepArgs();
+    const isIgnored = (await this.postFilter(rg, undefined, signal)) ?? (() => false);
+    const args = ['--json', '--max-columns', '400', '--max-filesize', '2M', ...filterArgs];
     if (!options.regex) args.push('--fixed-strings');
     if (options.glob) args.push('--glob', options.glob);
     args.push('--', options.pattern, '.');
@@ -154,4 +199,34 @@ function parseRipgrepMatch(line: string): SearchHit | undefined {
   } catch {
     return undefined;
   }
+}
+
+function hasNestedIgnoreFile(files: string[]): boolean {
+  return files.some((f) => f.endsWith('/.fixpointignore') && f !== './.fixpointignore');
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs rg and returns its output lines; rejects with ENOENT when rg is missing, so callers can fall back. */
+function runRipgrep(rg: string, args: string[], cwd: string, signal?: AbortSignal): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(rg, args, { cwd, signal, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      // 1 = nothing found; 2 = an error, though rg still lists what it could (e.g. an unreadable folder).
+      if (code === 2 && chunks.length === 0) reject(Object.assign(new Error(`rg failed: ${stderr.trim().slice(0, 300)}`), { code: 'RG_ERROR' }));
+      else resolve(Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean));
+    });
+  });
 }
