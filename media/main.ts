@@ -26,6 +26,7 @@ app.innerHTML = `
     <textarea rows="3" aria-label="Message Fixpoint" placeholder="Describe a change… @ to mention files, @problems, @selection, @terminal (Enter to send, Shift+Enter for a new line)"></textarea>
     <div class="actions">
       <span class="hint" aria-hidden="true"></span>
+      <button class="secondary fast-toggle" aria-pressed="false" title="Fast mode: answer with the small, fast model (fixpoint.fastModel) for quick asks">Fast</button>
       <button class="secondary new-task" title="Start a new task">New Task</button>
       <button class="stop" hidden title="Stop (Esc)">Stop</button>
       <button class="send">Send</button>
@@ -45,7 +46,7 @@ function submit(): void {
   if (!text.trim() || state.busy) return;
   input.value = '';
   typedAt = -Infinity; // Sent: what comes next (an approval card) may take the focus.
-  send({ type: 'prompt', text });
+  send({ type: 'prompt', text, ...(fastToggle.getAttribute('aria-pressed') === 'true' ? { fast: true } : {}) });
 }
 
 const mentions = new MentionPopup(input, send);
@@ -83,6 +84,8 @@ stopButton.addEventListener('click', () => {
   send({ type: 'cancel' });
   input.focus();
 });
+const fastToggle = app.querySelector<HTMLButtonElement>('.fast-toggle')!;
+fastToggle.addEventListener('click', () => fastToggle.setAttribute('aria-pressed', String(fastToggle.getAttribute('aria-pressed') !== 'true')));
 app.querySelector('.new-task')!.addEventListener('click', () => {
   send({ type: 'newTask' });
   input.focus();

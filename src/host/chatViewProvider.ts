@@ -96,7 +96,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         this.readyEmitter.fire();
         return;
       case 'prompt':
-        await session.prompt(msg.text);
+        await session.prompt(msg.text, { fast: msg.fast });
         return;
       case 'cancel':
         return session.cancel();

@@ -134,7 +134,8 @@ export type HostToWebview =
 
 export type WebviewToHost =
   | { type: 'ready' }
-  | { type: 'prompt'; text: string }
+  /** `fast`: answer with fixpoint.fastModel (the composer's Fast toggle). */
+  | { type: 'prompt'; text: string; fast?: boolean }
   | { type: 'cancel' }
   | { type: 'newTask' }
   | { type: 'fix'; action: FixAction }
@@ -177,7 +178,7 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       return { type: msg.type };
     case 'prompt':
       return typeof msg.text === 'string' && msg.text.trim() !== '' && msg.text.length <= MAX_PROMPT_CHARS
-        ? { type: 'prompt', text: msg.text }
+        ? { type: 'prompt', text: msg.text, ...(msg.fast === true ? { fast: true } : {}) }
         : undefined;
     case 'fix':
       return FIX_ACTIONS.includes(msg.action as FixAction) ? { type: 'fix', action: msg.action as FixAction } : undefined;

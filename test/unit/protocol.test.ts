@@ -5,6 +5,8 @@ describe('webview message validation', () => {
   it('accepts each known message', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseWebviewMessage({ type: 'prompt', text: 'fix it' }), { type: 'prompt', text: 'fix it' });
+    assert.deepEqual(parseWebviewMessage({ type: 'prompt', text: 'quick', fast: true }), { type: 'prompt', text: 'quick', fast: true });
+    assert.deepEqual(parseWebviewMessage({ type: 'prompt', text: 'quick', fast: 'yes' }), { type: 'prompt', text: 'quick' });
     assert.deepEqual(parseWebviewMessage({ type: 'cancel', extra: 1 }), { type: 'cancel' });
     assert.deepEqual(parseWebviewMessage({ type: 'fix', action: 'retry' }), { type: 'fix', action: 'retry' });
     assert.deepEqual(parseWebviewMessage({ type: 'openLink', href: 'https://example.com' }), { type: 'openLink', href: 'https://example.com' });

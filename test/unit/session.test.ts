@@ -57,6 +57,15 @@ describe('ChatSession', () => {
     assert.ok(h.entries('assistant').some((e) => e.kind === 'assistant' && e.text === 'recovered'));
   });
 
+  it('fast mode answers with the fast model', async () => {
+    h = await createAgentHarness();
+    h.settings = { ...h.settings, fastModel: 'fake-fast-model' };
+    h.server.enqueue({ text: 'quick' }, { text: 'slow' });
+    await h.session.prompt('quick ask', { fast: true });
+    await h.session.prompt('big task');
+    assert.deepEqual(h.server.modelRequests().map((r) => r.body.model), ['fake-fast-model', 'fake-model']);
+  });
+
   it('new task clears the conversation and posts a fresh snapshot', async () => {
     h = await createAgentHarness();
     h.server.enqueue({ text: 'hi' });
