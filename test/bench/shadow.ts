@@ -1,8 +1,8 @@
 /**
  * Shadow creation + cleanup time (issue 5 benchmark; goal < 1 s for ~5,000 files on 2 cores).
  *
- *   node out/test/unit/verify/shadowBench.js [workspace] [runs]     a real workspace (default: this repository)
- *   node out/test/unit/verify/shadowBench.js --synthetic 5000 [runs] a generated git repo with that many files,
+ *   node out/test/bench/shadow.js [workspace] [runs]     a real workspace (default: this repository)
+ *   node out/test/bench/shadow.js --synthetic 5000 [runs] a generated git repo with that many files,
  *                                                                    some uncommitted/untracked, a node_modules
  * Not a mocha test (no .test suffix): timings are reported, not asserted.
  */
@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createShadow } from '../../../src/node/sandbox';
+import { createShadow } from '../../src/node/sandbox';
 
 async function synthetic(count: number): Promise<string> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'fixpoint-bench-'));
