@@ -35,7 +35,7 @@ async function synthetic(count: number): Promise<string> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const isSynthetic = args[0] === '--synthetic';
-  const root = isSynthetic ? await synthetic(Number(args[1] ?? 5_000)) : path.resolve(args[0] ?? path.join(__dirname, '../../../..'));
+  const root = isSynthetic ? await synthetic(Number(args[1] ?? 5_000)) : path.resolve(args[0] ?? path.join(__dirname, '../../..'));
   const runs = Number(args[isSynthetic ? 2 : 1] ?? 5);
   const create: number[] = [];
   const dispose: number[] = [];
