@@ -11,6 +11,7 @@ import { ChatViewProvider, CHAT_VIEW_ID } from './host/chatViewProvider';
 import { DocumentWriter } from './host/documentWriter';
 import { agentOptions, allowCommandPrefix, approvalMode, commandRules, promptForApiKey, readModelSettings, verificationTasks, verifySettings } from './host/settings';
 import { NodeVerifier } from './node/verifier';
+import { approve } from './core/tools/runCommand';
 import { cleanupStaleShadows } from './node/sandbox';
 import { TerminalRunner } from './host/terminalRunner';
 import { HostWorkspace } from './host/workspace';
@@ -65,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
       runner,
       settings: verifySettings,
       tasks: verificationTasks,
+      approve: (command, signal) => approve(command, { runner, approver: session.approver, commandRules, allowPrefix: allowCommandPrefix, signal }),
       approveUnsandboxed: async (command, reason, signal) =>
         (await session.approver.approveCommand({ command: `${command}   (outside any sandbox)`, prefix: command, reasons: [reason, 'Verify-before-review normally runs in a sandbox with the network off.'] }, signal)) !== 'deny',
     }),

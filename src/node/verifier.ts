@@ -1,5 +1,6 @@
 import type { RunResult, Runner, Verifier, VerificationTarget, Workspace } from '../core/ports';
 import { resolveVerification, type TaskCandidate } from '../core/verify';
+import { ToolError } from '../core/tools/types';
 import { runProcess } from './processRunner';
 import { createShadow, detectSandbox, sandboxArgvForShadow } from './sandbox';
 
@@ -19,6 +20,12 @@ export interface NodeVerifierOptions {
   tasks?(): Promise<TaskCandidate[]>;
   /** Asked before an isolated run without the OS sandbox; false means it does not run. */
   approveUnsandboxed(command: string, reason: string, signal: AbortSignal): Promise<boolean>;
+  /**
+   * The command policy and approval, as for the agent's own commands: the check runs project code, and its
+   * command may come from a workspace's settings or files, so it is allowed, asked for, or refused like any
+   * other (tasks as `task: <name>`). Throws a ToolError when refused.
+   */
+  approve(command: string, signal: AbortSignal): Promise<void>;
 }
 
 /** Verification through Node: resolution, workspace runs through the Runner, isolated runs in a shadow copy. */
@@ -41,12 +48,25 @@ export class NodeVerifier implements Verifier {
     return resolution;
   }
 
-  runInWorkspace(target: VerificationTarget, signal: AbortSignal): Promise<RunResult> {
+  async runInWorkspace(target: VerificationTarget, signal: AbortSignal): Promise<RunResult> {
     const { timeoutMs } = this.mode();
-    if (!this.options.runner.canRun().ok) return Promise.resolve(notRun((this.options.runner.canRun() as { reason: string }).reason));
+    const allowed = this.options.runner.canRun();
+    if (!allowed.ok) return notRun(allowed.reason);
+    const refusal = await this.refusal(target.kind === 'command' ? target.command : `task: ${target.name}`, signal);
+    if (refusal) return notRun(refusal);
     return target.kind === 'command'
       ? this.options.runner.run(target.command, { cwd: this.options.workspace.root, timeoutMs, signal })
       : this.options.runner.runTask(target.name, { timeoutMs, signal });
+  }
+
+  private async refusal(command: string, signal: AbortSignal): Promise<string | undefined> {
+    try {
+      await this.options.approve(command, signal);
+      return undefined;
+    } catch (err) {
+      if (err instanceof ToolError) return `Not run: ${err.message}`;
+      throw err;
+    }
   }
 
   async runIsolated(target: VerificationTarget, files: Array<{ path: string; content: string | undefined }>, signal: AbortSignal): Promise<RunResult & { sandboxed: boolean }> {
@@ -55,6 +75,8 @@ export class NodeVerifier implements Verifier {
     }
     const allowed = this.options.runner.canRun();
     if (!allowed.ok) return { ...notRun(allowed.reason), sandboxed: false };
+    const refusal = await this.refusal(target.command, signal);
+    if (refusal) return { ...notRun(refusal), sandboxed: false };
     const sandbox = await detectSandbox();
     if (!sandbox.available && !(await this.options.approveUnsandboxed(target.command, `no OS sandbox: ${sandbox.reason}`, signal))) {
       return { ...notRun('The user declined to run the check without a sandbox.'), sandboxed: false };

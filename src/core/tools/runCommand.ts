@@ -53,8 +53,11 @@ export const runCommandTool: ToolDefinition<RunArgs> = {
   },
 };
 
+/** What asking for a command needs (tools and the verifier share it). */
+export type ApprovalContext = Pick<ToolContext, 'runner' | 'approver' | 'commandRules' | 'allowPrefix' | 'signal'>;
+
 /** Checks the runner may run at all, then the policy, then (unless auto-allowed) asks the user. */
-export async function approve(command: string, context: ToolContext): Promise<void> {
+export async function approve(command: string, context: ApprovalContext): Promise<void> {
   const allowed = context.runner.canRun();
   if (!allowed.ok) throw new ToolError(`Commands cannot run here: ${allowed.reason}`);
   const verdict = classifyCommand(command, context.commandRules());

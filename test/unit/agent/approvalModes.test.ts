@@ -54,6 +54,7 @@ describe('approval modes', () => {
 
   it('auto-edit applies a proposal verified before review by itself, but never a protected path', async () => {
     h = await createAgentHarness({ 'a.txt': 'a\n', 'AGENTS.md': 'rules\n' }, {}, { approvalMode: 'auto-edit', verify: { when: 'before-review', command: 'true' } });
+    h.allow.push('true');
     const shown: string[] = [];
     h.onProposal = (entry) => {
       if (entry.kind !== 'proposal') return;

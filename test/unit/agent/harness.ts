@@ -11,6 +11,7 @@ import { runInSandbox } from '../../../src/node/sandboxedRun';
 import type { ModelSettings } from '../../../src/core/model/types';
 import { FsFileWriter } from '../../../src/node/fsWriter';
 import { NodeVerifier } from '../../../src/node/verifier';
+import { approve } from '../../../src/core/tools/runCommand';
 import { NodeWorkspace } from '../../../src/node/nodeWorkspace';
 import { runProcess } from '../../../src/node/processRunner';
 import type { Entry, HostToWebview } from '../../../src/shared/protocol';
@@ -102,6 +103,7 @@ export async function createAgentHarness(files: Record<string, string> = {}, opt
           runner,
           settings: () => ({ when: reuse.verify!.when, command: reuse.verify!.command, maxAttempts: reuse.verify!.maxAttempts ?? 3, timeoutMs: 60_000 }),
           approveUnsandboxed: async () => true,
+          approve: (command, signal) => approve(command, { runner, approver: harness.session.approver, commandRules: () => ({ allow, deny: [] }), allowPrefix: async (p) => void allow.push(p), signal }),
         })
       : undefined,
   });

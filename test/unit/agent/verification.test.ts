@@ -20,6 +20,11 @@ describe('verified, self-healing edits', () => {
   it('after accept: a failing check goes back to the model, its fix is reviewed, and the rerun is green (2 runs)', async () => {
     h = await createAgentHarness(project, {}, { verify: { when: 'after-accept', command: 'node --test' } });
     h.onProposal = (entry) => h.session.review(entry.id, undefined, true);
+    let asked = 0;
+    h.onApproval = (entry) => {
+      asked++;
+      h.session.approve(entry.id, 'always'); // the first run asks; "always" allows the next runs
+    };
     h.server.enqueue(
       { toolCalls: [{ id: 'p1', name: 'apply_patch', arguments: WRONG }] },
       { text: 'Fixed add.' },
@@ -37,10 +42,22 @@ describe('verified, self-healing edits', () => {
     const feedback = (h.server.modelRequests()[2].body.messages as Array<{ role: string; content: string }>).at(-1)!;
     assert.match(feedback.content, /ran `node --test` after your accepted edits and it failed \(run 1 of 3\)/);
     assert.match(feedback.content, /adds/);
+    assert.equal(asked, 1, 'the check asked once, then ran under the remembered prefix');
+  });
+
+  it('the check is a command like any other: denied, it does not run and the timeline says why', async () => {
+    h = await createAgentHarness(project, {}, { verify: { when: 'after-accept', command: 'node --test' } });
+    h.onProposal = (entry) => h.session.review(entry.id, undefined, true);
+    h.server.enqueue({ toolCalls: [{ name: 'apply_patch', arguments: WRONG }] }, { text: 'done' });
+    await h.session.prompt('fix');
+    const verification = h.entries('verification')[0];
+    assert.ok(verification?.kind === 'verification' && verification.status === 'stopped' && /denied/.test(verification.reason ?? ''), JSON.stringify(verification));
+    assert.equal(h.server.modelRequests().length, 2, 'no fix loop after a refusal');
   });
 
   it('after accept: stops when the model gives up instead of looping', async () => {
     h = await createAgentHarness(project, {}, { verify: { when: 'after-accept', command: 'node --test' } });
+    h.allow.push('node');
     h.onProposal = (entry) => h.session.review(entry.id, undefined, true);
     h.server.enqueue({ toolCalls: [{ name: 'apply_patch', arguments: WRONG }] }, { text: 'done' }, { text: 'I cannot fix it.' });
     await h.session.prompt('fix');
@@ -51,6 +68,7 @@ describe('verified, self-healing edits', () => {
 
   it('before review: a failing patch is fixed in the isolated copy before the user ever sees it', async () => {
     h = await createAgentHarness(project, {}, { verify: { when: 'before-review', command: 'node --test' } });
+    h.allow.push('node');
     const shown: string[] = [];
     h.onProposal = (entry) => {
       shown.push(fs.readFileSync(path.join(h.root, 'math.js'), 'utf8'));
