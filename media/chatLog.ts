@@ -172,7 +172,7 @@ export class ChatLog {
   private trackTool(entry: Entry): void {
     if (entry.kind !== 'tool') return;
     if (entry.status === 'running' || entry.status === 'pending') {
-      if (!this.toolStarts.has(entry.id)) this.toolStarts.set(entry.id, Date.now());
+      if (!this.toolStarts.has(entry.id)) this.toolStarts.set(entry.id, entry.startedAt ?? Date.now());
     } else {
       this.toolStarts.delete(entry.id);
     }

@@ -19,6 +19,8 @@ export type Entry =
       status: ToolStatus;
       output?: string;
       durationMs?: number;
+      /** When the tool started running (ms since epoch), so a rebuilt webview shows the right elapsed time. */
+      startedAt?: number;
     }
   | { kind: 'error'; id: string; message: string; fix?: string; action?: FixAction }
   | { kind: 'notice'; id: string; text: string }

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { Transcript } from '../../src/core/agent/transcript';
 import { createAgentHarness, type AgentHarness } from './agent/harness';
 
 describe('ChatSession', () => {
@@ -73,5 +74,28 @@ describe('ChatSession', () => {
     h.session.newTask();
     const last = h.posted.at(-1);
     assert.ok(last?.type === 'state' && last.state.entries.length === 0);
+  });
+});
+
+describe('streaming deltas', () => {
+  it('are merged per frame without losing, duplicating or reordering text', async () => {
+    const posted: Array<{ type: string; id?: string; text?: string }> = [];
+    const transcript = new Transcript((msg) => posted.push(msg as { type: string }));
+    transcript.put({ kind: 'assistant', id: 'a', text: '', streaming: true });
+    transcript.put({ kind: 'reasoning', id: 'r', text: '', streaming: true });
+    let expected = '';
+    for (let i = 0; i < 500; i++) {
+      transcript.appendText('a', `${i} `);
+      expected += `${i} `;
+      if (i % 100 === 0) transcript.appendText('r', `<${i}>`);
+      if (i % 50 === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    transcript.finishStreaming();
+    const deltas = posted.filter((m) => m.type === 'delta');
+    assert.equal(deltas.filter((d) => d.id === 'a').map((d) => d.text).join(''), expected);
+    assert.equal(deltas.filter((d) => d.id === 'r').map((d) => d.text).join(''), '<0><100><200><300><400>');
+    assert.ok(deltas.length < 100, `batched: ${deltas.length} messages for 505 deltas`);
+    const lastDelta = posted.map((m) => m.type).lastIndexOf('delta');
+    assert.ok(posted.slice(lastDelta + 1).every((m) => m.type === 'entry'), 'the final entry updates come after every delta');
   });
 });

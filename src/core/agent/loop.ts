@@ -241,7 +241,7 @@ async function runToolCall(call: ToolCallRequest, run: AgentRun): Promise<ToolOu
 
   const summary = safeSummary(tool, args);
   const started = Date.now();
-  transcript.put({ kind: 'tool', id: cardId, name: call.name, summary, status: 'running' });
+  transcript.put({ kind: 'tool', id: cardId, name: call.name, summary, status: 'running', startedAt: started });
   let outcome: ToolOutcome;
   try {
     outcome = await tool.run(args, { ...run.toolContext, signal });

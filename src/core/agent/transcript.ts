@@ -4,9 +4,19 @@ import type { Entry, HostToWebview, ViewState } from '../../shared/protocol';
  * The conversation as the user sees it. Every change is mirrored to the webview as a small message, and
  * `snapshot()` rebuilds the whole view, so the webview can be destroyed and restored at any time.
  */
+/**
+ * Streaming text is sent at most once per frame: a fast model emits hundreds of deltas a second, and each
+ * message costs the webview a dispatch and a layout. The first delta after a pause goes out at once (no added
+ * latency); the rest of the frame's text follows, merged, when the frame ends.
+ */
+const DELTA_FRAME_MS = 16;
+
 export class Transcript {
   private entries: Entry[] = [];
   private nextId = 1;
+  /** Deltas not sent yet, in order; adjacent ones for the same entry merged. */
+  private pendingDeltas: Array<{ id: string; text: string }> = [];
+  private frameTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly post: (msg: HostToWebview) => void) {}
 
@@ -20,6 +30,7 @@ export class Transcript {
 
   /** Adds the entry, or replaces the one with the same id. */
   put(entry: Entry): void {
+    this.flushDeltas();
     const index = this.entries.findIndex((e) => e.id === entry.id);
     if (index >= 0) this.entries[index] = entry;
     else this.entries.push(entry);
@@ -30,11 +41,30 @@ export class Transcript {
     const entry = this.entries.find((e) => e.id === id);
     if (!entry || (entry.kind !== 'assistant' && entry.kind !== 'reasoning')) return;
     entry.text += delta;
-    this.post({ type: 'delta', id, text: delta });
+    if (!this.frameTimer) {
+      this.post({ type: 'delta', id, text: delta });
+      this.frameTimer = setTimeout(() => this.endFrame(), DELTA_FRAME_MS);
+      return;
+    }
+    const last = this.pendingDeltas.at(-1);
+    if (last?.id === id) last.text += delta;
+    else this.pendingDeltas.push({ id, text: delta });
+  }
+
+  /** Sends the deltas held back in this frame; everything else the webview receives must come after them. */
+  flushDeltas(): void {
+    for (const { id, text } of this.pendingDeltas.splice(0)) this.post({ type: 'delta', id, text });
+  }
+
+  private endFrame(): void {
+    const hadText = this.pendingDeltas.length > 0;
+    this.flushDeltas();
+    this.frameTimer = hadText ? setTimeout(() => this.endFrame(), DELTA_FRAME_MS) : undefined;
   }
 
   /** Marks streaming entries finished; drops empty ones (e.g. a turn that only called tools). */
   finishStreaming(): void {
+    this.flushDeltas();
     for (const entry of [...this.entries]) {
       if ((entry.kind === 'assistant' || entry.kind === 'reasoning') && entry.streaming) {
         entry.streaming = false;
@@ -44,6 +74,7 @@ export class Transcript {
   }
 
   clear(): void {
+    this.pendingDeltas = [];
     this.entries = [];
   }
 
@@ -52,7 +83,9 @@ export class Transcript {
     this.entries = entries.map((e) => ({ ...e }));
   }
 
+  /** The whole view (held-back deltas are sent first, so a webview is never behind what it is told next). */
   snapshot(base: Omit<ViewState, 'entries'>): ViewState {
+    this.flushDeltas();
     return { ...base, entries: this.entries.map((e) => ({ ...e })) };
   }
 }
