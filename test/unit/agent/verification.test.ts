@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { defaultShadowBase } from '../../../src/node/sandbox';
 import { createAgentHarness, toolResults, type AgentHarness } from './harness';
 
 // A tiny project whose test fails until `add` is fixed; verification runs the real `node --test`.
@@ -89,6 +90,8 @@ describe('verified, self-healing edits', () => {
     const verification = h.entries('verification')[0];
     assert.ok(verification?.kind === 'verification' && verification.status === 'passed');
     assert.deepEqual(verification.attempts.map((a) => a.state), ['failed', 'passed']);
+    const leftovers = fs.existsSync(defaultShadowBase()) ? fs.readdirSync(defaultShadowBase()).filter((name) => !name.startsWith('.')) : [];
+    assert.deepEqual(leftovers, [], 'every shadow copy was removed');
   });
 
   it('says so when there is no verification command', async () => {
