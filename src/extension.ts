@@ -66,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
       runner,
       settings: verifySettings,
       tasks: verificationTasks,
-      approve: (command, signal) => approve(command, { runner, approver: session.approver, commandRules, allowPrefix: allowCommandPrefix, signal }),
+      approve: (command, signal) => approve(command, { workspace, runner, approver: session.approver, commandRules, allowPrefix: allowCommandPrefix, signal }),
       approveUnsandboxed: async (command, reason, signal) =>
         (await session.approver.approveCommand({ command: `${command}   (outside any sandbox)`, prefix: command, reasons: [reason, 'Verify-before-review normally runs in a sandbox with the network off.'] }, signal)) !== 'deny',
     }),

@@ -80,7 +80,7 @@ export async function runExec(argv: string[]): Promise<number> {
       workspace,
       runner,
       settings: () => ({ command: values['verify-command'], when: verify, maxAttempts: 3, timeoutMs: 600_000 }),
-      approve: (command, signal) => approve(command, { runner, approver: session.approver, commandRules: () => ({ allow, deny: [] }), allowPrefix: async (prefix) => void allow.push(prefix), signal }),
+      approve: (command, signal) => approve(command, { workspace, runner, approver: session.approver, commandRules: () => ({ allow, deny: [] }), allowPrefix: async (prefix) => void allow.push(prefix), signal }),
       approveUnsandboxed: async (command, reason, signal) =>
         (await session.approver.approveCommand({ command: `${command}   (outside any sandbox)`, prefix: command, reasons: [reason] }, signal)) !== 'deny',
     }),

@@ -80,7 +80,13 @@ async function askReview(entry: Extract<Entry, { kind: 'proposal' }>, options: R
   const proposal = options.session().reviewer.get(entry.id);
   if (!proposal) return;
   options.err.write(`\nProposed changes:\n${proposal.files.map((f) => f.change.diff).join('\n')}\n`);
-  if (options.approveAll) return options.session().review(entry.id, undefined, true);
+  if (options.approveAll) {
+    for (const file of proposal.files) {
+      if (file.protected) options.err.write(`Not applied: ${file.change.path} is a protected path and needs an interactive yes, even with --yes.\n`);
+      options.session().review(entry.id, file.change.path, !file.protected);
+    }
+    return;
+  }
   if (!options.ask) {
     options.err.write('Rejected (no terminal to ask; use --yes to accept edits).\n');
     return options.session().review(entry.id, undefined, false);

@@ -36,6 +36,10 @@ export interface Workspace {
   selection(): EditorSelection | undefined;
   /** The active editor's file and the other visible ones (workspace-relative). */
   openEditors(): { active?: string; visible: string[] };
+  /** Whether .gitignore / .fixpointignore / fixpoint.exclude hide this file from the agent. */
+  isIgnored(relative: string): Promise<boolean>;
+  /** The keys of the repository's own git config (.git/config), to tell whether git would run its programs. */
+  gitConfigKeys(): Promise<string[]>;
 }
 
 export interface RunResult {

@@ -84,7 +84,8 @@ export class FixRequests implements vscode.Disposable {
     await this.session.whenIdle();
     const prompt = await job.prepare();
     if (!prompt) return;
-    await this.revealChat();
+    // Revealing the sidebar can take a while on a cold window; the request does not wait for it.
+    void this.revealChat().catch(() => undefined);
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Fixpoint: ${job.label}`, cancellable: true },
       async (_progress, token) => {

@@ -16,7 +16,8 @@ export async function readModelSettings(secrets: vscode.SecretStorage): Promise<
   const config = vscode.workspace.getConfiguration('fixpoint');
   const wire = config.get<string>('wireApi');
   return {
-    baseURL: config.get<string>('baseUrl')?.trim() || process.env.OPENAI_BASE_URL || undefined,
+    // User scope only: a cloned repository's settings must not send the key to its own server.
+    baseURL: config.inspect<string>('baseUrl')?.globalValue?.trim() || process.env.OPENAI_BASE_URL || undefined,
     apiKey: (await secrets.get(API_KEY_SECRET)) || process.env.OPENAI_API_KEY || undefined,
     model: config.get<string>('model') ?? '',
     fastModel: config.get<string>('fastModel') || undefined,

@@ -189,6 +189,29 @@ export class NodeWorkspace implements Workspace {
   openEditors(): { active?: string; visible: string[] } {
     return { visible: [] };
   }
+
+  async isIgnored(relative: string): Promise<boolean> {
+    return (await this.ignored())(relative);
+  }
+
+  /** Section/key names of .git/config (`core.fsmonitor`, `filter.lfs.clean`…); reading them runs nothing. */
+  async gitConfigKeys(): Promise<string[]> {
+    let text: string;
+    try {
+      text = await fs.readFile(path.join(this.root, '.git', 'config'), 'utf8');
+    } catch {
+      return [];
+    }
+    const keys: string[] = [];
+    let section = '';
+    for (const raw of text.split(/\r?\n/)) {
+      const line = raw.trim();
+      const header = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]/.exec(line);
+      if (header) section = header[2] !== undefined ? `${header[1]}.${header[2]}` : header[1];
+      else if (section && /^[A-Za-z][A-Za-z0-9-]*\s*(=|$)/.test(line)) keys.push(`${section}.${line.split(/[\s=]/)[0]}`);
+    }
+    return keys;
+  }
 }
 
 function parseRipgrepMatch(line: string): SearchHit | undefined {

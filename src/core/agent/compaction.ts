@@ -1,6 +1,6 @@
 import type { ChatItem, ModelClient } from '../model/types';
 import type { Transcript } from './transcript';
-import { historyTokens, itemTokens } from './tokens';
+import { historyTokens, historyTokensAtMost, itemTokens } from './tokens';
 
 export const ELIDED_OUTPUT = '[output elided to save context; call the tool again if you still need it]';
 /** The most recent items are never touched: they are what the model is working on. */
@@ -88,6 +88,7 @@ export async function summarizeHistory(
  * (if that is not enough, or the summary call fails) by eliding old tool output and dropping whole exchanges.
  */
 export async function fitContext(history: ChatItem[], budget: number, run: { client: ModelClient; transcript: Transcript; signal: AbortSignal }, force = false): Promise<boolean> {
+  if (!force && historyTokensAtMost(history) <= budget) return false;
   const before = historyTokens(history);
   if (before <= budget && !force) return false;
   const { transcript } = run;

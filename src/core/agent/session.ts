@@ -112,7 +112,7 @@ export class ChatSession {
     const userId = this.transcript.newId('user');
     this.reviewer.currentTurn = userId;
     this.transcript.put({ kind: 'user', id: userId, text });
-    const context = [await this.deps.promptContext(), await expandMentions(text, { workspace: this.deps.workspace, lastTerminalOutput: () => this.lastCommandOutput })]
+    const context = (await Promise.all([this.deps.promptContext(), expandMentions(text, { workspace: this.deps.workspace, lastTerminalOutput: () => this.lastCommandOutput })]))
       .filter(Boolean)
       .join('\n\n');
     this.history.push({ role: 'user', content: context ? `${text}\n\n<context>\n${context}\n</context>` : text });
@@ -308,6 +308,9 @@ export class ChatSession {
     this.runFinished = new Promise((resolve) => (finished = resolve));
     this.deps.post({ type: 'busy', busy: true });
     try {
+      // The system prompt (workspace layout, AGENTS.md) is gathered while the settings are read.
+      const systemPrompt = this.deps.systemPrompt();
+      systemPrompt.catch(() => undefined);
       const configured = await this.deps.resolveSettings();
       const settings = this.lastOptions.fast && configured.fastModel ? { ...configured, model: configured.fastModel } : configured;
       this.model = settings.model;
@@ -317,7 +320,7 @@ export class ChatSession {
         this.transcript.put({ kind: 'error', id: this.transcript.newId('error'), message: problem.message, fix: problem.fix, action: problem.action });
         return 'misconfigured';
       }
-      const system: ChatItem = { role: 'system', content: await this.deps.systemPrompt() };
+      const system: ChatItem = { role: 'system', content: await systemPrompt };
       const items = [system, ...this.history];
       this.liveItems = items;
       const agentRun: AgentRun = {

@@ -29,3 +29,16 @@ export function historyTokens(items: readonly ChatItem[]): number {
   for (const item of items) total += itemTokens(item);
   return total;
 }
+
+/**
+ * A cheap upper bound: an o200k token is at least one byte, so the UTF-8 size (plus framing) bounds the count.
+ * Lets the agent skip exact counting (and loading the tokenizer) while a history is clearly small.
+ */
+export function historyTokensAtMost(items: readonly ChatItem[]): number {
+  let bytes = 0;
+  for (const item of items) {
+    bytes += PER_ITEM_OVERHEAD + Buffer.byteLength(item.content, 'utf8');
+    if (item.role === 'assistant') for (const c of item.toolCalls ?? []) bytes += PER_ITEM_OVERHEAD + Buffer.byteLength(c.name) + Buffer.byteLength(c.arguments);
+  }
+  return bytes;
+}

@@ -25,8 +25,21 @@ export async function editorContext(workspace: Workspace): Promise<string> {
   return parts.join('\n\n');
 }
 
-/** A short map of the workspace's top level, so the model knows where things are before it lists files. */
-export async function layoutSummary(workspace: Workspace, signal?: AbortSignal): Promise<string> {
+/** How long a layout summary is reused: the top level of a workspace rarely changes between two prompts. */
+const LAYOUT_TTL_MS = 30_000;
+const layouts = new WeakMap<Workspace, { at: number; summary: Promise<string> }>();
+
+/** A short map of the workspace's top level (reused for 30 s), so the model knows where things are. */
+export function layoutSummary(workspace: Workspace): Promise<string> {
+  const cached = layouts.get(workspace);
+  if (cached && Date.now() - cached.at < LAYOUT_TTL_MS) return cached.summary;
+  const summary = computeLayout(workspace);
+  layouts.set(workspace, { at: Date.now(), summary });
+  summary.catch(() => layouts.delete(workspace));
+  return summary;
+}
+
+async function computeLayout(workspace: Workspace, signal?: AbortSignal): Promise<string> {
   const { files, truncated } = await workspace.listFiles({ max: 400 }, signal);
   const counts = new Map<string, number>();
   for (const file of files) {

@@ -46,8 +46,9 @@ export class Proposal {
     return true;
   }
 
+  /** Accepting everything never includes protected paths (.git, .vscode, AGENTS.md…): those need their own click. */
   decideAll(accept: boolean): void {
-    for (const file of this.files) this.decideFile(file.change.path, accept);
+    for (const file of this.files) if (!accept || !file.protected) this.decideFile(file.change.path, accept);
   }
 
   /** Marks everything still pending as rejected (the task was stopped or the window closed). */

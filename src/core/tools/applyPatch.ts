@@ -1,6 +1,6 @@
 import { applyPatch, parsePatch, PatchError, type PatchSource } from '../patch';
 import type { Workspace } from '../ports';
-import { isProtectedPath } from '../policy';
+import { isProtectedPath, isSecretPath } from '../policy';
 import { workspacePath } from './readFile';
 import { decodeUtf8, isProbablyBinary } from './text';
 import { ToolError, type ReviewOutcome, type ToolDefinition } from './types';
@@ -43,8 +43,13 @@ export const applyPatchTool: ToolDefinition<{ patch: string }> = {
       if (err instanceof PatchError) throw new ToolError(`The patch could not be parsed: ${err.message}`);
       throw err;
     }
+    // Every path is resolved once and rewritten to its canonical workspace-relative form, so protected-path
+    // checks, review, checkpoints and the shadow copy all see the real file (not `./x`, `a/../x` or a symlink).
+    for (const op of parsed.ops) {
+      op.path = await workspacePath(workspace.root, op.path);
+      if (op.kind === 'update' && op.movePath) op.movePath = await workspacePath(workspace.root, op.movePath);
+    }
     const paths = parsed.ops.flatMap((op) => (op.kind === 'update' && op.movePath ? [op.path, op.movePath] : [op.path]));
-    for (const p of paths) await workspacePath(workspace.root, p);
     let result;
     try {
       result = await applyPatch(parsed, workspacePatchSource(workspace));
@@ -74,6 +79,8 @@ export function workspacePatchSource(workspace: Workspace): PatchSource {
   return {
     async read(path) {
       const relative = await workspacePath(workspace.root, path);
+      // A failed match quotes nearby lines back to the model: secrets must not be probed that way (§9).
+      if (isSecretPath(relative)) throw new ToolError(`${relative} looks like a secret (keys, .env files); Fixpoint does not edit or quote it. Ask the user to change it.`);
       const bytes = await workspace.readFile(relative);
       if (!bytes) return undefined;
       if (isProbablyBinary(bytes)) throw new ToolError(`${relative} is binary; it cannot be edited with a text patch.`);

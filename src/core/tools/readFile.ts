@@ -41,6 +41,9 @@ export const readFileTool: ToolDefinition<ReadArgs> = {
     if (isSecretPath(relative)) {
       throw new ToolError(`${relative} looks like a secret (keys, .env files) and is not sent to the model. Ask the user to paste what you need from it.`);
     }
+    if (await workspace.isIgnored(relative)) {
+      throw new ToolError(`${relative} is excluded by .gitignore, .fixpointignore or fixpoint.exclude and is not sent to the model. If you need it, ask the user to mention it with @${relative}.`);
+    }
     const bytes = await workspace.readFile(relative);
     if (!bytes) throw new ToolError(`${relative} does not exist. Use list_files or search to find the right path.`);
     if (isProbablyBinary(bytes)) throw new ToolError(`${relative} is a binary file (${bytes.length} bytes); it cannot be read as text.`);

@@ -1,5 +1,5 @@
 import { parse } from 'shell-quote';
-import { classifyCommand } from '../policy';
+import { classifyCommand, gitConfigRunsCode } from '../policy';
 import type { RunResult } from '../ports';
 import { workspacePath } from './readFile';
 import { capHeadTail, stripAnsi } from './text';
@@ -36,7 +36,7 @@ export const runCommandTool: ToolDefinition<RunArgs> = {
     const cwdRelative = args.cwd ? await workspacePath(context.workspace.root, args.cwd) : '';
     const allowed = context.runner.canRun();
     if (!allowed.ok) throw new ToolError(`Commands cannot run here: ${allowed.reason}`);
-    const verdict = classifyCommand(args.command, context.commandRules());
+    const verdict = await verdictFor(args.command, context);
     if (verdict.decision === 'deny') throw new ToolError(`The user's policy denies this command (${verdict.reasons.join('; ')}).`);
     if (context.approvalMode() === 'full-auto' && verdict.risk === 'dangerous') {
       throw new ToolError(`Full-auto mode never runs commands like this (${verdict.reasons.join('; ')}). Ask the user to run it, or switch to review mode.`);
@@ -54,13 +54,18 @@ export const runCommandTool: ToolDefinition<RunArgs> = {
 };
 
 /** What asking for a command needs (tools and the verifier share it). */
-export type ApprovalContext = Pick<ToolContext, 'runner' | 'approver' | 'commandRules' | 'allowPrefix' | 'signal'>;
+export type ApprovalContext = Pick<ToolContext, 'runner' | 'approver' | 'commandRules' | 'allowPrefix' | 'signal' | 'workspace'>;
+
+/** The policy's verdict, knowing whether this repository's git config would make git run programs (§14). */
+export async function verdictFor(command: string, context: Pick<ToolContext, 'commandRules' | 'workspace'>) {
+  return classifyCommand(command, { ...context.commandRules(), gitConfigRunsCode: gitConfigRunsCode(await context.workspace.gitConfigKeys()) });
+}
 
 /** Checks the runner may run at all, then the policy, then (unless auto-allowed) asks the user. */
 export async function approve(command: string, context: ApprovalContext): Promise<void> {
   const allowed = context.runner.canRun();
   if (!allowed.ok) throw new ToolError(`Commands cannot run here: ${allowed.reason}`);
-  const verdict = classifyCommand(command, context.commandRules());
+  const verdict = await verdictFor(command, context);
   if (verdict.decision === 'deny') throw new ToolError(`The user's policy denies this command (${verdict.reasons.join('; ')}).`);
   if (verdict.decision === 'allow') return;
   const prefix = suggestedPrefix(command);

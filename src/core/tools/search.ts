@@ -1,3 +1,4 @@
+import { isSecretPath } from '../policy';
 import { ok, ToolError, type ToolDefinition } from './types';
 
 interface SearchArgs {
@@ -27,8 +28,10 @@ export const searchTool: ToolDefinition<SearchArgs> = {
   summarize: (a) => `${a.regex ? '/' + a.pattern + '/' : JSON.stringify(a.pattern)}${a.glob ? ` in ${a.glob}` : ''}`,
   async run(args, { workspace, signal }) {
     if (args.pattern === '') throw new ToolError('pattern must not be empty.');
-    const { hits, truncated } = await workspace.search({ pattern: args.pattern, regex: args.regex ?? false, glob: args.glob, max: args.max ?? 200 }, signal);
-    if (hits.length === 0) return ok('No matches.');
+    const { hits: all, truncated } = await workspace.search({ pattern: args.pattern, regex: args.regex ?? false, glob: args.glob, max: args.max ?? 200 }, signal);
+    // Secret files (.env, keys) are never quoted to the model, even when ripgrep reads them (SAFETY §9).
+    const hits = all.filter((h) => !isSecretPath(h.path));
+    if (hits.length === 0) return ok(all.length ? 'No matches outside secret files (.env, keys), which are not searched.' : 'No matches.');
     const lines = hits.map((h) => `${h.path}:${h.line}: ${h.text.length > 300 ? h.text.slice(0, 300) + '…' : h.text}`);
     return ok(lines.join('\n') + (truncated ? '\n[more matches not shown: narrow the pattern or glob]' : ''));
   },

@@ -130,11 +130,12 @@ export class InlineReviewController extends Disposable implements vscode.TextDoc
 
   private async openDiff(id?: string, file?: string): Promise<void> {
     const target = id && file ? { id, file } : this.activeTarget();
-    if (!target) return;
+    // Only files of a pending proposal: the webview (untrusted) names them, so nothing else may be opened.
+    const change = target && this.reviewer.get(target.id)?.file(target.file)?.change;
+    if (!target || !change) return;
     const proposed = proposalUri(PROPOSED_SCHEME, target.id, target.file);
-    const exists = this.reviewer.get(target.id)?.file(target.file)?.change.kind !== 'add';
     // The left side is the real file (the user's current text); a new file is compared with an empty one.
-    const original = exists ? vscode.Uri.file(path.join(this.root, target.file)) : proposed.with({ query: `${proposed.query}&side=old` });
+    const original = change.kind !== 'add' ? vscode.Uri.file(path.join(this.root, change.path)) : proposed.with({ query: `${proposed.query}&side=old` });
     await vscode.commands.executeCommand('vscode.diff', original, proposed, `${target.file} ↔ proposed by Fixpoint`, { preview: true });
   }
 
