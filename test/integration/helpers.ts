@@ -44,3 +44,29 @@ export function workspaceRoot(): string {
 export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+/**
+ * Waits for a running prompt to end, allowing once every command it asks for on the way (as a user clicking
+ * "Allow once" would), e.g. the check Fixpoint runs after accepted edits. Returns the commands allowed.
+ */
+export async function finishAllowingCommands(api: FixpointApi, done: Promise<unknown>): Promise<string[]> {
+  let settled = false;
+  void done.finally(() => (settled = true));
+  const allowed: string[] = [];
+  await waitFor(
+    'the turn to finish',
+    () => {
+      if (settled) return true;
+      for (const entry of api.snapshot().entries) {
+        if (entry.kind === 'approval' && entry.state === 'pending') {
+          allowed.push(entry.command);
+          api.session.approve(entry.id, 'once');
+        }
+      }
+      return false;
+    },
+    50_000,
+  );
+  await done;
+  return allowed;
+}

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { FixpointApi } from '../../src/extension';
 import type { Proposal } from '../../src/core/review/proposal';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, closeAllEditors, setSetting, toolResult, toolTurns, waitFor, workspaceRoot } from './helpers';
+import { activateFixpoint, closeAllEditors, finishAllowingCommands, setSetting, toolResult, toolTurns, waitFor, workspaceRoot } from './helpers';
 
 /** 30 lines `const vN = N;`, joined with `eol`, with a final newline. */
 function numberedLines(eol: string, bom = ''): string {
@@ -182,7 +182,8 @@ describe('inline review of a proposed patch', function () {
     const userText = document.getText();
 
     await vscode.commands.executeCommand('fixpoint.acceptAll');
-    await done;
+    // The check after accepted edits asks first; the user allows it.
+    await finishAllowingCommands(api, done);
 
     assert.equal(document.isDirty, true, 'the buffer is still dirty: nothing saved it');
     assert.equal(readFileSync(file, 'utf8'), original, 'the file on disk is untouched');
