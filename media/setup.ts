@@ -1,13 +1,6 @@
-import type { ProviderId, SetupState, WebviewToHost } from '../src/shared/protocol';
+import { PROVIDER_PRESETS, type ProviderId, type SetupState, type WebviewToHost } from '../src/shared/protocol';
 
-const PROVIDERS: Array<{ id: ProviderId; label: string; url: string; key: boolean }> = [
-  { id: 'openai', label: 'OpenAI', url: '', key: true },
-  { id: 'azure', label: 'Azure OpenAI', url: 'https://YOUR-RESOURCE.openai.azure.com/openai/v1', key: true },
-  { id: 'ollama', label: 'Ollama', url: 'http://localhost:11434/v1', key: false },
-  { id: 'lmstudio', label: 'LM Studio', url: 'http://localhost:1234/v1', key: false },
-  { id: 'vllm', label: 'vLLM', url: 'http://localhost:8000/v1', key: false },
-  { id: 'custom', label: 'Other OpenAI-compatible', url: '', key: false },
-];
+const PROVIDERS = PROVIDER_PRESETS;
 
 /** The onboarding card: provider presets, API key, "Test connection" (lists models) and a model picker. */
 export class SetupCard {
@@ -42,14 +35,14 @@ export class SetupCard {
     const key = q<HTMLInputElement>('.api-key');
     const model = q<HTMLInputElement>('.model');
     provider.value = preset.id;
-    baseUrl.value = state.baseUrl || preset.url;
+    baseUrl.value = state.baseUrl || preset.baseUrl;
     baseUrl.disabled = preset.id === 'openai';
-    key.placeholder = state.hasKey ? 'stored in Secret Storage (leave empty to keep)' : preset.key ? 'required' : 'not needed for local servers';
+    key.placeholder = state.hasKey ? 'stored in Secret Storage (leave empty to keep)' : preset.needsKey ? 'required' : 'not needed for local servers';
     model.value = state.model;
     q('#setup-models').replaceChildren(...models.map((m) => Object.assign(document.createElement('option'), { value: m })));
     provider.addEventListener('change', () => {
       const next = PROVIDERS.find((p) => p.id === provider.value)!;
-      baseUrl.value = next.url;
+      baseUrl.value = next.baseUrl;
       baseUrl.disabled = next.id === 'openai';
     });
     q('.test').addEventListener('click', () => {

@@ -25,8 +25,8 @@ export interface FixpointApi {
   cancel(): void;
   newTask(): void;
   snapshot(): ViewState;
-  /** The running session (approvals, proposals), for tests and companion extensions. */
-  readonly session: ChatSession;
+  /** The running session (approvals, proposals): only in development and test runs, never to other extensions. */
+  readonly session?: ChatSession;
   /** How long activate() took, in ms (what VS Code's "Running Extensions" view reports). */
   readonly activationMs: number;
 }
@@ -104,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     cancel: () => session.cancel(),
     newTask: () => session.newTask(),
     snapshot: () => session.snapshot(),
-    session,
+    session: context.extensionMode === vscode.ExtensionMode.Production ? undefined : session,
     activationMs,
   };
 }

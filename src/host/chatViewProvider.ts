@@ -18,6 +18,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   readonly onDidBecomeReady = this.readyEmitter.event;
 
   private fileCache: { at: number; files: Promise<string[]> } | undefined;
+  private setupQueue: Promise<void> = Promise.resolve();
   private readonly setup: SetupController;
 
   constructor(
@@ -48,7 +49,11 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     view.webview.html = chatHtml(view.webview, this.extensionUri);
     const listener = view.webview.onDidReceiveMessage((raw: unknown) => {
       const msg = parseWebviewMessage(raw);
-      if (msg) void this.handle(msg);
+      if (!msg) return;
+      // Setup steps (save key, configure, test) must run in order; everything else at once (Stop cannot wait
+      // behind a running prompt).
+      const handled = msg.type === 'setup' ? (this.setupQueue = this.setupQueue.then(() => this.handle(msg))) : this.handle(msg);
+      handled.catch((err: unknown) => this.session().reportError(err));
     });
     view.onDidDispose(() => {
       listener.dispose();
@@ -90,12 +95,17 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     const session = this.session();
     switch (msg.type) {
       case 'ready':
-        await session.refreshSettings();
+        // The snapshot goes out first, so the webview is never blank even if reading the settings fails.
         this.post({ type: 'state', state: session.snapshot() });
+        await session.refreshSettings();
         this.post({ type: 'setup', setup: await this.setup.state() });
         this.readyEmitter.fire();
         return;
       case 'prompt':
+        if (!vscode.workspace.workspaceFolders?.length) {
+          session.reportError(new Error('No folder is open. Open a folder (File → Open Folder…) so Fixpoint has a workspace to work in.'));
+          return;
+        }
         await session.prompt(msg.text, { fast: msg.fast });
         return;
       case 'cancel':
@@ -118,12 +128,13 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       case 'checkpoint':
         return session.checkpoint(msg.id, msg.action);
       case 'codeBlock':
-        void handleCodeBlock(msg.action, msg.code, this.workspace.root, session.reviewer);
-        return;
+        return handleCodeBlock(msg.action, msg.code, this.workspace.root, session.reviewer);
       case 'history':
         return this.handleHistory(msg, session);
       case 'setup':
-        return this.setup.handle(msg);
+        await this.setup.handle(msg);
+        if (msg.action !== 'testConnection') await session.refreshSettings();
+        return;
       case 'mentionQuery':
         this.post({ type: 'mentions', query: msg.query, items: mentionCompletions(msg.query, await this.files()) });
         return;

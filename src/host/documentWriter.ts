@@ -16,7 +16,8 @@ export class DocumentWriter implements FileWriter {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (open) return open.getText();
     try {
-      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      // Keep a BOM, as the patch source does, so an unchanged file compares equal (SAFETY §7).
+      return new TextDecoder('utf-8', { ignoreBOM: true }).decode(await vscode.workspace.fs.readFile(uri));
     } catch {
       return undefined;
     }
@@ -31,11 +32,13 @@ export class DocumentWriter implements FileWriter {
         edit.deleteFile(uri, { ignoreIfNotExists: true });
         continue;
       }
+      // VS Code's documents never contain the BOM (it is part of the encoding, kept on save).
+      const content = op.content.replace(/^\uFEFF/, '');
       if (op.renameFrom) {
-        edit.renameFile(await this.uri(op.renameFrom), uri, { overwrite: false });
         const document = await vscode.workspace.openTextDocument(await this.uri(op.renameFrom));
-        edit.replace(uri, fullRange(document), op.content);
-        toSave.push(uri);
+        edit.renameFile(document.uri, uri, { overwrite: false });
+        edit.replace(uri, fullRange(document), content);
+        if (!document.isDirty) toSave.push(uri);
         continue;
       }
       const exists = await this.readText(op.path);
@@ -45,7 +48,7 @@ export class DocumentWriter implements FileWriter {
       }
       const document = await vscode.workspace.openTextDocument(uri);
       if (!document.isDirty) toSave.push(uri);
-      const { range, text } = minimalReplacement(document, op.content);
+      const { range, text } = minimalReplacement(document, content);
       if (range) edit.replace(uri, range, text);
     }
     if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: false }))) {

@@ -1,25 +1,15 @@
 import * as vscode from 'vscode';
 import { checkSettings, describeModelError } from '../core/model/errors';
 import { listModels } from '../core/model/openaiClient';
-import type { ProviderId, SetupState, WebviewToHost } from '../shared/protocol';
+import { PROVIDER_PRESETS, type ProviderId, type SetupState, type WebviewToHost } from '../shared/protocol';
 import { API_KEY_SECRET, readModelSettings } from './settings';
-
-/** Where each provider's OpenAI-compatible API usually lives. */
-export const PROVIDER_PRESETS: Record<ProviderId, { baseUrl: string; needsKey: boolean }> = {
-  openai: { baseUrl: '', needsKey: true },
-  azure: { baseUrl: 'https://YOUR-RESOURCE.openai.azure.com/openai/v1', needsKey: true },
-  ollama: { baseUrl: 'http://localhost:11434/v1', needsKey: false },
-  lmstudio: { baseUrl: 'http://localhost:1234/v1', needsKey: false },
-  vllm: { baseUrl: 'http://localhost:8000/v1', needsKey: false },
-  custom: { baseUrl: '', needsKey: false },
-};
 
 const DISMISSED_KEY = 'fixpoint.setupDone';
 
 function providerOf(baseUrl: string | undefined): ProviderId {
   if (!baseUrl) return 'openai';
-  const match = (Object.entries(PROVIDER_PRESETS) as Array<[ProviderId, { baseUrl: string }]>).find(([, p]) => p.baseUrl && baseUrl.startsWith(p.baseUrl));
-  if (match) return match[0];
+  const match = PROVIDER_PRESETS.find((p) => p.baseUrl && baseUrl.startsWith(p.baseUrl));
+  if (match) return match.id;
   return baseUrl.includes('.openai.azure.com') ? 'azure' : 'custom';
 }
 
@@ -29,6 +19,7 @@ function providerOf(baseUrl: string | undefined): ProviderId {
  */
 export class SetupController {
   private test: SetupState['test'];
+  private configError = false;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly post: (state: SetupState) => void) {}
 
@@ -53,11 +44,18 @@ export class SetupController {
         else await this.context.secrets.delete(API_KEY_SECRET);
         break;
       case 'configure':
+        if (msg.provider !== 'openai' && !/^https?:\/\/[^\s]+$/i.test(msg.baseUrl.trim())) {
+          this.test = { state: 'error', message: `"${msg.baseUrl}" is not an http(s) URL.`, fix: 'Enter the server\'s API root, e.g. http://localhost:11434/v1.' };
+          this.configError = true;
+          break;
+        }
+        this.configError = false;
         await config.update('baseUrl', msg.provider === 'openai' ? '' : msg.baseUrl.trim(), vscode.ConfigurationTarget.Global);
         if (msg.model?.trim()) await config.update('model', msg.model.trim(), vscode.ConfigurationTarget.Global);
         break;
       case 'testConnection':
-        await this.testConnection();
+        // A configuration the card just refused is not tested (the old one would be, misleadingly).
+        if (!this.configError) await this.testConnection();
         break;
       case 'dismiss':
         await this.context.globalState.update(DISMISSED_KEY, true);

@@ -34,6 +34,7 @@ export class TerminalRunner implements Runner, vscode.Disposable {
   }
 
   async run(command: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal }): Promise<RunResult> {
+    if (options.signal.aborted) return { exitCode: undefined, output: 'Stopped before it started.', durationMs: 0, cancelled: true };
     const terminal = this.terminal ?? this.createTerminal();
     this.terminal = terminal;
     terminal.show(true);
@@ -190,6 +191,7 @@ async function runWithShellIntegration(
     function stop() {
       terminal.sendText('\x03', false);
       setTimeout(() => {
+        if (done) return; // Ctrl+C was enough; the terminal may already run the next command.
         killTerminal();
         finish(undefined);
       }, 1500);

@@ -35,8 +35,7 @@ export function runProcess(command: string, options: ProcessRunOptions): Promise
     let timedOut = false;
     let cancelled = false;
     // Endless output must not exhaust memory: keep the beginning and a rolling end.
-    const collect = (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
+    const collect = (text: string) => {
       options.onOutput?.(text);
       if (head.length < HEAD_CHARS) {
         head += text;
@@ -48,8 +47,9 @@ export function runProcess(command: string, options: ProcessRunOptions): Promise
         tail = tail.slice(tail.length - TAIL_CHARS);
       }
     };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
+    // Decoded per stream, so a UTF-8 character split across two chunks is not garbled.
+    child.stdout.setEncoding('utf8').on('data', collect);
+    child.stderr.setEncoding('utf8').on('data', collect);
     const killTree = () => {
       try {
         if (child.pid) process.kill(-child.pid, 'SIGKILL');

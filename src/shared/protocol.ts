@@ -223,7 +223,16 @@ function parseHistory(msg: Record<string, unknown>): WebviewToHost | undefined {
   return undefined;
 }
 
-const PROVIDERS: readonly ProviderId[] = ['openai', 'azure', 'ollama', 'lmstudio', 'vllm', 'custom'];
+/** Where each provider's OpenAI-compatible API usually lives (the setup card's presets). */
+export const PROVIDER_PRESETS: ReadonlyArray<{ id: ProviderId; label: string; baseUrl: string; needsKey: boolean }> = [
+  { id: 'openai', label: 'OpenAI', baseUrl: '', needsKey: true },
+  { id: 'azure', label: 'Azure OpenAI', baseUrl: 'https://YOUR-RESOURCE.openai.azure.com/openai/v1', needsKey: true },
+  { id: 'ollama', label: 'Ollama', baseUrl: 'http://localhost:11434/v1', needsKey: false },
+  { id: 'lmstudio', label: 'LM Studio', baseUrl: 'http://localhost:1234/v1', needsKey: false },
+  { id: 'vllm', label: 'vLLM', baseUrl: 'http://localhost:8000/v1', needsKey: false },
+  { id: 'custom', label: 'Other OpenAI-compatible', baseUrl: '', needsKey: false },
+];
+const PROVIDERS: readonly ProviderId[] = PROVIDER_PRESETS.map((p) => p.id);
 
 function parseSetup(msg: Record<string, unknown>): WebviewToHost | undefined {
   switch (msg.action) {

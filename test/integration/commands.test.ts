@@ -2,10 +2,9 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FixpointApi } from '../../src/extension';
 import type { Entry } from '../../src/shared/protocol';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, setSetting, toolResult, toolTurns, waitFor, workspaceRoot } from './helpers';
+import { activateFixpoint, setSetting, toolResult, toolTurns, waitFor, workspaceRoot, type TestApi } from './helpers';
 
 type ApprovalEntry = Extract<Entry, { kind: 'approval' }>;
 
@@ -13,7 +12,7 @@ type ApprovalEntry = Extract<Entry, { kind: 'approval' }>;
 describe('commands in the integrated terminal', function () {
   this.timeout(60_000);
   let server: FakeOpenAIServer;
-  let api: FixpointApi;
+  let api: TestApi;
   let root: string;
 
   before(async () => {

@@ -1,14 +1,13 @@
 import * as assert from 'node:assert/strict';
-import type { FixpointApi } from '../../src/extension';
 import type { Entry } from '../../src/shared/protocol';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, setSetting } from './helpers';
+import { activateFixpoint, setSetting, type TestApi } from './helpers';
 
 type ErrorEntry = Extract<Entry, { kind: 'error' }>;
 
 /** A broken setup shows an error entry that says how to fix it; the prompt never throws. */
 describe('model errors in the chat', () => {
-  let api: FixpointApi;
+  let api: TestApi;
 
   before(async () => {
     api = await activateFixpoint();

@@ -1,16 +1,22 @@
 // Shared helpers for the integration suites (they run inside the VS Code extension host).
 import * as vscode from 'vscode';
 import type { FixpointApi } from '../../src/extension';
+import type { ChatSession } from '../../src/core/agent/session';
 import { EXTENSION_ID } from '../harness/constants';
 
 export { toolResult, toolTurns } from '../fakes/turns';
 
 export { EXTENSION_ID };
 
-export async function activateFixpoint(): Promise<FixpointApi> {
+/** The API as the tests see it: in a test run the session is exposed (never to other extensions). */
+export type TestApi = FixpointApi & { readonly session: ChatSession };
+
+export async function activateFixpoint(): Promise<TestApi> {
   const extension = vscode.extensions.getExtension<FixpointApi>(EXTENSION_ID);
   if (!extension) throw new Error(`extension ${EXTENSION_ID} is not installed in this window`);
-  return extension.activate();
+  const api = await extension.activate();
+  if (!api.session) throw new Error('the session is not exposed: is this a test run?');
+  return api as TestApi;
 }
 
 /** Polls `check` until it returns a value other than undefined/false (mocha's timeout is the safety net). */
@@ -49,7 +55,7 @@ export async function closeAllEditors(): Promise<void> {
  * Waits for a running prompt to end, allowing once every command it asks for on the way (as a user clicking
  * "Allow once" would), e.g. the check Fixpoint runs after accepted edits. Returns the commands allowed.
  */
-export async function finishAllowingCommands(api: FixpointApi, done: Promise<unknown>): Promise<string[]> {
+export async function finishAllowingCommands(api: TestApi, done: Promise<unknown>): Promise<string[]> {
   let settled = false;
   void done.finally(() => (settled = true));
   const allowed: string[] = [];

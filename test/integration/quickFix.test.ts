@@ -2,10 +2,9 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FixpointApi } from '../../src/extension';
 import { FixCodeActionProvider } from '../../src/host/quickFix';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, closeAllEditors, setSetting, toolTurns, waitFor, workspaceRoot } from './helpers';
+import { activateFixpoint, closeAllEditors, setSetting, toolTurns, waitFor, workspaceRoot, type TestApi } from './helpers';
 
 const MESSAGE = 'average() divides by zero when `values` is empty (fixture-lint)';
 
@@ -17,7 +16,7 @@ const MESSAGE = 'average() divides by zero when `values` is empty (fixture-lint)
 describe('"Ask agent to fix" quick fix', function () {
   this.timeout(60_000);
   let server: FakeOpenAIServer;
-  let api: FixpointApi;
+  let api: TestApi;
   let diagnostics: vscode.DiagnosticCollection;
   let uri: vscode.Uri;
   let diagnostic: vscode.Diagnostic;

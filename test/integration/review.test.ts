@@ -2,10 +2,9 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FixpointApi } from '../../src/extension';
 import type { Proposal } from '../../src/core/review/proposal';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, closeAllEditors, finishAllowingCommands, setSetting, toolResult, toolTurns, waitFor, workspaceRoot } from './helpers';
+import { activateFixpoint, closeAllEditors, finishAllowingCommands, setSetting, toolResult, toolTurns, waitFor, workspaceRoot, type TestApi } from './helpers';
 
 /** 30 lines `const vN = N;`, joined with `eol`, with a final newline. */
 function numberedLines(eol: string, bom = ''): string {
@@ -43,7 +42,7 @@ function twoHunkPatch(file: string): string {
 describe('inline review of a proposed patch', function () {
   this.timeout(60_000);
   let server: FakeOpenAIServer;
-  let api: FixpointApi;
+  let api: TestApi;
   let root: string;
 
   before(async () => {

@@ -1,14 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { FixpointApi } from '../../src/extension';
 import type { Entry } from '../../src/shared/protocol';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, setSetting, waitFor } from './helpers';
+import { activateFixpoint, setSetting, waitFor, type TestApi } from './helpers';
 
 /** A prompt goes from the extension API through the host and the real openai SDK to a local fake server. */
 describe('prompt round trip', () => {
   let server: FakeOpenAIServer;
-  let api: FixpointApi;
+  let api: TestApi;
 
   before(async () => {
     api = await activateFixpoint();

@@ -3,11 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FixpointApi } from '../../src/extension';
 import type { Entry } from '../../src/shared/protocol';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
 import { updatePatch } from '../fakes/turns';
-import { activateFixpoint, closeAllEditors, setSetting, waitFor, workspaceRoot } from './helpers';
+import { activateFixpoint, closeAllEditors, setSetting, waitFor, workspaceRoot, type TestApi } from './helpers';
 
 type VerificationEntry = Extract<Entry, { kind: 'verification' }>;
 
@@ -19,7 +18,7 @@ const RIGHT = '  return values.length === 0 ? 0 : values.reduce(add, 0) / values
 describe('verification in the integrated terminal', function () {
   this.timeout(120_000);
   let server: FakeOpenAIServer;
-  let api: FixpointApi;
+  let api: TestApi;
   let root: string;
   let calc: string;
   let original: string;

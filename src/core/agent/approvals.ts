@@ -22,9 +22,16 @@ export class ChatApprover implements Approver {
       state: 'pending',
     };
     // Registered before the card is shown: a renderer may answer synchronously (the CLI's --yes).
+    const onAbort = () => this.decide(entry.id, 'deny');
     const decided = new Promise<CommandApproval>((resolve) => {
-      this.waiting.set(entry.id, { entry, resolve });
-      signal.addEventListener('abort', () => this.decide(entry.id, 'deny'), { once: true });
+      this.waiting.set(entry.id, {
+        entry,
+        resolve: (decision) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(decision);
+        },
+      });
+      signal.addEventListener('abort', onAbort, { once: true });
     });
     this.transcript.put(entry);
     return decided;
@@ -38,7 +45,4 @@ export class ChatApprover implements Approver {
     waiting.resolve(decision);
   }
 
-  get pendingCount(): number {
-    return this.waiting.size;
-  }
 }

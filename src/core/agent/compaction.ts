@@ -1,5 +1,5 @@
 import type { ChatItem, ModelClient } from '../model/types';
-import type { Transcript } from './transcript';
+import type { TranscriptSink } from './transcript';
 import { historyTokens, historyTokensAtMost, itemTokens } from './tokens';
 
 export const ELIDED_OUTPUT = '[output elided to save context; call the tool again if you still need it]';
@@ -87,7 +87,7 @@ export async function summarizeHistory(
  * Brings the history under `budget` tokens: first by letting the model summarise the oldest exchanges, then
  * (if that is not enough, or the summary call fails) by eliding old tool output and dropping whole exchanges.
  */
-export async function fitContext(history: ChatItem[], budget: number, run: { client: ModelClient; transcript: Transcript; signal: AbortSignal }, force = false): Promise<boolean> {
+export async function fitContext(history: ChatItem[], budget: number, run: { client: ModelClient; transcript: TranscriptSink; signal: AbortSignal }, force = false): Promise<boolean> {
   if (!force && historyTokensAtMost(history) <= budget) return false;
   const before = historyTokens(history);
   if (before <= budget && !force) return false;
@@ -99,7 +99,10 @@ export async function fitContext(history: ChatItem[], budget: number, run: { cli
   try {
     items = (await summarizeHistory(history, (transcriptItems) => collectText(run.client, transcriptItems, run.signal))) ?? history;
   } catch (err) {
-    if (run.signal.aborted) throw err;
+    if (run.signal.aborted) {
+      transcript.put({ kind: 'notice', id: noticeId, text: 'Compaction stopped; nothing changed.' });
+      throw err;
+    }
     how = 'the summary failed, so old tool output was elided';
   }
   if (items === history) how = 'old tool output elided';

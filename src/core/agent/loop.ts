@@ -6,7 +6,7 @@ import { ToolError, type ToolContext, type ToolOutcome } from '../tools/types';
 import { validateArgs, withoutNulls } from '../tools/validate';
 import { fitContext } from './compaction';
 import { historyTokens } from './tokens';
-import type { Transcript } from './transcript';
+import type { TranscriptSink } from './transcript';
 
 export interface AgentOptions {
   maxSteps: number;
@@ -37,7 +37,7 @@ export interface AgentRun {
   settings: ModelSettings;
   tools: ToolRegistry;
   toolContext: Omit<ToolContext, 'signal'>;
-  transcript: Transcript;
+  transcript: TranscriptSink;
   options: AgentOptions;
   onUsage(usage: Usage, estimatedContext: number): void;
   /** Called after every change to the history, so the session can persist it (crash recovery). */
@@ -58,7 +58,15 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
   const { transcript, options, signal } = run;
   let mistakes = 0;
   for (let step = 1; step <= options.maxSteps; step++) {
-    if (options.autoCompact) await fitContext(history, options.contextWindow * COMPACT_AT, run);
+    if (options.autoCompact) {
+      try {
+        await fitContext(history, options.contextWindow * COMPACT_AT, run);
+      } catch (err) {
+        if (!signal.aborted) throw err;
+        transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: 'Stopped.' });
+        return 'stopped';
+      }
+    }
     const turn = await streamTurnWithRetry(history, run);
     if (turn === 'stopped' || turn === 'failed') return turn;
     history.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls.length ? turn.toolCalls : undefined });
@@ -98,8 +106,9 @@ interface Turn {
 async function streamTurnWithRetry(history: ChatItem[], run: AgentRun): Promise<Turn | 'stopped' | 'failed'> {
   const { transcript, options, signal } = run;
   let compactions = 0;
+  // One answer card across retries: a retried turn replaces the partial text of the failed attempt.
+  const answerId = transcript.newId('assistant');
   for (let attempt = 1; ; attempt++) {
-    const answerId = transcript.newId('assistant');
     try {
       return await streamTurn(history, run, answerId);
     } catch (err) {

@@ -50,6 +50,13 @@ export function repairSnapshot(snapshot: SessionSnapshot): SessionSnapshot {
         return entry.status === 'running' || entry.status === 'pending' ? { ...entry, status: 'failed', output: INTERRUPTED } : entry;
       case 'approval':
         return entry.state === 'pending' ? { ...entry, state: 'denied' } : entry;
+      case 'verification':
+        return entry.status === 'running'
+          ? { ...entry, status: 'stopped', reason: 'interrupted when VS Code closed', attempts: entry.attempts.map((a) => (a.state === 'running' ? { ...a, state: 'cancelled' } : a)) }
+          : entry;
+      case 'user':
+        // Checkpoints live in memory with the task that made them; after a reload there is nothing to restore.
+        return entry.checkpoint ? { ...entry, checkpoint: undefined } : entry;
       default:
         return entry;
     }

@@ -41,6 +41,9 @@ export class ChatSession {
   private endpoint = '';
   private planId: string | undefined;
   private runFinished: Promise<void> = Promise.resolve();
+  private finishRun: () => void = () => undefined;
+  /** Bumped by New Task and by opening a task, so a run still winding down knows its task is gone. */
+  private generation = 0;
   /** The history the running loop works on (with the system prompt), persisted while a task runs. */
   private liveItems: ChatItem[] | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -106,27 +109,40 @@ export class ChatSession {
       this.transcript.put({ kind: 'notice', id: this.transcript.newId('notice'), text: 'Still working on the previous request: stop it first.' });
       return 'busy';
     }
+    // Busy from here on: a second prompt while the context is gathered must not start a second run.
+    const controller = this.begin();
     this.lastPrompt = text;
     this.lastOptions = options;
     this.preReview?.reset();
     const userId = this.transcript.newId('user');
     this.reviewer.currentTurn = userId;
     this.transcript.put({ kind: 'user', id: userId, text });
-    const context = (await Promise.all([this.deps.promptContext(), expandMentions(text, { workspace: this.deps.workspace, lastTerminalOutput: () => this.lastCommandOutput })]))
-      .filter(Boolean)
-      .join('\n\n');
-    this.history.push({ role: 'user', content: context ? `${text}\n\n<context>\n${context}\n</context>` : text });
-    return this.run();
+    try {
+      const context = (await Promise.all([this.deps.promptContext(), expandMentions(text, { workspace: this.deps.workspace, lastTerminalOutput: () => this.lastCommandOutput })]))
+        .filter(Boolean)
+        .join('\n\n');
+      this.history.push({ role: 'user', content: context ? `${text}\n\n<context>\n${context}\n</context>` : text });
+    } catch (err) {
+      this.end(controller);
+      throw err;
+    }
+    return this.run(controller);
   }
 
   /** `/compact`: summarise the older part of the conversation now (the user's choice of when). */
   async compact(): Promise<'answered' | 'busy' | 'misconfigured'> {
-    if (this.running) return 'busy';
+    if (this.running) {
+      this.notice('Still working on the previous request: stop it first, then /compact.');
+      return 'busy';
+    }
+    const controller = this.begin();
     const settings = await this.deps.resolveSettings();
-    if (checkSettings(settings)) return 'misconfigured';
-    const controller = new AbortController();
-    this.running = controller;
-    this.deps.post({ type: 'busy', busy: true });
+    const problem = checkSettings(settings);
+    if (problem) {
+      this.transcript.put({ kind: 'error', id: this.transcript.newId('error'), message: problem.message, fix: problem.fix, action: problem.action });
+      this.end(controller);
+      return 'misconfigured';
+    }
     try {
       const items: ChatItem[] = [{ role: 'system', content: await this.deps.systemPrompt() }, ...this.history];
       const window = this.contextWindow();
@@ -134,18 +150,46 @@ export class ChatSession {
       this.history = items.slice(1);
       this.reportUsage(historyTokens(items));
       return 'answered';
-    } catch {
-      return 'answered'; // Stopped by the user: the history is unchanged.
+    } catch (err) {
+      // Stopped by the user, or the summary failed: either way the history is unchanged.
+      this.notice(controller.signal.aborted ? 'Compaction stopped; nothing changed.' : `Compaction failed; nothing changed (${err instanceof Error ? err.message : String(err)}).`);
+      return 'answered';
     } finally {
-      this.running = undefined;
-      this.deps.post({ type: 'busy', busy: false });
+      this.end(controller);
     }
+  }
+
+  private notice(text: string): void {
+    this.transcript.put({ kind: 'notice', id: this.transcript.newId('notice'), text });
+  }
+
+  /** Shows a failure of a user action (from the chat) as an error card: a message, never a stack trace. */
+  reportError(err: unknown): void {
+    this.transcript.put({ kind: 'error', id: this.transcript.newId('error'), message: err instanceof Error ? err.message : String(err) });
+  }
+
+  /** Marks the session busy; every run or compaction goes through begin/end, so whenIdle() always settles. */
+  private begin(): AbortController {
+    const controller = new AbortController();
+    this.running = controller;
+    this.runFinished = new Promise((resolve) => (this.finishRun = resolve));
+    this.deps.post({ type: 'busy', busy: true });
+    return controller;
+  }
+
+  private end(controller: AbortController): void {
+    if (this.running !== controller) return;
+    this.running = undefined;
+    this.liveItems = undefined;
+    this.transcript.finishStreaming();
+    this.deps.post({ type: 'busy', busy: false });
+    this.finishRun();
   }
 
   /** Re-sends the conversation after a failure, without adding the prompt again. */
   async retry(): Promise<void> {
     if (this.running || this.lastPrompt === undefined) return;
-    await this.run();
+    await this.run(this.begin());
   }
 
   cancel(): void {
@@ -154,6 +198,8 @@ export class ChatSession {
 
   newTask(): void {
     this.cancel();
+    this.generation++;
+    if (this.running) this.end(this.running);
     this.task = newTaskRecord(this.transcript.newId('task'));
     this.reviewer.abandonAll('The user started a new task.');
     this.history = [];
@@ -183,7 +229,7 @@ export class ChatSession {
       proposals: this.reviewer.persisted(),
       lastPrompt: this.lastPrompt,
     };
-    const files = [...new Set(this.reviewer.writeLog.map((line) => line.slice(0, line.lastIndexOf(' '))))];
+    const files = [...new Set(this.reviewer.writeLog.map((w) => w.path))];
     this.task.filesTouched = [...new Set([...this.task.filesTouched, ...files])];
     this.task.title ||= firstPrompt.text.replace(/\s+/g, ' ').trim().slice(0, 80);
     this.task.updatedAt = Date.now();
@@ -301,12 +347,11 @@ export class ChatSession {
     return this.deps.agentOptions().contextWindow ?? DEFAULT_AGENT_OPTIONS.contextWindow;
   }
 
-  private async run(): Promise<AgentEnd | 'misconfigured'> {
-    const controller = new AbortController();
-    this.running = controller;
-    let finished!: () => void;
-    this.runFinished = new Promise((resolve) => (finished = resolve));
-    this.deps.post({ type: 'busy', busy: true });
+  private async run(controller: AbortController): Promise<AgentEnd | 'misconfigured'> {
+    const generation = this.generation;
+    // Everything the run shows goes to this task's transcript only: after New Task or opening another task,
+    // a run that is still winding down cannot write into the new conversation.
+    const transcript = this.transcript.scoped();
     try {
       // The system prompt (workspace layout, AGENTS.md) is gathered while the settings are read.
       const systemPrompt = this.deps.systemPrompt();
@@ -327,7 +372,7 @@ export class ChatSession {
         client: this.deps.createClient(settings),
         settings,
         tools: this.tools,
-        transcript: this.transcript,
+        transcript,
         options: { ...DEFAULT_AGENT_OPTIONS, ...this.deps.agentOptions() },
         signal: controller.signal,
         onUsage: (usage, used) => {
@@ -349,6 +394,7 @@ export class ChatSession {
         },
       };
       const end = await runAgentVerified(items, agentRun, { verifier: this.deps.verifier, writeLog: this.reviewer.writeLog, root: this.deps.workspace.root });
+      if (generation !== this.generation) return end; // The user moved on to another task meanwhile.
       this.lastEnd = end === 'answered' ? 'answered' : end === 'stopped' ? 'stopped' : 'failed';
       // The loop may have compacted the history; keep its version (without the system prompt).
       this.history = items.slice(1);
@@ -356,11 +402,7 @@ export class ChatSession {
       if (end !== 'answered' || this.contextUsed === 0) this.reportUsage(historyTokens(items));
       return end;
     } finally {
-      this.liveItems = undefined;
-      this.running = undefined;
-      this.transcript.finishStreaming();
-      this.deps.post({ type: 'busy', busy: false });
-      finished();
+      this.end(controller);
     }
   }
 

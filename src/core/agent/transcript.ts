@@ -11,12 +11,22 @@ import type { Entry, HostToWebview, ViewState } from '../../shared/protocol';
  */
 const DELTA_FRAME_MS = 16;
 
-export class Transcript {
+/** What a running task may do to the transcript (see Transcript.scoped). */
+export interface TranscriptSink {
+  newId(prefix: string): string;
+  put(entry: Entry): void;
+  appendText(id: string, delta: string): void;
+  finishStreaming(): void;
+}
+
+export class Transcript implements TranscriptSink {
   private entries: Entry[] = [];
   private nextId = 1;
   /** Deltas not sent yet, in order; adjacent ones for the same entry merged. */
   private pendingDeltas: Array<{ id: string; text: string }> = [];
   private frameTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped by clear() and load(): sinks handed out before stop writing. */
+  private epoch = 0;
 
   constructor(private readonly post: (msg: HostToWebview) => void) {}
 
@@ -73,13 +83,27 @@ export class Transcript {
     }
   }
 
+  /** The parts of the transcript a run writes to. */
+  scoped(): TranscriptSink {
+    const epoch = this.epoch;
+    const live = () => epoch === this.epoch;
+    return {
+      newId: (prefix) => this.newId(prefix),
+      put: (entry) => live() && this.put(entry),
+      appendText: (id, delta) => live() && this.appendText(id, delta),
+      finishStreaming: () => live() && this.finishStreaming(),
+    };
+  }
+
   clear(): void {
+    this.epoch++;
     this.pendingDeltas = [];
     this.entries = [];
   }
 
   /** Replaces the whole transcript (a restored session); the caller posts a fresh snapshot. */
   load(entries: Entry[]): void {
+    this.epoch++;
     this.entries = entries.map((e) => ({ ...e }));
   }
 

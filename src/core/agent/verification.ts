@@ -1,16 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { Entry, VerificationAttempt } from '../../shared/protocol';
 import type { Verifier, VerificationTarget } from '../ports';
+import type { FileWrite } from '../review/reviewer';
 import type { PatchResult } from '../patch/types';
 import type { PreReviewCheck } from '../tools/types';
 import { describeFailure, runFixLoop, summarizeRun, type TimelineEntry } from '../verify';
 import { runAgent, type AgentEnd, type AgentRun } from './loop';
 import type { ChatItem } from '../model/types';
-import type { Transcript } from './transcript';
+import type { TranscriptSink } from './transcript';
 
 type VerificationEntry = Extract<Entry, { kind: 'verification' }>;
 
 class CheckNotRun extends Error {}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
 
 export function targetLabel(target: VerificationTarget): string {
   return target.kind === 'command' ? target.command : `task: ${target.name}`;
@@ -29,13 +34,13 @@ function toAttempts(timeline: readonly TimelineEntry[]): VerificationAttempt[] {
 
 export interface AfterAcceptContext {
   verifier: Verifier;
-  transcript: Transcript;
+  transcript: TranscriptSink;
   signal: AbortSignal;
   root: string;
   /** Sends `message` to the model as a user turn and runs the agent until it answers again. */
   continueAgent(message: string): Promise<AgentEnd>;
-  /** Lines describing every file write so far (see ProposalReviewer.writeLog). */
-  writeLog: readonly string[];
+  /** Every file write of the task so far (see ProposalReviewer.writeLog). */
+  writeLog: readonly FileWrite[];
 }
 
 /**
@@ -46,7 +51,13 @@ export interface AfterAcceptContext {
 export async function verifyAfterAccept(ctx: AfterAcceptContext): Promise<void> {
   const { verifier, transcript, signal } = ctx;
   const { maxAttempts } = verifier.mode();
-  const target = await verifier.resolve(signal);
+  let target;
+  try {
+    target = await verifier.resolve(signal);
+  } catch (err) {
+    transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: `Your accepted edits were not verified: finding the check failed (${errorText(err)}).` });
+    return;
+  }
   if (target.kind === 'none') {
     transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: `Your accepted edits were not verified: ${target.why} Set "fixpoint.verify.command" (e.g. "npm test") to have Fixpoint run it after edits.` });
     return;
@@ -76,12 +87,13 @@ export async function verifyAfterAccept(ctx: AfterAcceptContext): Promise<void> 
       );
       const written = ctx.writeLog.slice(mark);
       if (end !== 'answered' || written.length === 0) return 'gave-up';
-      return { patchFingerprint: createHash('sha256').update(written.join('\n')).digest('hex'), description: `edited ${[...new Set(written.map((w) => w.split(' ')[0]))].join(', ')}` };
+      const fingerprint = createHash('sha256').update(written.map((w) => `${w.path}\0${w.contentHash}`).join('\n')).digest('hex');
+      return { patchFingerprint: fingerprint, description: `edited ${[...new Set(written.map((w) => w.path))].join(', ')}` };
     },
   });
   } catch (err) {
-    if (!(err instanceof CheckNotRun)) throw err;
-    transcript.put({ ...entry, status: 'stopped', reason: err.message });
+    // Never leave a spinning card: a check that could not run, or crashed, ends the timeline with the reason.
+    transcript.put({ ...entry, status: 'stopped', reason: err instanceof CheckNotRun ? err.message : `The check could not run: ${errorText(err)}` });
     return;
   }
   const status = result.status === 'passed' ? 'passed' : result.status === 'stopped' ? 'stopped' : 'failed';
@@ -92,11 +104,13 @@ export async function verifyAfterAccept(ctx: AfterAcceptContext): Promise<void> 
  * Runs the agent, then — when the mode is "after accept" and this run wrote files — the self-healing
  * verification loop, which continues the same agent run with each failure.
  */
-export async function runAgentVerified(items: ChatItem[], run: AgentRun, verification: { verifier?: Verifier; writeLog: readonly string[]; root: string }): Promise<AgentEnd> {
+export async function runAgentVerified(items: ChatItem[], run: AgentRun, verification: { verifier?: Verifier; writeLog: readonly FileWrite[]; root: string }): Promise<AgentEnd> {
   const writesBefore = verification.writeLog.length;
   let end = await runAgent(items, run);
   const { verifier } = verification;
   if (end === 'answered' && verifier?.mode().when === 'after-accept' && verification.writeLog.length > writesBefore) {
+    // The fix loop stops waiting at once on Stop; the agent run it started must still finish before we return.
+    let continuing: Promise<AgentEnd> | undefined;
     await verifyAfterAccept({
       verifier,
       transcript: run.transcript,
@@ -105,9 +119,11 @@ export async function runAgentVerified(items: ChatItem[], run: AgentRun, verific
       writeLog: verification.writeLog,
       continueAgent: async (message) => {
         items.push({ role: 'user', content: message });
-        return (end = await runAgent(items, run));
+        continuing = runAgent(items, run);
+        return (end = await continuing);
       },
     });
+    if (continuing) end = await continuing;
   }
   return end;
 }
@@ -121,7 +137,7 @@ export class PreReviewVerifier {
   private attempts = 0;
   private entry: VerificationEntry | undefined;
 
-  constructor(private readonly verifier: Verifier, private readonly transcript: Transcript, private readonly root: string) {}
+  constructor(private readonly verifier: Verifier, private readonly transcript: TranscriptSink, private readonly root: string) {}
 
   /** A new task starts counting again. */
   reset(): void {
@@ -142,7 +158,13 @@ export class PreReviewVerifier {
     const files = change.files.flatMap((f) =>
       f.kind === 'delete' ? [{ path: f.path, content: undefined }] : f.movePath ? [{ path: f.path, content: undefined }, { path: f.movePath, content: f.newContent }] : [{ path: f.path, content: f.newContent }],
     );
-    const run = await this.verifier.runIsolated(target, files, signal);
+    let run;
+    try {
+      run = await this.verifier.runIsolated(target, files, signal);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      run = { exitCode: undefined, output: `The isolated check could not run: ${errorText(err)}`, durationMs: 0, skipped: true };
+    }
     if (run.skipped) {
       attempts.pop();
       this.put({ status: 'stopped', attempts, reason: run.output });

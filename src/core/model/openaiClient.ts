@@ -38,8 +38,10 @@ export class OpenAIModelClient implements ModelClient {
     );
     // Tool calls arrive as fragments keyed by index; they are complete only when the stream ends.
     const pending = new Map<number, { id: string; name: string; arguments: string }>();
+    let finished = false;
     for await (const chunk of stream) {
       for (const choice of chunk.choices ?? []) {
+        if (choice.finish_reason) finished = true;
         const delta = choice.delta as { content?: string | null; reasoning_content?: string; reasoning?: string } & typeof choice.delta;
         const reasoning = delta?.reasoning_content ?? delta?.reasoning;
         if (reasoning) yield { type: 'reasoning', delta: reasoning };
@@ -56,6 +58,8 @@ export class OpenAIModelClient implements ModelClient {
         yield { type: 'usage', usage: { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens } };
       }
     }
+    // A stream that ended without a finish reason was cut: its tool calls may be incomplete (and still parse).
+    if (pending.size && !finished && !signal.aborted) throw new OpenAI.APIConnectionError({ message: 'The stream ended before the tool call was complete.' });
     for (const [index, call] of [...pending].sort(([a], [b]) => a - b)) {
       yield { type: 'toolCall', call: { ...call, id: call.id || `call_${index}` } };
     }

@@ -8,6 +8,12 @@ import type { Reviewer, ReviewOutcome } from '../tools/types';
 import { Checkpoints } from './checkpoints';
 import { contentWithAcceptedHunks, Proposal } from './proposal';
 
+export interface FileWrite {
+  path: string;
+  /** A short hash of the written content, or 'deleted'. */
+  contentHash: string;
+}
+
 export interface ProposalListener {
   /** A proposal appeared, changed (a decision) or ended (`proposal.decided`). */
   (proposal: Proposal): void;
@@ -20,11 +26,13 @@ export interface ProposalListener {
 export class ProposalReviewer implements Reviewer {
   private readonly open = new Map<string, { proposal: Proposal; turnId: string; settle: () => void }>();
   private readonly listeners = new Set<ProposalListener>();
+  /** Proposals of a task the user left: their outcome no longer belongs in the (new) transcript. */
+  private readonly silenced = new Set<string>();
   readonly checkpoints = new Checkpoints();
   /** The user turn whose checkpoint records what accepted edits change. */
   currentTurn = '';
-  /** One line per file write ("path <content hash>"), so verification can tell whether a fix changed anything. */
-  readonly writeLog: string[] = [];
+  /** Every file write of the current task, so verification can tell whether a fix changed anything. */
+  readonly writeLog: FileWrite[] = [];
 
   constructor(
     private readonly transcript: Transcript,
@@ -85,11 +93,13 @@ export class ProposalReviewer implements Reviewer {
     proposal.files.forEach((file, i) => (file.decisions = saved.decisions[i] ?? file.decisions));
     const decided = new Promise<void>((resolve) => this.open.set(proposal.id, { proposal, turnId: saved.turnId, settle: resolve }));
     this.changed(proposal);
-    void decided.then(async () => {
-      await this.write(proposal, saved.turnId);
-      this.changed(proposal);
-      onDecided(proposal.outcome());
-    });
+    void decided
+      .then(async () => {
+        await this.write(proposal, saved.turnId);
+        this.changed(proposal);
+        onDecided(proposal.outcome());
+      })
+      .catch((err: unknown) => this.transcript.put({ kind: 'error', id: this.transcript.newId('error'), message: `The restored changes could not be written: ${err instanceof Error ? err.message : String(err)}` }));
   }
 
   decideHunk(id: string, path: string, index: number, accept: boolean): void {
@@ -105,9 +115,13 @@ export class ProposalReviewer implements Reviewer {
     this.afterDecision(proposal);
   }
 
-  /** Rejects every open proposal (new task, or the window is closing). */
+  /** Rejects every open proposal of a task the user left (New Task): their cards stay with that task. */
   abandonAll(note: string): void {
-    for (const id of [...this.open.keys()]) this.settle(id, note);
+    this.writeLog.length = 0;
+    for (const id of [...this.open.keys()]) {
+      this.silenced.add(id);
+      this.settle(id, note);
+    }
   }
 
   private afterDecision(proposal: Proposal): void {
@@ -124,7 +138,7 @@ export class ProposalReviewer implements Reviewer {
   }
 
   private changed(proposal: Proposal): void {
-    this.transcript.put(proposal.toEntry());
+    if (!this.silenced.has(proposal.id)) this.transcript.put(proposal.toEntry());
     for (const listener of this.listeners) listener(proposal);
   }
 
@@ -169,7 +183,7 @@ export class ProposalReviewer implements Reviewer {
     }
     await this.writer.write(ops);
     for (const op of ops) {
-      this.writeLog.push(`${op.path} ${op.content === undefined ? 'deleted' : createHash('sha256').update(op.content).digest('hex').slice(0, 16)}`);
+      this.writeLog.push({ path: op.path, contentHash: op.content === undefined ? 'deleted' : createHash('sha256').update(op.content).digest('hex').slice(0, 16) });
       this.checkpoints.record(turnId, op.path, before.get(op.path), op.content);
       if (op.renameFrom) this.checkpoints.record(turnId, op.renameFrom, before.get(op.renameFrom), undefined);
     }

@@ -113,18 +113,28 @@ export class InlineReviewController extends Disposable implements vscode.TextDoc
       this.opened.add(proposal.id);
       void this.openReview(proposal.id, proposal.files[0].change.path, true);
     }
-    if (proposal.decided) void this.closeReviewEditors(proposal.id);
+    if (proposal.decided) {
+      this.opened.delete(proposal.id);
+      void this.closeReviewEditors(proposal.id);
+    }
     setTimeout(() => this.decorateAll(), 0);
   }
 
   async openReview(id: string, file: string, preserveFocus = false): Promise<void> {
+    if (!this.reviewer.get(id)?.file(file)) return;
     const uri = proposalUri(REVIEW_SCHEME, id, file);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(document, languageOf(file));
     const editor = await vscode.window.showTextDocument(document, { preview: true, preserveFocus });
+    // Decided while opening (auto-accept, or a quick click in the chat): no review left to show.
+    const proposal = this.reviewer.get(id);
+    if (!proposal) {
+      await this.closeReviewEditors(id);
+      return;
+    }
     this.decorateAll();
     // Land on the first change, so a quick fix's proposal shows up where the problem was.
-    const first = this.view(this.reviewer.get(id)!, file)?.hunks.find((h) => h.decision === 'pending');
+    const first = this.view(proposal, file)?.hunks.find((h) => h.decision === 'pending');
     if (first) editor.revealRange(new vscode.Range(first.startLine, 0, first.startLine, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 

@@ -2,9 +2,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FixpointApi } from '../../../src/extension';
 import { FakeOpenAIServer } from '../../fakes/openaiServer';
-import { activateFixpoint, EXTENSION_ID, setSetting, toolResult, toolTurns, waitFor, workspaceRoot } from '../helpers';
+import { activateFixpoint, EXTENSION_ID, setSetting, toolResult, toolTurns, waitFor, workspaceRoot, type TestApi } from '../helpers';
 
 /**
  * SAFETY §18 in a real Restricted Mode window: the harness starts this code-server without
@@ -13,7 +12,7 @@ import { activateFixpoint, EXTENSION_ID, setSetting, toolResult, toolTurns, wait
 describe('Restricted Mode (untrusted workspace)', function () {
   this.timeout(60_000);
   let server: FakeOpenAIServer;
-  let api: FixpointApi;
+  let api: TestApi;
   let root: string;
 
   before(async () => {
