@@ -103,7 +103,7 @@ export async function createAgentHarness(files: Record<string, string> = {}, opt
           runner,
           settings: () => ({ when: reuse.verify!.when, command: reuse.verify!.command, maxAttempts: reuse.verify!.maxAttempts ?? 3, timeoutMs: 60_000 }),
           approveUnsandboxed: async () => true,
-          approve: (command, signal) => approve(command, { runner, approver: harness.session.approver, commandRules: () => ({ allow, deny: [] }), allowPrefix: async (p) => void allow.push(p), signal }),
+          approve: (command, signal) => approve(command, { workspace, runner, approver: harness.session.approver, commandRules: () => ({ allow, deny: [] }), allowPrefix: async (p) => void allow.push(p), signal }),
         })
       : undefined,
   });
