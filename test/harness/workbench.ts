@@ -25,11 +25,16 @@ export function chatFrame(page: Page): FrameLocator {
   return page.frameLocator(`iframe.webview[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('#active-frame');
 }
 
-/** Clicks the Fixpoint icon (unless its view is already showing) and waits until the chat is usable. */
+/**
+ * Clicks the Fixpoint icon unless its container is already the active one (a second click would close the
+ * side bar, e.g. while a restored window is still loading the webview), then waits until the chat is usable.
+ */
 export async function openChat(page: Page): Promise<FrameLocator> {
   const chat = chatFrame(page);
   const textarea = chat.locator('.composer textarea');
-  if (!(await textarea.isVisible().catch(() => false))) {
+  const item = page.locator('.activitybar .action-item', { has: page.locator('a.action-label[aria-label="Fixpoint"]') });
+  const active = /\bchecked\b/.test((await item.getAttribute('class').catch(() => '')) ?? '');
+  if (!active && !(await textarea.isVisible().catch(() => false))) {
     await fixpointIcon(page).click();
   }
   await textarea.waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
