@@ -57,6 +57,7 @@ describe('reviewing a proposal in the workbench', function () {
     await row.locator('button', { hasText: 'Accept' }).waitFor();
     assert.match(await row.locator('.counts').innerText(), /\+2 −2/, 'the card counts the added and removed lines');
     assert.equal(readWorkspaceFile('src/price.js'), MODULE, 'nothing is written while the card waits');
+    assert.equal(fake.modelRequests().at(-1)?.body.model, 'fake-model', 'a prompt typed in the chat uses fixpoint.model');
     // The inline review editor opened next to the chat.
     await page.locator('.tabs-container .tab', { hasText: 'price.js' }).first().waitFor();
     await page.screenshot({ path: path.join(screenshotsDir(), 'proposal.png') });
