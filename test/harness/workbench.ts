@@ -26,18 +26,21 @@ export function chatFrame(page: Page): FrameLocator {
 }
 
 /**
- * Clicks the Fixpoint icon unless its container is already the active one (a second click would close the
- * side bar, e.g. while a restored window is still loading the webview), then waits until the chat is usable.
+ * Opens the Fixpoint view from its activity-bar icon and waits until the chat is usable. A restored window may
+ * bring the view back by itself while it loads, and a click on an active container's icon closes the side
+ * bar: so the icon is clicked only while its container is not the active one, until the composer shows.
  */
 export async function openChat(page: Page): Promise<FrameLocator> {
   const chat = chatFrame(page);
   const textarea = chat.locator('.composer textarea');
   const item = page.locator('.activitybar .action-item', { has: page.locator('a.action-label[aria-label="Fixpoint"]') });
-  const active = /\bchecked\b/.test((await item.getAttribute('class').catch(() => '')) ?? '');
-  if (!active && !(await textarea.isVisible().catch(() => false))) {
-    await fixpointIcon(page).click();
+  const deadline = Date.now() + WORKBENCH_TIMEOUT_MS;
+  while (!(await textarea.isVisible().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('the Fixpoint chat did not open');
+    const active = /\bchecked\b/.test((await item.getAttribute('class').catch(() => '')) ?? '');
+    if (!active) await fixpointIcon(page).click();
+    await textarea.waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
   }
-  await textarea.waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
   return chat;
 }
 
