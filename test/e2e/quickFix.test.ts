@@ -57,6 +57,7 @@ describe('"Ask agent to fix" from the lightbulb', function () {
     await row.locator('button', { hasText: 'Accept' }).click();
     await waitForFileContent('src/server-config.json', FIXED);
     await waitUntil('the tool result', () => toolResult(fake, 'call_qf') !== undefined);
+    await chat.locator('.entry.assistant', { hasText: 'Removed the trailing comma.' }).waitFor();
     await page.locator('.tabs-container .tab', { hasText: 'server-config.json' }).first().click();
     await squiggle.first().waitFor({ state: 'detached' });
   });

@@ -94,6 +94,7 @@ describe('reviewing a proposal in the workbench', function () {
     await waitForFileContent('src/tax.js', PRICE_FIXED);
     await waitUntil('the tool result', () => toolResult(fake, 'call_lens') !== undefined);
     assert.match(toolResult(fake, 'call_lens') ?? '', /hunks 1 accepted; 2 rejected/);
+    await chat.locator('.entry.assistant', { hasText: 'Review the two hunks.' }).waitFor();
     assert.notEqual(readWorkspaceFile('src/tax.js'), TAX_FIXED);
   });
 });

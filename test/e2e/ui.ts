@@ -13,8 +13,11 @@ export async function freshChat(page: Page): Promise<FrameLocator> {
     await setupHide.click();
     await setupHide.waitFor({ state: 'hidden' });
   }
+  // The previous test's turn may still be closing: the composer ignores Enter while the agent works.
+  await chat.locator('.composer .stop').waitFor({ state: 'hidden' });
   await chat.locator('.composer .new-task').click();
   await chat.locator('.log .empty').waitFor();
+  await chat.locator('.composer .send:not([disabled])').waitFor();
   return chat;
 }
 
