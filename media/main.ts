@@ -214,6 +214,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
     case 'busy':
       if (msg.busy && !state.busy) busySince = Date.now();
       state.busy = msg.busy;
+      if (msg.model) state.model = msg.model;
       renderChrome();
       if (!msg.busy) input.focus();
       return;

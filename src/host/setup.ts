@@ -27,7 +27,9 @@ export class SetupController {
     const settings = await readModelSettings(this.context.secrets);
     const configured = !checkSettings(settings);
     return {
-      visible: !this.context.globalState.get<boolean>(DISMISSED_KEY) && !(configured && this.test?.state === 'ok'),
+      // Shown while Fixpoint cannot work yet (no key for OpenAI, no model…), and once a test has started, until
+      // the user hides it (so the result, and the model list, stay readable).
+      visible: !this.context.globalState.get<boolean>(DISMISSED_KEY) && (!configured || this.test !== undefined),
       provider: providerOf(settings.baseURL),
       baseUrl: settings.baseURL ?? '',
       model: settings.model,

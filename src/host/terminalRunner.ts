@@ -189,7 +189,14 @@ async function runWithShellIntegration(
     options.signal.addEventListener('abort', onAbort, { once: true });
     // Ctrl+C first; if the command ignores it, closing the terminal kills the shell and its process group.
     function stop() {
-      terminal.sendText('\x03', false);
+      // The terminal may be gone already (closed by the user, or killed by an earlier Stop).
+      if (terminal.exitStatus === undefined) {
+        try {
+          terminal.sendText('\x03', false);
+        } catch {
+          // Disposed between the check and the call: the close below still ends the run.
+        }
+      }
       setTimeout(() => {
         if (done) return; // Ctrl+C was enough; the terminal may already run the next command.
         killTerminal();

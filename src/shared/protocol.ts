@@ -126,7 +126,8 @@ export type HostToWebview =
   | { type: 'entry'; entry: Entry }
   /** Appends text to a streaming assistant or reasoning entry. */
   | { type: 'delta'; id: string; text: string }
-  | { type: 'busy'; busy: boolean }
+  /** `model`: the model answering now (busy) or the configured one again (idle), for the header. */
+  | { type: 'busy'; busy: boolean; model?: string }
   /** Tokens in the context now, and the task's billed totals as the server reported them. */
   | { type: 'usage'; contextUsed: number; contextWindow: number; inputTokens: number; outputTokens: number }
   | { type: 'history'; items: HistoryItem[] }

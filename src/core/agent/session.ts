@@ -38,6 +38,7 @@ export class ChatSession {
   private contextUsed = 0;
   private billed = { input: 0, output: 0 };
   private model = '';
+  private configuredModel = '';
   private endpoint = '';
   private planId: string | undefined;
   private runFinished: Promise<void> = Promise.resolve();
@@ -182,7 +183,9 @@ export class ChatSession {
     this.running = undefined;
     this.liveItems = undefined;
     this.transcript.finishStreaming();
-    this.deps.post({ type: 'busy', busy: false });
+    // A fast-mode or quick-fix run is over: the header shows the configured model again.
+    if (this.configuredModel) this.model = this.configuredModel;
+    this.deps.post({ type: 'busy', busy: false, model: this.model || undefined });
     this.finishRun();
   }
 
@@ -358,8 +361,10 @@ export class ChatSession {
       systemPrompt.catch(() => undefined);
       const configured = await this.deps.resolveSettings();
       const settings = this.lastOptions.fast && configured.fastModel ? { ...configured, model: configured.fastModel } : configured;
+      this.configuredModel = configured.model;
       this.model = settings.model;
       this.endpoint = endpointLabel(settings);
+      this.deps.post({ type: 'busy', busy: true, model: this.model });
       const problem = checkSettings(settings);
       if (problem) {
         this.transcript.put({ kind: 'error', id: this.transcript.newId('error'), message: problem.message, fix: problem.fix, action: problem.action });
