@@ -140,25 +140,28 @@ describe('verify/bubblewrap', function () {
       }
       return found;
     };
-    const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+    /** Polls until `check` holds (a loaded machine starts and reaps processes late); mocha's timeout bounds it. */
+    const eventually = async (check: () => boolean) => {
+      while (!check()) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
 
     it('a timeout kills the whole sandboxed tree', async () => {
-      const running = run('sleep 317.5 & sleep 317.5; wait', 1_500);
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      assert.ok(sandboxedSleepers().length >= 2, 'the sleepers (and bwrap, bash) are visible while running: the check can see them');
+      const running = run('sleep 317.5 & sleep 317.5; wait', 4_000);
+      // The sleepers (and bwrap, bash) are visible while running: the check below can see them.
+      await eventually(() => sandboxedSleepers().length >= 2);
       const result = await running;
       assert.equal(result.timedOut, true);
-      await settle();
-      assert.deepEqual(sandboxedSleepers(), []);
+      await eventually(() => sandboxedSleepers().length === 0);
     });
 
     it('Stop kills the whole sandboxed tree', async () => {
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 800);
-      const result = await run('(sleep 317.5 &) ; sleep 317.5', 20_000, controller.signal);
+      const running = run('(sleep 317.5 &) ; sleep 317.5', 60_000, controller.signal);
+      await eventually(() => sandboxedSleepers().length >= 2);
+      controller.abort();
+      const result = await running;
       assert.equal(result.cancelled, true);
-      await settle();
-      assert.deepEqual(sandboxedSleepers(), []);
+      await eventually(() => sandboxedSleepers().length === 0);
     });
 
     it('secrets are not in the environment inside (SAFETY §17)', async () => {
