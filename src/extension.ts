@@ -9,7 +9,7 @@ import { FixCodeActionProvider } from './host/quickFix';
 import { FixRequests } from './host/fixCommands';
 import { ChatViewProvider, CHAT_VIEW_ID } from './host/chatViewProvider';
 import { DocumentWriter } from './host/documentWriter';
-import { agentOptions, allowCommandPrefix, approvalMode, commandRules, promptForApiKey, readModelSettings, verificationTasks, verifySettings } from './host/settings';
+import { agentOptions, allowCommandPrefix, ApiKeyCache, approvalMode, commandRules, promptForApiKey, readModelSettings, verificationTasks, verifySettings } from './host/settings';
 import { NodeVerifier } from './node/verifier';
 import { approve } from './core/tools/runCommand';
 import { cleanupStaleShadows } from './node/sandbox';
@@ -35,14 +35,18 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
   const started = performance.now();
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? context.globalStorageUri.fsPath;
   const secrets = context.secrets;
+  const apiKeys = new ApiKeyCache(secrets);
   const workspace = new HostWorkspace(root);
   const runner = new TerminalRunner(root);
   const setApiKey = async (): Promise<void> => {
-    if (await promptForApiKey(secrets)) await session.refreshSettings();
+    if (await promptForApiKey(secrets)) {
+      apiKeys.refresh();
+      await session.refreshSettings();
+    }
   };
-  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => session, { setApiKey }, workspace, context);
+  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => session, { setApiKey }, workspace, context, apiKeys);
   const session: ChatSession = new ChatSession({
-    resolveSettings: () => readModelSettings(secrets),
+    resolveSettings: () => readModelSettings(apiKeys),
     createClient: (settings) => new OpenAIModelClient(settings),
     post: (msg) => view.post(msg),
     systemPrompt: async () =>
@@ -78,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
   void session.restore().catch((err) => console.error('Fixpoint: could not restore the conversation', err));
 
   context.subscriptions.push(
+    apiKeys,
     view,
     runner,
     new InlineReviewController(session.reviewer, root),

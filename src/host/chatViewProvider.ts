@@ -5,6 +5,7 @@ import { assertNever, parseWebviewMessage, type HostToWebview, type WebviewToHos
 import { chatHtml } from './webviewHtml';
 import { handleCodeBlock } from './codeBlocks';
 import { SetupController } from './setup';
+import type { ApiKeyCache } from './settings';
 import { mentionCompletions } from '../core/context/mentions';
 import type { Workspace } from '../core/ports';
 
@@ -27,9 +28,10 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     private readonly commands: { setApiKey(): Promise<void> },
     private readonly workspace: Workspace,
     context: vscode.ExtensionContext,
+    apiKeys: ApiKeyCache,
   ) {
     super();
-    this.setup = new SetupController(context, (setup) => this.post({ type: 'setup', setup }));
+    this.setup = new SetupController(context, apiKeys, (setup) => this.post({ type: 'setup', setup }));
   }
 
   /** Workspace files for @-completion, listed at most every 10 s (typing must not walk the tree per key). */

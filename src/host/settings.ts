@@ -12,13 +12,46 @@ function reasoningEffort(value: string | undefined): ModelSettings['reasoningEff
 }
 
 /** Reads the model settings: configuration first, then the environment; the key from SecretStorage. */
-export async function readModelSettings(secrets: vscode.SecretStorage): Promise<ModelSettings> {
+/**
+ * The stored API key, read once and kept current. Reading SecretStorage can take a second in a freshly opened
+ * window; a quick fix must not wait for that on every request.
+ */
+export class ApiKeyCache implements vscode.Disposable {
+  private value: Promise<string | undefined>;
+  private readonly listener: vscode.Disposable;
+
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    this.value = this.read();
+    this.listener = secrets.onDidChange((e) => {
+      if (e.key === API_KEY_SECRET) this.value = this.read();
+    });
+  }
+
+  get(): Promise<string | undefined> {
+    return this.value;
+  }
+
+  /** Re-reads after Fixpoint itself stored or deleted the key (not relying on the change event's timing). */
+  refresh(): void {
+    this.value = this.read();
+  }
+
+  private read(): Promise<string | undefined> {
+    return Promise.resolve(this.secrets.get(API_KEY_SECRET)).catch(() => undefined);
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+  }
+}
+
+export async function readModelSettings(apiKeys: ApiKeyCache): Promise<ModelSettings> {
   const config = vscode.workspace.getConfiguration('fixpoint');
   const wire = config.get<string>('wireApi');
   return {
     // User scope only: a cloned repository's settings must not send the key to its own server.
     baseURL: config.inspect<string>('baseUrl')?.globalValue?.trim() || process.env.OPENAI_BASE_URL || undefined,
-    apiKey: (await secrets.get(API_KEY_SECRET)) || process.env.OPENAI_API_KEY || undefined,
+    apiKey: (await apiKeys.get()) || process.env.OPENAI_API_KEY || undefined,
     model: config.get<string>('model') ?? '',
     fastModel: config.get<string>('fastModel') || undefined,
     wireApi: (wire === 'responses' ? 'responses' : 'chat') satisfies WireApi,

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { checkSettings, describeModelError } from '../core/model/errors';
 import { listModels } from '../core/model/openaiClient';
 import { PROVIDER_PRESETS, type ProviderId, type SetupState, type WebviewToHost } from '../shared/protocol';
-import { API_KEY_SECRET, readModelSettings } from './settings';
+import { API_KEY_SECRET, readModelSettings, type ApiKeyCache } from './settings';
 
 const DISMISSED_KEY = 'fixpoint.setupDone';
 
@@ -21,10 +21,10 @@ export class SetupController {
   private test: SetupState['test'];
   private configError = false;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly post: (state: SetupState) => void) {}
+  constructor(private readonly context: vscode.ExtensionContext, private readonly apiKeys: ApiKeyCache, private readonly post: (state: SetupState) => void) {}
 
   async state(): Promise<SetupState> {
-    const settings = await readModelSettings(this.context.secrets);
+    const settings = await readModelSettings(this.apiKeys);
     const configured = !checkSettings(settings);
     return {
       // Shown while Fixpoint cannot work yet (no key for OpenAI, no model…), and once a test has started, until
@@ -44,6 +44,7 @@ export class SetupController {
       case 'saveKey':
         if (msg.key.trim()) await this.context.secrets.store(API_KEY_SECRET, msg.key.trim());
         else await this.context.secrets.delete(API_KEY_SECRET);
+        this.apiKeys.refresh();
         break;
       case 'configure':
         if (msg.provider !== 'openai' && !/^https?:\/\/[^\s]+$/i.test(msg.baseUrl.trim())) {
@@ -69,7 +70,7 @@ export class SetupController {
   private async testConnection(): Promise<void> {
     this.test = { state: 'testing' };
     this.post(await this.state());
-    const settings = await readModelSettings(this.context.secrets);
+    const settings = await readModelSettings(this.apiKeys);
     const problem = checkSettings({ ...settings, model: settings.model || 'unset' });
     if (problem) {
       this.test = { state: 'error', message: problem.message, fix: problem.fix };

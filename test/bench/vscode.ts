@@ -24,6 +24,8 @@ export interface VsCodeBenchResult {
   vsixBytes: number;
   /** "Ask agent to fix" invoked → the request reaching the model server, on a 2,000-line file. */
   quickFixToRequestMs: { median: number; samples: number[] };
+  /** The same, for a second fix in the same window (start-up costs paid). */
+  warmQuickFixToRequestMs: { median: number; samples: number[] };
 }
 
 /** Extension-host side of (a): activate Fixpoint and append its activation time to the bench's file. */
@@ -36,8 +38,11 @@ export async function run(): Promise<void> {
   const api = await extension.activate();
   // Wall time of the first activate(): loading dist/extension.js plus activate() itself.
   const loadAndActivateMs = wasActive ? undefined : performance.now() - started;
+  // The first fix in a fresh window also pays one-time start-up costs (reading SecretStorage, connecting);
+  // the second shows what a user invoking it later waits.
   const quickFixStartedAt = await invokeQuickFix(vscode);
-  appendFileSync(process.env[BENCH_OUT_ENV]!, `${JSON.stringify({ activationMs: api.activationMs, loadAndActivateMs, quickFixStartedAt })}\n`);
+  const warmQuickFixStartedAt = await invokeQuickFix(vscode);
+  appendFileSync(process.env[BENCH_OUT_ENV]!, `${JSON.stringify({ activationMs: api.activationMs, loadAndActivateMs, quickFixStartedAt, warmQuickFixStartedAt })}\n`);
 }
 
 /**
@@ -84,7 +89,7 @@ export async function main(): Promise<VsCodeBenchResult> {
     const activation: number[] = [];
     const loadAndActivate: number[] = [];
     const quickFixStarts: number[] = [];
-    for (let i = 0; i < WINDOW_LOADS; i++) fake.enqueue({ text: 'Noted.' });
+    for (let i = 0; i < 2 * WINDOW_LOADS; i++) fake.enqueue({ text: 'Noted.' });
     const probe = server.workbenchUrl([
       ['extensionDevelopmentPath', server.remoteUri(repoRoot)],
       ['extensionTestsPath', server.remoteUri(__filename)],
@@ -100,14 +105,16 @@ export async function main(): Promise<VsCodeBenchResult> {
       await page.close();
     }
     for (const line of lines(benchOut)) {
-      const sample = JSON.parse(line) as { activationMs: number; loadAndActivateMs?: number; quickFixStartedAt: number };
+      const sample = JSON.parse(line) as { activationMs: number; loadAndActivateMs?: number; quickFixStartedAt: number; warmQuickFixStartedAt: number };
       activation.push(sample.activationMs);
-      quickFixStarts.push(sample.quickFixStartedAt);
+      quickFixStarts.push(sample.quickFixStartedAt, sample.warmQuickFixStartedAt);
       if (sample.loadAndActivateMs !== undefined) loadAndActivate.push(sample.loadAndActivateMs);
     }
 
     const fixRequests = fake.modelRequests().filter((r) => JSON.stringify(r.body).includes('BENCH-QUICKFIX problem'));
-    const quickFix = quickFixStarts.map((started, i) => (fixRequests[i]?.receivedAt ?? NaN) - started);
+    const quickFixAll = quickFixStarts.map((started, i) => (fixRequests[i]?.receivedAt ?? NaN) - started);
+    const quickFix = quickFixAll.filter((_, i) => i % 2 === 0);
+    const warmQuickFix = quickFixAll.filter((_, i) => i % 2 === 1);
 
     // (b) First SSE chunk -> text in the webview DOM, typed and sent through the real UI.
     const page = browser.page;
@@ -147,6 +154,7 @@ export async function main(): Promise<VsCodeBenchResult> {
       firstChunkToDomMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), samples: latencies },
       vsixBytes,
       quickFixToRequestMs: { median: percentile(quickFix, 50), samples: quickFix },
+      warmQuickFixToRequestMs: { median: percentile(warmQuickFix, 50), samples: warmQuickFix },
     };
     print(result);
     return result;
@@ -194,7 +202,8 @@ function print(r: VsCodeBenchResult): void {
   console.log(`  activation (api.activationMs), median of ${r.activationMs.samples.length} window loads: ${ms(r.activationMs.median)}  [${r.activationMs.samples.map((n) => n.toFixed(1)).join(', ')}]`);
   console.log(`  load + activate (first extension.activate() call), median of ${r.loadAndActivateMs.samples.length}: ${ms(r.loadAndActivateMs.median)}  [${r.loadAndActivateMs.samples.map((n) => n.toFixed(1)).join(', ')}]`);
   console.log(`  first SSE chunk -> text in webview DOM, ${r.firstChunkToDomMs.samples.length} prompts: p50 ${ms(r.firstChunkToDomMs.p50)}, p95 ${ms(r.firstChunkToDomMs.p95)}`);
-  console.log(`  ask-to-fix on a 2,000-line file -> request at the model server, median of ${r.quickFixToRequestMs.samples.length}: ${ms(r.quickFixToRequestMs.median)}  [${r.quickFixToRequestMs.samples.map((n) => n.toFixed(1)).join(', ')}]`);
+  console.log(`  ask-to-fix on a 2,000-line file -> request at the model server, first in a fresh window, median of ${r.quickFixToRequestMs.samples.length}: ${ms(r.quickFixToRequestMs.median)}  [${r.quickFixToRequestMs.samples.map((n) => n.toFixed(1)).join(', ')}]`);
+  console.log(`  ask-to-fix, second in the same window, median of ${r.warmQuickFixToRequestMs.samples.length}: ${ms(r.warmQuickFixToRequestMs.median)}  [${r.warmQuickFixToRequestMs.samples.map((n) => n.toFixed(1)).join(', ')}]`);
   console.log(`  .vsix size: ${(r.vsixBytes / 1024 / 1024).toFixed(2)} MB (${r.vsixBytes} bytes)`);
 }
 
