@@ -34,7 +34,7 @@ export class ChatLog {
   private idleRequested = false;
   private follow = true;
   private userScrollAt = -Infinity;
-  /** When each running tool was first seen running (the host sends no start time). */
+  /** When each running tool started (the host's start time; when the webview first saw it, for old state). */
   readonly toolStarts = new Map<string, number>();
   /** Called after an entry is added or replaced (not for streamed text). */
   onEntry?: (entry: Entry, node: HTMLElement, previous: Entry | undefined) => void;
@@ -71,6 +71,9 @@ export class ChatLog {
     this.lazy.clear();
     this.dirty.clear();
     this.lazyObserver.disconnect();
+    // A rebuilt webview keeps the elapsed time of tools still running.
+    this.toolStarts.clear();
+    for (const entry of entries) this.trackTool(entry);
     const fragment = document.createDocumentFragment();
     if (entries.length === 0) {
       const empty = document.createElement('div');

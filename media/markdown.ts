@@ -58,10 +58,6 @@ function remember(id: string, text: string, fragment: DocumentFragment): void {
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
 }
 
-/** Test hook: how many finished messages are held parsed. */
-export function cachedMessages(): number {
-  return cache.size;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Streaming messages: the text is cut into finished blocks, each parsed once and kept in the DOM, and the

@@ -1,8 +1,7 @@
-import * as path from 'node:path';
 import { structuredPatch } from 'diff';
 import * as vscode from 'vscode';
 import type { ProposalReviewer } from '../core/review/reviewer';
-import { relativePath } from './quickFix';
+import { workspaceRelative } from './workspace';
 
 /**
  * A chat code block's buttons. "Insert" is the user's own edit at the cursor (undoable like typing). "Apply"
@@ -19,8 +18,8 @@ export async function handleCodeBlock(action: 'insert' | 'apply', code: string, 
     return;
   }
   const document = editor.document;
-  const rel = relativePath(root, document.uri);
-  if (document.uri.scheme !== 'file' || path.isAbsolute(rel)) {
+  const rel = workspaceRelative(root, document.uri);
+  if (!rel) {
     void vscode.window.showWarningMessage('Fixpoint: "Apply" works on files inside the workspace.');
     return;
   }

@@ -1,8 +1,7 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildFixPrompt, FIX_WINDOW_LINES, MAX_SYMBOL_LINES, type FixTarget } from '../core/context/fixRequest';
 import type { DiagnosticInfo } from '../core/ports';
-import { toDiagnosticInfo } from './workspace';
+import { toDiagnosticInfo, workspaceRelative } from './workspace';
 
 /** How long the fix request waits for document symbols (the enclosing function) before using a window. */
 const SYMBOL_WAIT_MS = 60;
@@ -33,9 +32,9 @@ function toInfo(root: string, uri: vscode.Uri, d: vscode.Diagnostic): Diagnostic
   return toDiagnosticInfo(relativePath(root, uri), d);
 }
 
+/** The path the model sees: workspace-relative inside the workspace, absolute outside it. */
 export function relativePath(root: string, uri: vscode.Uri): string {
-  const rel = path.relative(root, uri.fsPath);
-  return rel.startsWith('..') || path.isAbsolute(rel) ? uri.fsPath : rel.split(path.sep).join('/');
+  return workspaceRelative(root, uri) ?? uri.fsPath;
 }
 
 /** The innermost function/method/class containing `range`, if the language reports document symbols. */

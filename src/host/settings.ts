@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelSettings, WireApi } from '../core/model/types';
+import { DEFAULT_AGENT_OPTIONS } from '../core/agent/loop';
 import type { TaskCandidate } from '../core/verify';
 import type { ApprovalMode } from '../core/ports';
 import type { VerifySettings } from '../node/verifier';
@@ -60,7 +61,7 @@ export async function readModelSettings(apiKeys: ApiKeyCache): Promise<ModelSett
 }
 
 export function contextWindow(): number {
-  return vscode.workspace.getConfiguration('fixpoint').get<number>('contextWindow') ?? 192_000;
+  return vscode.workspace.getConfiguration('fixpoint').get<number>('contextWindow') ?? DEFAULT_AGENT_OPTIONS.contextWindow;
 }
 
 export async function promptForApiKey(secrets: vscode.SecretStorage): Promise<boolean> {
@@ -91,7 +92,11 @@ export async function allowCommandPrefix(prefix: string): Promise<void> {
 
 export function agentOptions(): { maxSteps: number; contextWindow: number; autoCompact: boolean } {
   const config = vscode.workspace.getConfiguration('fixpoint');
-  return { maxSteps: config.get<number>('maxSteps') ?? 50, contextWindow: contextWindow(), autoCompact: config.get<boolean>('autoCompact') ?? true };
+  return {
+    maxSteps: config.get<number>('maxSteps') ?? DEFAULT_AGENT_OPTIONS.maxSteps,
+    contextWindow: contextWindow(),
+    autoCompact: config.get<boolean>('autoCompact') ?? DEFAULT_AGENT_OPTIONS.autoCompact,
+  };
 }
 
 export function verifySettings(): VerifySettings {

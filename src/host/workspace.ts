@@ -11,6 +11,13 @@ const SEVERITY: Record<vscode.DiagnosticSeverity, DiagnosticInfo['severity']> = 
   [vscode.DiagnosticSeverity.Hint]: 'hint',
 };
 
+/** The workspace-relative, '/'-separated path of a file URI inside `root`; undefined for anything else. */
+export function workspaceRelative(root: string, uri: vscode.Uri): string | undefined {
+  if (uri.scheme !== 'file') return undefined;
+  const rel = path.relative(root, uri.fsPath);
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join('/');
+}
+
 /** A VS Code diagnostic in the ports' terms (1-based line and column, workspace-relative path). */
 export function toDiagnosticInfo(relativePath: string, d: vscode.Diagnostic): DiagnosticInfo {
   return {
@@ -58,21 +65,18 @@ export class HostWorkspace extends NodeWorkspace {
       : vscode.languages.getDiagnostics();
     const out: DiagnosticInfo[] = [];
     for (const [uri, diagnostics] of entries) {
-      if (uri.scheme !== 'file') continue;
-      const rel = path.relative(this.root, uri.fsPath).split(path.sep).join('/');
-      if (rel.startsWith('..')) continue;
-      for (const d of diagnostics) out.push(toDiagnosticInfo(rel, d));
+      const rel = workspaceRelative(this.root, uri);
+      if (rel) for (const d of diagnostics) out.push(toDiagnosticInfo(rel, d));
     }
     return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
   }
 
   override selection(): EditorSelection | undefined {
     const editor = vscode.window.activeTextEditor;
-    if (!editor || editor.selection.isEmpty || editor.document.uri.scheme !== 'file') return undefined;
-    const rel = path.relative(this.root, editor.document.uri.fsPath);
-    if (rel.startsWith('..')) return undefined;
+    const rel = editor && !editor.selection.isEmpty ? workspaceRelative(this.root, editor.document.uri) : undefined;
+    if (!editor || !rel) return undefined;
     return {
-      path: rel.split(path.sep).join('/'),
+      path: rel,
       startLine: editor.selection.start.line + 1,
       endLine: editor.selection.end.line + 1,
       text: editor.document.getText(editor.selection),
@@ -80,11 +84,7 @@ export class HostWorkspace extends NodeWorkspace {
   }
 
   override openEditors(): { active?: string; visible: string[] } {
-    const relative = (uri: vscode.Uri) => {
-      if (uri.scheme !== 'file') return undefined;
-      const rel = path.relative(this.root, uri.fsPath);
-      return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join('/');
-    };
+    const relative = (uri: vscode.Uri) => workspaceRelative(this.root, uri);
     const active = vscode.window.activeTextEditor && relative(vscode.window.activeTextEditor.document.uri);
     const visible = vscode.window.visibleTextEditors.flatMap((e) => relative(e.document.uri) ?? []);
     return { active, visible: [...new Set(visible)] };

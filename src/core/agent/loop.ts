@@ -73,15 +73,16 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
     run.onHistoryChanged();
     if (turn.toolCalls.length === 0) return 'answered';
     let allMistakes = true;
-    for (const call of turn.toolCalls) {
+    // Read-only calls next to each other run together; a call that edits or runs something runs alone, in order.
+    for (const batch of batches(turn.toolCalls, run)) {
       if (signal.aborted) {
-        history.push({ role: 'tool', callId: call.id, content: 'Interrupted: the user stopped the task before this call ran.' });
+        for (const call of batch) history.push({ role: 'tool', callId: call.id, content: 'Interrupted: the user stopped the task before this call ran.' });
         continue;
       }
-      const result = await runToolCall(call, run);
-      history.push({ role: 'tool', callId: call.id, content: result.output });
+      const results = await Promise.all(batch.map((call) => runToolCall(call, run)));
+      batch.forEach((call, i) => history.push({ role: 'tool', callId: call.id, content: results[i].output }));
       run.onHistoryChanged();
-      allMistakes &&= result.mistake;
+      allMistakes &&= results.every((r) => r.mistake);
     }
     // A turn counts as a mistake only when none of its calls was usable.
     mistakes = allMistakes ? mistakes + 1 : 0;
@@ -145,6 +146,18 @@ async function streamTurnWithRetry(history: ChatItem[], run: AgentRun): Promise<
       return 'failed';
     }
   }
+}
+
+/** Splits a turn's calls into runs of read-only calls and single mutating (or unknown) calls, in order. */
+function batches(calls: ToolCallRequest[], run: AgentRun): ToolCallRequest[][] {
+  const out: ToolCallRequest[][] = [];
+  for (const call of calls) {
+    const readOnly = run.tools.get(call.name)?.mutating === false;
+    const last = out.at(-1);
+    if (readOnly && last && run.tools.get(last[0].name)?.mutating === false) last.push(call);
+    else out.push([call]);
+  }
+  return out;
 }
 
 function statedContextLimit(err: unknown): number | undefined {

@@ -1,10 +1,6 @@
 import type { Entry, HostToWebview, ViewState } from '../../shared/protocol';
 
 /**
- * The conversation as the user sees it. Every change is mirrored to the webview as a small message, and
- * `snapshot()` rebuilds the whole view, so the webview can be destroyed and restored at any time.
- */
-/**
  * Streaming text is sent at most once per frame: a fast model emits hundreds of deltas a second, and each
  * message costs the webview a dispatch and a layout. The first delta after a pause goes out at once (no added
  * latency); the rest of the frame's text follows, merged, when the frame ends.
@@ -19,6 +15,10 @@ export interface TranscriptSink {
   finishStreaming(): void;
 }
 
+/**
+ * The conversation as the user sees it. Every change is mirrored to the webview as a small message, and
+ * `snapshot()` rebuilds the whole view, so the webview can be destroyed and restored at any time.
+ */
 export class Transcript implements TranscriptSink {
   private entries: Entry[] = [];
   private nextId = 1;
@@ -72,7 +72,7 @@ export class Transcript implements TranscriptSink {
     this.frameTimer = hadText ? setTimeout(() => this.endFrame(), DELTA_FRAME_MS) : undefined;
   }
 
-  /** Marks streaming entries finished; drops empty ones (e.g. a turn that only called tools). */
+  /** Marks streaming entries finished (after sending any held-back text). */
   finishStreaming(): void {
     this.flushDeltas();
     for (const entry of [...this.entries]) {

@@ -57,7 +57,7 @@ export interface ToolOutcome {
 
 export interface ToolDefinition<Args = Record<string, unknown>> {
   spec: ToolSpec;
-  /** Whether the tool changes files or runs code (such calls are never retried or run in parallel). */
+  /** Whether the tool changes files or runs code: such calls run one at a time; read-only ones run together. */
   mutating: boolean;
   /** One line for the tool card, e.g. the path or command. */
   summarize(args: Args): string;
