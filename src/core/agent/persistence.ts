@@ -2,6 +2,7 @@ import type { Entry } from '../../shared/protocol';
 import type { ChatItem } from '../model/types';
 import type { FileChange } from '../patch/types';
 import type { PendingDecision } from '../review/proposal';
+import type { TaskRecord } from './taskHistory';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -67,4 +68,25 @@ export function repairSnapshot(snapshot: SessionSnapshot): SessionSnapshot {
 export function isSnapshot(value: unknown): value is SessionSnapshot {
   const v = value as SessionSnapshot | undefined;
   return !!v && v.version === SNAPSHOT_VERSION && Array.isArray(v.entries) && Array.isArray(v.history) && Array.isArray(v.proposals);
+}
+
+/** What the notice after a restore says, if anything needs saying. */
+export function restoredNotice(saved: SessionSnapshot, repaired: SessionSnapshot): string | undefined {
+  const parts: string[] = [];
+  if (saved.history.length !== repaired.history.length) parts.push('The last task was interrupted when VS Code closed; nothing in flight was applied.');
+  if (repaired.proposals.length) parts.push('Pending changes were restored for review.');
+  return parts.length ? parts.join(' ') : undefined;
+}
+
+/** The history entry of a task: title from the first prompt (unless renamed), files written, outcome. */
+export function updatedRecord(task: TaskRecord, entries: readonly Entry[], filesWritten: readonly string[], outcome: TaskRecord['outcome']): TaskRecord | undefined {
+  const firstPrompt = entries.find((e) => e.kind === 'user');
+  if (firstPrompt?.kind !== 'user') return undefined; // A task without a prompt is not recorded.
+  return {
+    ...task,
+    title: task.title || firstPrompt.text.replace(/\s+/g, ' ').trim().slice(0, 80),
+    filesTouched: [...new Set([...task.filesTouched, ...filesWritten])],
+    updatedAt: Date.now(),
+    outcome,
+  };
 }

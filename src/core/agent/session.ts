@@ -1,12 +1,13 @@
 import type { ApprovalDecision, FixAction, HistoryItem, PlanItem, ViewState } from '../../shared/protocol';
 import { checkSettings, endpointLabel } from '../model/errors';
-import type { ChatItem } from '../model/types';
+import type { ChatItem, ModelSettings } from '../model/types';
 import type { Runner } from '../ports';
-import { repairSnapshot, SNAPSHOT_VERSION, type SessionSnapshot } from './persistence';
+import { repairSnapshot, restoredNotice, SNAPSHOT_VERSION, updatedRecord, type SessionSnapshot } from './persistence';
 import { TaskHistory, transcriptToMarkdown, type TaskRecord } from './taskHistory';
 import { describeOutcome } from '../tools/applyPatch';
 import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
+import { describeRestore } from '../review/checkpoints';
 import { ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
 import { DEFAULT_AGENT_OPTIONS, type AgentEnd, type AgentRun } from './loop';
@@ -137,10 +138,8 @@ export class ChatSession {
       return 'busy';
     }
     const controller = this.begin();
-    const settings = await this.deps.resolveSettings();
-    const problem = checkSettings(settings);
-    if (problem) {
-      this.transcript.put({ kind: 'error', id: this.transcript.newId('error'), message: problem.message, fix: problem.fix, action: problem.action });
+    const settings = await this.usableSettings(false);
+    if (!settings) {
       this.end(controller);
       return 'misconfigured';
     }
@@ -158,6 +157,20 @@ export class ChatSession {
     } finally {
       this.end(controller);
     }
+  }
+
+  /** The settings for a request (the fast model if asked), or undefined after showing what to fix. */
+  private async usableSettings(fast: boolean | undefined): Promise<ModelSettings | undefined> {
+    const configured = await this.deps.resolveSettings();
+    const settings = fast && configured.fastModel ? { ...configured, model: configured.fastModel } : configured;
+    this.configuredModel = configured.model;
+    this.model = settings.model;
+    this.endpoint = endpointLabel(settings);
+    this.deps.post({ type: 'busy', busy: true, model: this.model });
+    const problem = checkSettings(settings);
+    if (!problem) return settings;
+    this.transcript.put({ kind: 'error', id: this.transcript.newId('error'), message: problem.message, fix: problem.fix, action: problem.action });
+    return undefined;
   }
 
   private notice(text: string): void {
@@ -222,22 +235,12 @@ export class ChatSession {
     this.saveTimer = undefined;
     if (!this.tasks || this.frozen) return;
     const entries = [...this.transcript.all()];
-    const firstPrompt = entries.find((e) => e.kind === 'user');
-    if (!firstPrompt || firstPrompt.kind !== 'user') return;
-    const snapshot: SessionSnapshot = {
-      version: SNAPSHOT_VERSION,
-      savedAt: Date.now(),
-      entries,
-      history: this.liveItems ? this.liveItems.slice(1) : this.history,
-      proposals: this.reviewer.persisted(),
-      lastPrompt: this.lastPrompt,
-    };
-    const files = [...new Set(this.reviewer.writeLog.map((w) => w.path))];
-    this.task.filesTouched = [...new Set([...this.task.filesTouched, ...files])];
-    this.task.title ||= firstPrompt.text.replace(/\s+/g, ' ').trim().slice(0, 80);
-    this.task.updatedAt = Date.now();
-    this.task.outcome = this.running ? 'in progress' : this.lastEnd;
-    await this.tasks.save({ ...this.task }, snapshot);
+    const record = updatedRecord(this.task, entries, this.reviewer.writeLog.map((w) => w.path), this.running ? 'in progress' : this.lastEnd);
+    if (!record) return;
+    this.task = record;
+    const history = this.liveItems ? this.liveItems.slice(1) : this.history;
+    const snapshot: SessionSnapshot = { version: SNAPSHOT_VERSION, savedAt: Date.now(), entries, history, proposals: this.reviewer.persisted(), lastPrompt: this.lastPrompt };
+    await this.tasks.save({ ...record }, snapshot);
   }
 
   /**
@@ -267,12 +270,8 @@ export class ChatSession {
         this.scheduleSave();
       });
     }
-    const interrupted = raw.history.length !== snapshot.history.length;
-    if (interrupted || snapshot.proposals.length) {
-      const parts = [interrupted ? 'The last task was interrupted when VS Code closed; nothing in flight was applied.' : ''];
-      if (snapshot.proposals.length) parts.push('Pending changes were restored for review.');
-      this.transcript.put({ kind: 'notice', id: this.transcript.newId('notice'), text: parts.filter(Boolean).join(' ') });
-    }
+    const notice = restoredNotice(raw, snapshot);
+    if (notice) this.notice(notice);
     this.deps.post({ type: 'state', state: this.snapshot() });
     return true;
   }
@@ -328,14 +327,10 @@ export class ChatSession {
   async checkpoint(turnId: string, action: 'restore' | 'undo'): Promise<void> {
     const checkpoints = this.reviewer.checkpoints;
     const report = action === 'restore' ? await checkpoints.restore(turnId, this.deps.writer) : await checkpoints.undoRestore(turnId, this.deps.writer);
-    const verb = action === 'restore' ? 'Restored' : 'Re-applied';
-    const parts = [report.restored.length ? `${verb} ${report.restored.join(', ')}.` : `Nothing to ${action === 'restore' ? 'restore' : 're-apply'}.`];
-    if (report.skipped.length) parts.push(`Left alone (changed since): ${report.skipped.map((s) => s.path).join(', ')}.`);
-    this.transcript.put({ kind: 'notice', id: this.transcript.newId('notice'), text: parts.join(' ') });
+    const { notice, forModel } = describeRestore(report, action);
+    this.notice(notice);
     this.markCheckpoint(turnId);
-    if (report.restored.length) {
-      this.history.push({ role: 'user', content: `[The user ${action === 'restore' ? 'reverted your accepted edits to' : 're-applied your edits to'}: ${report.restored.join(', ')}. Re-read files before editing them.]` });
-    }
+    if (forModel) this.history.push({ role: 'user', content: forModel });
   }
 
   private markCheckpoint(turnId: string): void {
@@ -359,17 +354,8 @@ export class ChatSession {
       // The system prompt (workspace layout, AGENTS.md) is gathered while the settings are read.
       const systemPrompt = this.deps.systemPrompt();
       systemPrompt.catch(() => undefined);
-      const configured = await this.deps.resolveSettings();
-      const settings = this.lastOptions.fast && configured.fastModel ? { ...configured, model: configured.fastModel } : configured;
-      this.configuredModel = configured.model;
-      this.model = settings.model;
-      this.endpoint = endpointLabel(settings);
-      this.deps.post({ type: 'busy', busy: true, model: this.model });
-      const problem = checkSettings(settings);
-      if (problem) {
-        this.transcript.put({ kind: 'error', id: this.transcript.newId('error'), message: problem.message, fix: problem.fix, action: problem.action });
-        return 'misconfigured';
-      }
+      const settings = await this.usableSettings(this.lastOptions.fast);
+      if (!settings) return 'misconfigured';
       const system: ChatItem = { role: 'system', content: await systemPrompt };
       const items = [system, ...this.history];
       this.liveItems = items;

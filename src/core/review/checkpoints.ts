@@ -63,6 +63,17 @@ export class Checkpoints {
   }
 }
 
+/** What the chat says after a restore (or its undo), and what the model is told when files changed. */
+export function describeRestore(report: RestoreReport, action: 'restore' | 'undo'): { notice: string; forModel?: string } {
+  const verb = action === 'restore' ? 'Restored' : 'Re-applied';
+  const parts = [report.restored.length ? `${verb} ${report.restored.join(', ')}.` : `Nothing to ${action === 'restore' ? 'restore' : 're-apply'}.`];
+  if (report.skipped.length) parts.push(`Left alone (changed since): ${report.skipped.map((s) => s.path).join(', ')}.`);
+  const forModel = report.restored.length
+    ? `[The user ${action === 'restore' ? 'reverted your accepted edits to' : 're-applied your edits to'}: ${report.restored.join(', ')}. Re-read files before editing them.]`
+    : undefined;
+  return { notice: parts.join(' '), forModel };
+}
+
 async function revert(files: FileState[], writer: FileWriter, target: 'before'): Promise<RestoreReport> {
   const report: RestoreReport = { restored: [], skipped: [] };
   const ops: Array<{ path: string; content: string | undefined }> = [];
