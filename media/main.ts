@@ -167,7 +167,9 @@ function renderChrome(): void {
   sendButton.disabled = state.busy;
   modelLabel.textContent = state.model ? `${state.model} · ${state.endpoint}` : '';
   meter.textContent = state.contextWindow ? `${formatTokens(state.contextUsed)} / ${formatTokens(state.contextWindow)}` : '';
-  meter.title = `Context: ${state.contextUsed} of ${state.contextWindow} tokens. This task so far: ${state.inputTokens} input + ${state.outputTokens} output tokens billed.`;
+  const cost = state.cost !== undefined ? ` ≈ $${state.cost < 0.01 ? state.cost.toFixed(4) : state.cost.toFixed(2)}` : '';
+  meter.textContent += cost;
+  meter.title = `Context: ${state.contextUsed} of ${state.contextWindow} tokens. This task so far: ${state.inputTokens} input + ${state.outputTokens} output tokens billed${cost ? `,${cost}` : ''}.`;
   updateTimers();
   if (state.busy && !ticker) ticker = setInterval(updateTimers, 1000);
   if (!state.busy && ticker) {
@@ -232,6 +234,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       state.contextWindow = msg.contextWindow;
       state.inputTokens = msg.inputTokens;
       state.outputTokens = msg.outputTokens;
+      state.cost = msg.cost;
       renderChrome();
       return;
     default:

@@ -8,6 +8,12 @@ import type { VerifySettings } from '../node/verifier';
 export const API_KEY_SECRET = 'fixpoint.apiKey';
 
 const EFFORTS = ['minimal', 'low', 'medium', 'high'] as const;
+
+function price(value: { input?: unknown; output?: unknown } | undefined): ModelSettings['pricePerMillion'] {
+  const input = Number(value?.input);
+  const output = Number(value?.output);
+  return Number.isFinite(input) && Number.isFinite(output) && input >= 0 && output >= 0 && (input > 0 || output > 0) ? { input, output } : undefined;
+}
 function reasoningEffort(value: string | undefined): ModelSettings['reasoningEffort'] {
   return EFFORTS.find((e) => e === value);
 }
@@ -57,6 +63,7 @@ export async function readModelSettings(apiKeys: ApiKeyCache): Promise<ModelSett
     fastModel: config.get<string>('fastModel') || undefined,
     wireApi: (wire === 'responses' ? 'responses' : 'chat') satisfies WireApi,
     reasoningEffort: reasoningEffort(config.get<string>('reasoningEffort')),
+    pricePerMillion: price(config.get<{ input?: unknown; output?: unknown }>('pricePerMillionTokens')),
   };
 }
 

@@ -116,6 +116,8 @@ export interface ViewState {
   /** Tokens the server billed for this task so far (sum of the usage it reported). */
   inputTokens: number;
   outputTokens: number;
+  /** What the task cost so far (USD), when the server reports it or the user set prices. */
+  cost?: number;
   /** Why commands cannot run here (Restricted Mode), if they cannot. */
   restricted?: string;
 }
@@ -129,7 +131,7 @@ export type HostToWebview =
   /** `model`: the model answering now (busy) or the configured one again (idle), for the header. */
   | { type: 'busy'; busy: boolean; model?: string }
   /** Tokens in the context now, and the task's billed totals as the server reported them. */
-  | { type: 'usage'; contextUsed: number; contextWindow: number; inputTokens: number; outputTokens: number }
+  | { type: 'usage'; contextUsed: number; contextWindow: number; inputTokens: number; outputTokens: number; cost?: number }
   | { type: 'history'; items: HistoryItem[] }
   | { type: 'setup'; setup: SetupState }
   /** Completions for an `@` mention being typed in the composer. */

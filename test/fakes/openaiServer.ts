@@ -18,7 +18,8 @@ export interface ScriptedTurn {
   chunkSize?: number;
   reasoning?: string;
   toolCalls?: ScriptedToolCall[];
-  usage?: { input: number; output: number };
+  /** Token usage to report; `cost` is added as gateways like OpenRouter do (not OpenAI). */
+  usage?: { input: number; output: number; cost?: number };
   /** Delay before each SSE chunk. */
   chunkDelayMs?: number;
   /** Answer with this HTTP error instead of a turn. */
@@ -211,7 +212,7 @@ function chatChunks(turn: ScriptedTurn, model: string): object[] {
 
 function usageChat(turn: ScriptedTurn) {
   const u = turn.usage ?? { input: 0, output: 0 };
-  return { prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output };
+  return { prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output, ...(u.cost !== undefined ? { cost: u.cost } : {}) };
 }
 
 function chatCompletion(turn: ScriptedTurn, model: string): object {

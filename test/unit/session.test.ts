@@ -67,6 +67,19 @@ describe('ChatSession', () => {
     assert.deepEqual(h.server.modelRequests().map((r) => r.body.model), ['fake-fast-model', 'fake-model']);
   });
 
+  it('the meter shows the cost: from the server when it reports one, else from the user\'s prices', async () => {
+    h = await createAgentHarness();
+    h.server.enqueue({ text: 'a', usage: { input: 1000, output: 100, cost: 0.0042 } });
+    await h.session.prompt('reported');
+    assert.equal(h.session.snapshot().cost, 0.0042);
+    h.session.newTask();
+    h.settings = { ...h.settings, pricePerMillion: { input: 2, output: 10 } };
+    h.server.enqueue({ text: 'b', usage: { input: 500_000, output: 100_000 } });
+    await h.session.prompt('priced');
+    assert.equal(h.session.snapshot().cost, 2);
+    assert.equal(h.session.snapshot().inputTokens, 500_000);
+  });
+
   it('new task clears the conversation and posts a fresh snapshot', async () => {
     h = await createAgentHarness();
     h.server.enqueue({ text: 'hi' });

@@ -37,7 +37,7 @@ export class ChatSession {
   private lastPrompt: string | undefined;
   private lastOptions: PromptOptions = {};
   private contextUsed = 0;
-  private billed = { input: 0, output: 0 };
+  private billed: { input: number; output: number; cost?: number } = { input: 0, output: 0 };
   private model = '';
   private configuredModel = '';
   private endpoint = '';
@@ -95,6 +95,7 @@ export class ChatSession {
       contextUsed: this.contextUsed,
       inputTokens: this.billed.input,
       outputTokens: this.billed.output,
+      cost: this.billed.cost,
     });
   }
 
@@ -221,7 +222,7 @@ export class ChatSession {
     this.history = [];
     this.lastPrompt = undefined;
     this.contextUsed = 0;
-    this.billed = { input: 0, output: 0 };
+    this.billed = { input: 0, output: 0, cost: undefined };
     this.planId = undefined;
     this.reviewer.checkpoints.clear();
     this.transcript.clear();
@@ -369,6 +370,9 @@ export class ChatSession {
         onUsage: (usage, used) => {
           this.billed.input += usage.inputTokens;
           this.billed.output += usage.outputTokens;
+          const price = settings.pricePerMillion;
+          const cost = usage.cost ?? (price ? (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1e6 : undefined);
+          if (cost !== undefined) this.billed.cost = (this.billed.cost ?? 0) + cost;
           this.reportUsage(used);
         },
         onHistoryChanged: () => this.scheduleSave(),
@@ -399,7 +403,8 @@ export class ChatSession {
 
   private reportUsage(used: number): void {
     this.contextUsed = used;
-    this.deps.post({ type: 'usage', contextUsed: used, contextWindow: this.contextWindow(), inputTokens: this.billed.input, outputTokens: this.billed.output });
+    const { input, output, cost } = this.billed;
+    this.deps.post({ type: 'usage', contextUsed: used, contextWindow: this.contextWindow(), inputTokens: input, outputTokens: output, cost });
   }
 
   private showPlan(steps: PlanItem[]): void {

@@ -11,6 +11,8 @@ export interface ModelSettings {
   fastModel?: string;
   wireApi: WireApi;
   reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high';
+  /** The user's price per million tokens, to show a cost when the server reports none. */
+  pricePerMillion?: { input: number; output: number };
 }
 
 export interface ToolCallRequest {
@@ -36,6 +38,8 @@ export interface ToolSpec {
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /** What the request cost, when the server says (OpenRouter and some gateways report `usage.cost`). */
+  cost?: number;
 }
 
 export type ModelEvent =
