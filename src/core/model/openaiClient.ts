@@ -55,7 +55,7 @@ export class OpenAIModelClient implements ModelClient {
         }
       }
       if (chunk.usage) {
-        yield { type: 'usage', usage: { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens, cost: reportedCost(chunk.usage) } };
+        yield { type: 'usage', usage: { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens, ...reportedCost(chunk.usage) } };
       }
     }
     // A stream that ended without a finish reason was cut: its tool calls may be incomplete (and still parse).
@@ -95,7 +95,7 @@ export class OpenAIModelClient implements ModelClient {
         case 'response.completed':
           if (event.response.usage) {
             const { input_tokens, output_tokens } = event.response.usage;
-            yield { type: 'usage', usage: { inputTokens: input_tokens, outputTokens: output_tokens, cost: reportedCost(event.response.usage) } };
+            yield { type: 'usage', usage: { inputTokens: input_tokens, outputTokens: output_tokens, ...reportedCost(event.response.usage) } };
           }
           break;
         case 'response.failed':
@@ -107,9 +107,9 @@ export class OpenAIModelClient implements ModelClient {
 }
 
 /** A `cost` the server put in its usage report (not part of OpenAI's schema, so read defensively). */
-function reportedCost(usage: object): number | undefined {
+function reportedCost(usage: object): { cost?: number } {
   const cost = (usage as { cost?: unknown }).cost;
-  return typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? cost : undefined;
+  return typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? { cost } : {};
 }
 
 function errorMessageOf(event: { type: string }): string {
