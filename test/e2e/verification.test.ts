@@ -29,8 +29,9 @@ describe('verification in the chat', function () {
   before(() => {
     original = readFileSync(calc(), 'utf8');
     mkdirSync(path.dirname(settingsFile()), { recursive: true });
-    // The e2e window turns verification off in user settings; this workspace turns it back on.
-    writeFileSync(settingsFile(), JSON.stringify({ 'fixpoint.verify.when': 'after-accept', 'fixpoint.verify.command': 'node --test test/' }));
+    // The e2e window turns verification off in user settings; this workspace turns it back on. The model name
+    // changes with it, so the chat header shows when VS Code has read the file.
+    writeFileSync(settingsFile(), JSON.stringify({ 'fixpoint.verify.when': 'after-accept', 'fixpoint.verify.command': 'node --test test/', 'fixpoint.model': 'fake-model-verifying' }));
   });
   after(() => {
     rmSync(path.dirname(settingsFile()), { recursive: true, force: true });
@@ -40,6 +41,7 @@ describe('verification in the chat', function () {
   it('shows the self-healing timeline: a wrong fix fails in the terminal, the agent fixes it, the rerun passes', async () => {
     const { page, fake } = world();
     const chat = await freshChat(page);
+    await chat.locator('.header .model', { hasText: 'fake-model-verifying' }).waitFor();
     fake.enqueue(
       { toolCalls: [{ id: 'wrong', name: 'apply_patch', arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${ORIGINAL}`, `+${WRONG}`]]) }) }] },
       { text: 'Fixed the empty case.' },

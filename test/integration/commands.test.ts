@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Entry } from '../../src/shared/protocol';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, setSetting, toolResult, toolTurns, waitFor, workspaceRoot, type TestApi } from './helpers';
+import { activateFixpoint, setSetting, toolResult, toolTurns, waitFor, workspaceRoot, type TestApi, useFakeModel } from './helpers';
 
 type ApprovalEntry = Extract<Entry, { kind: 'approval' }>;
 
@@ -12,15 +12,14 @@ type ApprovalEntry = Extract<Entry, { kind: 'approval' }>;
 describe('commands in the integrated terminal', function () {
   this.timeout(60_000);
   let server: FakeOpenAIServer;
+  let undo: () => Promise<void>;
   let api: TestApi;
   let root: string;
 
   before(async () => {
     api = await activateFixpoint();
     root = workspaceRoot();
-    server = await FakeOpenAIServer.start();
-    await setSetting('baseUrl', server.url);
-    await setSetting('model', 'fake-model');
+    ({ server, undo } = await useFakeModel());
   });
   beforeEach(() => {
     server.reset();
@@ -28,9 +27,8 @@ describe('commands in the integrated terminal', function () {
   });
   after(async () => {
     api.newTask();
-    await setSetting('baseUrl', undefined);
-    await setSetting('model', undefined);
     await setSetting('commands.allow', undefined);
+    await undo();
     await server.close();
   });
 

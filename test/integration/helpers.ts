@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { FixpointApi } from '../../src/extension';
 import type { ChatSession } from '../../src/core/agent/session';
 import { EXTENSION_ID } from '../harness/constants';
+import { FakeOpenAIServer } from '../fakes/openaiServer';
 
 export { toolResult, toolTurns } from '../fakes/turns';
 
@@ -37,6 +38,23 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
     const inspected = vscode.workspace.getConfiguration('fixpoint').inspect(key);
     return JSON.stringify(inspected?.globalValue) === JSON.stringify(value);
   });
+}
+
+/**
+ * Starts a fake model server and points the user settings at it (plus `extra` settings); `undo` puts the
+ * settings back and stops the server.
+ */
+export async function useFakeModel(extra: Record<string, unknown> = {}): Promise<{ server: FakeOpenAIServer; undo(): Promise<void> }> {
+  const server = await FakeOpenAIServer.start();
+  const settings: Record<string, unknown> = { baseUrl: server.url, model: 'fake-model', ...extra };
+  for (const [key, value] of Object.entries(settings)) await setSetting(key, value);
+  return {
+    server,
+    async undo() {
+      for (const key of Object.keys(settings)) await setSetting(key, undefined);
+      await server.close();
+    },
+  };
 }
 
 /** The workspace folder the window has open (a temp copy of test/fixtures/workspace). */

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FixCodeActionProvider } from '../../src/host/quickFix';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, closeAllEditors, setSetting, toolTurns, waitFor, workspaceRoot, type TestApi } from './helpers';
+import { activateFixpoint, closeAllEditors, toolTurns, waitFor, workspaceRoot, type TestApi, useFakeModel } from './helpers';
 
 const MESSAGE = 'average() divides by zero when `values` is empty (fixture-lint)';
 
@@ -16,6 +16,7 @@ const MESSAGE = 'average() divides by zero when `values` is empty (fixture-lint)
 describe('"Ask agent to fix" quick fix', function () {
   this.timeout(60_000);
   let server: FakeOpenAIServer;
+  let undo: () => Promise<void>;
   let api: TestApi;
   let diagnostics: vscode.DiagnosticCollection;
   let uri: vscode.Uri;
@@ -23,10 +24,7 @@ describe('"Ask agent to fix" quick fix', function () {
 
   before(async () => {
     api = await activateFixpoint();
-    server = await FakeOpenAIServer.start();
-    await setSetting('baseUrl', server.url);
-    await setSetting('model', 'fake-model');
-    await setSetting('fastModel', 'fake-fast-model');
+    ({ server, undo } = await useFakeModel({ fastModel: 'fake-fast-model' }));
     uri = vscode.Uri.file(path.join(workspaceRoot(), 'src', 'calc.js'));
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
@@ -48,9 +46,7 @@ describe('"Ask agent to fix" quick fix', function () {
     api.newTask();
     diagnostics.dispose();
     await closeAllEditors();
-    await setSetting('baseUrl', undefined);
-    await setSetting('model', undefined);
-    await setSetting('fastModel', undefined);
+    await undo();
     await server.close();
   });
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Proposal } from '../../src/core/review/proposal';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, closeAllEditors, finishAllowingCommands, setSetting, toolResult, toolTurns, waitFor, workspaceRoot, type TestApi } from './helpers';
+import { activateFixpoint, closeAllEditors, finishAllowingCommands, setSetting, toolResult, toolTurns, waitFor, workspaceRoot, type TestApi, useFakeModel } from './helpers';
 
 /** 30 lines `const vN = N;`, joined with `eol`, with a final newline. */
 function numberedLines(eol: string, bom = ''): string {
@@ -42,17 +42,15 @@ function twoHunkPatch(file: string): string {
 describe('inline review of a proposed patch', function () {
   this.timeout(60_000);
   let server: FakeOpenAIServer;
+  let undo: () => Promise<void>;
   let api: TestApi;
   let root: string;
 
   before(async () => {
     api = await activateFixpoint();
     root = workspaceRoot();
-    server = await FakeOpenAIServer.start();
-    await setSetting('baseUrl', server.url);
-    await setSetting('model', 'fake-model');
     // These tests are about what reaches the file; checking accepted edits (npm test) is another feature.
-    await setSetting('verify.when', 'off');
+    ({ server, undo } = await useFakeModel({ 'verify.when': 'off' }));
   });
   beforeEach(() => {
     server.reset();
@@ -63,9 +61,7 @@ describe('inline review of a proposed patch', function () {
     await closeAllEditors();
   });
   after(async () => {
-    await setSetting('baseUrl', undefined);
-    await setSetting('model', undefined);
-    await setSetting('verify.when', undefined);
+    await undo();
     await server.close();
   });
 

@@ -2,18 +2,17 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Entry } from '../../src/shared/protocol';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, setSetting, waitFor, type TestApi } from './helpers';
+import { activateFixpoint, waitFor, type TestApi, useFakeModel } from './helpers';
 
 /** A prompt goes from the extension API through the host and the real openai SDK to a local fake server. */
 describe('prompt round trip', () => {
   let server: FakeOpenAIServer;
+  let undo: () => Promise<void>;
   let api: TestApi;
 
   before(async () => {
     api = await activateFixpoint();
-    server = await FakeOpenAIServer.start();
-    await setSetting('baseUrl', server.url);
-    await setSetting('model', 'fake-model');
+    ({ server, undo } = await useFakeModel());
   });
   beforeEach(() => {
     server.reset();
@@ -21,9 +20,7 @@ describe('prompt round trip', () => {
   });
   after(async () => {
     api.newTask();
-    await setSetting('baseUrl', undefined);
-    await setSetting('model', undefined);
-    await server.close();
+    await undo();
   });
 
   it('streams the answer into the conversation', async () => {

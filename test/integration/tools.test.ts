@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Entry } from '../../src/shared/protocol';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, setSetting, toolResult, workspaceRoot, type TestApi } from './helpers';
+import { activateFixpoint, toolResult, workspaceRoot, type TestApi, useFakeModel } from './helpers';
 
 type ToolEntry = Extract<Entry, { kind: 'tool' }>;
 
@@ -12,15 +12,14 @@ type ToolEntry = Extract<Entry, { kind: 'tool' }>;
 describe('agent tools in VS Code', function () {
   this.timeout(60_000);
   let server: FakeOpenAIServer;
+  let undo: () => Promise<void>;
   let api: TestApi;
   let root: string;
 
   before(async () => {
     api = await activateFixpoint();
     root = workspaceRoot();
-    server = await FakeOpenAIServer.start();
-    await setSetting('baseUrl', server.url);
-    await setSetting('model', 'fake-model');
+    ({ server, undo } = await useFakeModel());
   });
   beforeEach(() => {
     server.reset();
@@ -28,9 +27,7 @@ describe('agent tools in VS Code', function () {
   });
   after(async () => {
     api.newTask();
-    await setSetting('baseUrl', undefined);
-    await setSetting('model', undefined);
-    await server.close();
+    await undo();
   });
 
   it('list_files, read_file, search, get_diagnostics and update_plan answer the model and show as cards', async () => {

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Entry } from '../../src/shared/protocol';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
 import { updatePatch } from '../fakes/turns';
-import { activateFixpoint, closeAllEditors, setSetting, waitFor, workspaceRoot, type TestApi } from './helpers';
+import { activateFixpoint, closeAllEditors, setSetting, waitFor, workspaceRoot, type TestApi, useFakeModel } from './helpers';
 
 type VerificationEntry = Extract<Entry, { kind: 'verification' }>;
 
@@ -18,6 +18,7 @@ const RIGHT = '  return values.length === 0 ? 0 : values.reduce(add, 0) / values
 describe('verification in the integrated terminal', function () {
   this.timeout(120_000);
   let server: FakeOpenAIServer;
+  let undo: () => Promise<void>;
   let api: TestApi;
   let root: string;
   let calc: string;
@@ -43,10 +44,7 @@ describe('verification in the integrated terminal', function () {
     root = workspaceRoot();
     calc = path.join(root, 'src', 'calc.js');
     original = readFileSync(calc, 'utf8');
-    server = await FakeOpenAIServer.start();
-    await setSetting('baseUrl', server.url);
-    await setSetting('model', 'fake-model');
-    await setSetting('verify.when', 'after-accept');
+    ({ server, undo } = await useFakeModel({ 'verify.when': 'after-accept' }));
   });
   beforeEach(() => {
     server.reset();
@@ -63,8 +61,7 @@ describe('verification in the integrated terminal', function () {
     await closeAllEditors();
   });
   after(async () => {
-    for (const key of ['baseUrl', 'model', 'verify.when']) await setSetting(key, undefined);
-    await server.close();
+    await undo();
   });
 
   it('a wrong fix fails the real node:test run, the model sees the failure and fixes it: green after 2 runs', async () => {
