@@ -26,7 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createIgnoreFilter, gitEnv, safeGitArgs, scrubEnvironment } from '../../core/policy';
-import { COPY_FLAGS, SHADOW_PREFIX, defaultShadowBase, ensureShadowBase, removeShadow, writeOwner } from './shadowStore';
+import { COPY_FLAGS, SHADOW_PREFIX, defaultShadowBase, diskShadowBase, ensureShadowBase, removeShadow, writeOwner } from './shadowStore';
 
 export { cleanupStaleShadows, defaultShadowBase } from './shadowStore';
 
@@ -68,9 +68,19 @@ export interface CreateShadowOptions {
 }
 
 export async function createShadow(root: string, options: CreateShadowOptions = {}): Promise<Shadow> {
+  try {
+    return await createShadowIn(root, options.baseDir ?? defaultShadowBase(), options);
+  } catch (err) {
+    // Memory (tmpfs) ran out for a big tree: the disk is slower but roomier.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC' || options.baseDir || defaultShadowBase() === diskShadowBase()) throw err;
+    return createShadowIn(root, diskShadowBase(), options);
+  }
+}
+
+async function createShadowIn(root: string, baseDir: string, options: CreateShadowOptions): Promise<Shadow> {
   const signal = options.signal;
   const workspace = await fs.realpath(root);
-  const base = await ensureShadowBase(options.baseDir ?? defaultShadowBase());
+  const base = await ensureShadowBase(baseDir);
   const top = path.join(base, `${SHADOW_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
   await writeOwner(top, workspace);
   await fs.mkdir(top, { mode: 0o700 });

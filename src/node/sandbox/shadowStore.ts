@@ -8,7 +8,7 @@
  * folder and removed after it, so a folder without an owner is always debris. A shadow whose owner process is
  * gone — or whose pid now belongs to a different process (start time differs) — is stale.
  */
-import { promises as fs, constants as fsConstants } from 'node:fs';
+import { accessSync, promises as fs, constants as fsConstants, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -23,9 +23,34 @@ export interface ShadowOwner {
   created: string;
 }
 
+/**
+ * Where shadows live: in memory (/dev/shm) on Linux when it is there, else the temp folder. Creating thousands
+ * of small files is kernel-bound on a journaled disk (about 1 s for 5,000 files here) and ~15x faster on
+ * tmpfs; the copies are short-lived and never larger than the checked-out tree.
+ */
 export function defaultShadowBase(): string {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
-  return path.join(os.tmpdir(), `fixpoint-shadows-${uid}`);
+  return path.join(memoryBacked() ? MEMORY_TEMP : os.tmpdir(), `fixpoint-shadows-${userTag()}`);
+}
+
+/** The on-disk base: the fallback when memory is short (ENOSPC), and swept for stale shadows too. */
+export function diskShadowBase(): string {
+  return path.join(os.tmpdir(), `fixpoint-shadows-${userTag()}`);
+}
+
+const MEMORY_TEMP = '/dev/shm';
+
+function memoryBacked(): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    accessSync(MEMORY_TEMP, fsConstants.W_OK);
+    return statSync(MEMORY_TEMP).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function userTag(): string | number {
+  return typeof process.getuid === 'function' ? process.getuid() : 'user';
 }
 
 /** Creates (or validates) the base folder: a directory, not a symlink, owned by us, private. */
@@ -64,6 +89,10 @@ export async function removeShadow(shadowDir: string): Promise<void> {
  * Shadows of live processes, including other VS Code windows, are left alone.
  */
 export async function cleanupStaleShadows(options: { baseDir?: string } = {}): Promise<string[]> {
+  if (!options.baseDir && defaultShadowBase() !== diskShadowBase()) {
+    // Both places a shadow may have been made in (memory first, disk when memory was short).
+    return [...(await cleanupStaleShadows({ baseDir: defaultShadowBase() })), ...(await cleanupStaleShadows({ baseDir: diskShadowBase() }))];
+  }
   const base = options.baseDir ?? defaultShadowBase();
   let names: string[];
   try {
