@@ -8,7 +8,7 @@
  * folder and removed after it, so a folder without an owner is always debris. A shadow whose owner process is
  * gone — or whose pid now belongs to a different process (start time differs) — is stale.
  */
-import { accessSync, promises as fs, constants as fsConstants, statSync } from 'node:fs';
+import { accessSync, promises as fs, constants as fsConstants, statSync, statfsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -38,12 +38,15 @@ export function diskShadowBase(): string {
 }
 
 const MEMORY_TEMP = '/dev/shm';
+/** Below this much free memory-backed space (containers often give /dev/shm 64 MB), shadows go to disk. */
+const MIN_MEMORY_FREE_BYTES = 1024 ** 3;
 
 function memoryBacked(): boolean {
   if (process.platform !== 'linux') return false;
   try {
     accessSync(MEMORY_TEMP, fsConstants.W_OK);
-    return statSync(MEMORY_TEMP).isDirectory();
+    const space = statfsSync(MEMORY_TEMP);
+    return statSync(MEMORY_TEMP).isDirectory() && space.bavail * space.bsize >= MIN_MEMORY_FREE_BYTES;
   } catch {
     return false;
   }
