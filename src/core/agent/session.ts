@@ -2,8 +2,9 @@ import type { ApprovalDecision, FixAction, HistoryItem, PlanItem, ViewState } fr
 import { checkSettings, endpointLabel } from '../model/errors';
 import type { ChatItem, ModelSettings } from '../model/types';
 import type { Runner } from '../ports';
-import { repairSnapshot, restoredNotice, SNAPSHOT_VERSION, updatedRecord, type SessionSnapshot } from './persistence';
-import { TaskHistory, transcriptToMarkdown, type TaskRecord } from './taskHistory';
+import { repairSnapshot, restoredNotice } from './persistence';
+import type { TaskRecord } from './taskHistory';
+import { TaskStore } from './taskStore';
 import { describeOutcome } from '../tools/applyPatch';
 import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
@@ -20,8 +21,6 @@ import type { PromptOptions, SessionDeps } from './sessionDeps';
 
 export type { PromptOptions, SessionDeps } from './sessionDeps';
 
-/** Streaming deltas arrive many times a second; the snapshot is written at most this often. */
-const SAVE_DELAY_MS = 250;
 
 /**
  * One task's conversation: the user's prompts, the agent's steps, and the state the webview renders.
@@ -48,10 +47,7 @@ export class ChatSession {
   private generation = 0;
   /** The history the running loop works on (with the system prompt), persisted while a task runs. */
   private liveItems: ChatItem[] | undefined;
-  private saveTimer: ReturnType<typeof setTimeout> | undefined;
-  private frozen = false;
-  private readonly tasks: TaskHistory | undefined;
-  private task: TaskRecord;
+  private readonly tasks: TaskStore;
   private lastEnd: TaskRecord['outcome'] = 'answered';
   /** For @terminal: what the last command the agent ran printed. */
   private lastCommandOutput: string | undefined;
@@ -60,11 +56,17 @@ export class ChatSession {
   private readonly preReview: PreReviewVerifier | undefined;
 
   constructor(private readonly deps: SessionDeps) {
-    this.tasks = deps.store && new TaskHistory(deps.store);
-    this.task = newTaskRecord(`task-${Date.now().toString(36)}`);
+    this.tasks = new TaskStore(deps.store, {
+      entries: () => this.transcript.all(),
+      history: () => (this.liveItems ? this.liveItems.slice(1) : this.history),
+      proposals: () => this.reviewer.persisted(),
+      lastPrompt: () => this.lastPrompt,
+      filesWritten: () => this.reviewer.writeLog.map((w) => w.path),
+      outcome: () => (this.running ? 'in progress' : this.lastEnd),
+    });
     this.transcript = new Transcript((msg) => {
       deps.post(msg);
-      if (msg.type !== 'busy' && msg.type !== 'usage') this.scheduleSave();
+      if (msg.type !== 'busy' && msg.type !== 'usage') this.tasks.scheduleSave();
     });
     this.approver = new ChatApprover(this.transcript);
     this.recordingRunner = recordingRunner(deps.runner, (output) => (this.lastCommandOutput = output));
@@ -217,7 +219,7 @@ export class ChatSession {
     this.cancel();
     this.generation++;
     if (this.running) this.end(this.running);
-    this.task = newTaskRecord(this.transcript.newId('task'));
+    this.tasks.startNew(this.transcript.newId('task'));
     this.reviewer.abandonAll('The user started a new task.');
     this.history = [];
     this.lastPrompt = undefined;
@@ -227,21 +229,12 @@ export class ChatSession {
     this.reviewer.checkpoints.clear();
     this.transcript.clear();
     this.deps.post({ type: 'state', state: this.snapshot() });
-    this.scheduleSave();
+    this.tasks.scheduleSave();
   }
 
-  /** Writes the conversation now (also called on shutdown). A task with no prompt yet is not recorded. */
-  async save(): Promise<void> {
-    clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    if (!this.tasks || this.frozen) return;
-    const entries = [...this.transcript.all()];
-    const record = updatedRecord(this.task, entries, this.reviewer.writeLog.map((w) => w.path), this.running ? 'in progress' : this.lastEnd);
-    if (!record) return;
-    this.task = record;
-    const history = this.liveItems ? this.liveItems.slice(1) : this.history;
-    const snapshot: SessionSnapshot = { version: SNAPSHOT_VERSION, savedAt: Date.now(), entries, history, proposals: this.reviewer.persisted(), lastPrompt: this.lastPrompt };
-    await this.tasks.save({ ...record }, snapshot);
+  /** Writes the conversation now (also called on shutdown). */
+  save(): Promise<void> {
+    return this.tasks.save();
   }
 
   /**
@@ -250,16 +243,15 @@ export class ChatSession {
    * user can go on.
    */
   async restore(id?: string): Promise<boolean> {
-    if (!this.tasks) return false;
-    const record = id ? (await this.tasks.list()).find((r) => r.id === id) : (await this.tasks.list())[0];
-    const raw = record && (await this.tasks.load(record.id));
-    if (!record || !raw) return false;
+    const found = await this.tasks.find(id);
+    if (!found) return false;
+    const { record, snapshot: raw } = found;
     if (this.running || this.transcript.all().length) {
       await this.save();
       this.newTask();
     }
     const snapshot = repairSnapshot(raw);
-    this.task = { ...record };
+    this.tasks.task = { ...record };
     this.history = snapshot.history;
     this.lastPrompt = snapshot.lastPrompt;
     this.transcript.load(snapshot.entries);
@@ -268,7 +260,7 @@ export class ChatSession {
     for (const proposal of snapshot.proposals) {
       this.reviewer.restore(proposal, (outcome) => {
         this.history.push({ role: 'user', content: `[A proposal restored after a reload was reviewed by the user:\n${describeOutcome(outcome)}]` });
-        this.scheduleSave();
+        this.tasks.scheduleSave();
       });
     }
     const notice = restoredNotice(raw, snapshot);
@@ -277,24 +269,21 @@ export class ChatSession {
     return true;
   }
 
-  async historyItems(): Promise<HistoryItem[]> {
-    return (await this.tasks?.items(this.task.id)) ?? [];
+  historyItems(): Promise<HistoryItem[]> {
+    return this.tasks.items();
   }
 
-  async renameTask(id: string, title: string): Promise<void> {
-    if (id === this.task.id) this.task.title = title;
-    await this.tasks?.rename(id, title);
+  renameTask(id: string, title: string): Promise<void> {
+    return this.tasks.rename(id, title);
   }
 
   async deleteTask(id: string): Promise<void> {
-    if (id === this.task.id) this.newTask();
-    await this.tasks?.remove(id);
+    if (id === this.tasks.task.id) this.newTask();
+    await this.tasks.remove(id);
   }
 
-  /** The task as Markdown (the current one from memory, others from the store). */
-  async exportTask(id: string): Promise<string | undefined> {
-    if (id === this.task.id) return transcriptToMarkdown(this.task.title || 'Fixpoint task', this.transcript.all());
-    return this.tasks?.exportMarkdown(id);
+  exportTask(id: string): Promise<string | undefined> {
+    return this.tasks.exportMarkdown(id);
   }
 
   /**
@@ -302,14 +291,8 @@ export class ChatSession {
    * abort into rejections, so everything comes back for review on the next start.
    */
   async shutdown(): Promise<void> {
-    await this.save().catch(() => undefined);
-    this.frozen = true;
+    await this.tasks.freeze();
     this.cancel();
-  }
-
-  private scheduleSave(): void {
-    if (!this.tasks || this.saveTimer || this.frozen) return;
-    this.saveTimer = setTimeout(() => void this.save().catch(() => undefined), SAVE_DELAY_MS);
   }
 
   async fix(action: FixAction): Promise<void> {
@@ -375,7 +358,7 @@ export class ChatSession {
           if (cost !== undefined) this.billed.cost = (this.billed.cost ?? 0) + cost;
           this.reportUsage(used);
         },
-        onHistoryChanged: () => this.scheduleSave(),
+        onHistoryChanged: () => this.tasks.scheduleSave(),
         toolContext: {
           workspace: this.deps.workspace,
           runner: this.recordingRunner,
@@ -411,8 +394,4 @@ export class ChatSession {
     this.planId ??= this.transcript.newId('plan');
     this.transcript.put({ kind: 'plan', id: this.planId, steps });
   }
-}
-
-function newTaskRecord(id: string): TaskRecord {
-  return { id, title: '', createdAt: Date.now(), updatedAt: Date.now(), filesTouched: [], outcome: 'in progress' };
 }
