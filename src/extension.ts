@@ -11,7 +11,6 @@ import { ChatViewProvider, CHAT_VIEW_ID } from './host/chatViewProvider';
 import { DocumentWriter } from './host/documentWriter';
 import { agentOptions, allowCommandPrefix, ApiKeyCache, approvalMode, commandRules, promptForApiKey, readModelSettings, verificationTasks, verifySettings } from './host/settings';
 import { NodeVerifier } from './node/verifier';
-import { approve } from './core/tools/runCommand';
 import { cleanupStaleShadows } from './node/sandbox';
 import { TerminalRunner } from './host/terminalRunner';
 import { HostWorkspace } from './host/workspace';
@@ -70,9 +69,6 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
       runner,
       settings: verifySettings,
       tasks: verificationTasks,
-      approve: (command, signal) => approve(command, { workspace, runner, approver: session.approver, commandRules, allowPrefix: allowCommandPrefix, signal }),
-      approveUnsandboxed: async (command, reason, signal) =>
-        (await session.approver.approveCommand({ command: `${command}   (outside any sandbox)`, prefix: command, reasons: [reason, 'Verify-before-review normally runs in a sandbox with the network off.'] }, signal)) !== 'deny',
     }),
   });
   // Shadow copies left by a crashed window are removed in the background.

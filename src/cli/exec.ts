@@ -13,7 +13,6 @@ import { NodeWorkspace } from '../node/nodeWorkspace';
 import { runProcess } from '../node/processRunner';
 import { runInSandbox } from '../node/sandboxedRun';
 import { NodeVerifier } from '../node/verifier';
-import { approve } from '../core/tools/runCommand';
 import { USAGE } from './usage';
 import { terminalRenderer } from './render';
 
@@ -80,9 +79,6 @@ export async function runExec(argv: string[]): Promise<number> {
       workspace,
       runner,
       settings: () => ({ command: values['verify-command'], when: verify, maxAttempts: 3, timeoutMs: 600_000 }),
-      approve: (command, signal) => approve(command, { workspace, runner, approver: session.approver, commandRules: () => ({ allow, deny: [] }), allowPrefix: async (prefix) => void allow.push(prefix), signal }),
-      approveUnsandboxed: async (command, reason, signal) =>
-        (await session.approver.approveCommand({ command: `${command}   (outside any sandbox)`, prefix: command, reasons: [reason] }, signal)) !== 'deny',
     }),
   });
   process.once('SIGINT', () => session.cancel());

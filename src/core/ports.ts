@@ -89,6 +89,17 @@ export interface Store {
   remove(key: string): Promise<void>;
 }
 
+/**
+ * How a check asks before running project code: the same command policy and approval as the agent's own
+ * commands (the check's command may come from a workspace's settings or files).
+ */
+export interface CommandGate {
+  /** Undefined when the command may run; else why not (refused by the policy or by the user). */
+  refusal(command: string, signal: AbortSignal): Promise<string | undefined>;
+  /** Asks before running outside any OS sandbox; false means it does not run. */
+  allowUnsandboxed(command: string, reason: string, signal: AbortSignal): Promise<boolean>;
+}
+
 export type VerificationTarget = { kind: 'command'; command: string; why: string } | { kind: 'task'; name: string; why: string };
 
 /** Runs the project's own checks: in the workspace (visible terminal/task) or in an isolated, sandboxed copy. */
@@ -96,12 +107,12 @@ export interface Verifier {
   /** The verification command or task, or why there is none. */
   resolve(signal: AbortSignal): Promise<VerificationTarget | { kind: 'none'; why: string }>;
   mode(): { when: 'off' | 'after-accept' | 'before-review'; maxAttempts: number; timeoutMs: number };
-  runInWorkspace(target: VerificationTarget, signal: AbortSignal): Promise<RunResult>;
+  runInWorkspace(target: VerificationTarget, gate: CommandGate, signal: AbortSignal): Promise<RunResult>;
   /**
    * Applies `files` (workspace-relative path → new content, undefined = delete) to a shadow copy and runs
    * the check there; `sandboxed` says whether the OS sandbox (network off) was used.
    */
-  runIsolated(target: VerificationTarget, files: Array<{ path: string; content: string | undefined }>, signal: AbortSignal): Promise<RunResult & { sandboxed: boolean }>;
+  runIsolated(target: VerificationTarget, files: Array<{ path: string; content: string | undefined }>, gate: CommandGate, signal: AbortSignal): Promise<RunResult & { sandboxed: boolean }>;
 }
 
 /** review: every edit and command asks · auto-edit: verified edits outside protected paths apply by themselves ·

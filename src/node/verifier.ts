@@ -1,6 +1,5 @@
-import type { RunResult, Runner, Verifier, VerificationTarget, Workspace } from '../core/ports';
+import type { CommandGate, RunResult, Runner, Verifier, VerificationTarget, Workspace } from '../core/ports';
 import { resolveVerification, type TaskCandidate } from '../core/verify';
-import { ToolError } from '../core/tools/types';
 import { runProcess } from './processRunner';
 import { createShadow, detectSandbox, sandboxArgvForShadow } from './sandbox';
 
@@ -18,14 +17,6 @@ export interface NodeVerifierOptions {
   settings(): VerifySettings;
   /** VS Code tasks in the test/build groups (none in the CLI). */
   tasks?(): Promise<TaskCandidate[]>;
-  /** Asked before an isolated run without the OS sandbox; false means it does not run. */
-  approveUnsandboxed(command: string, reason: string, signal: AbortSignal): Promise<boolean>;
-  /**
-   * The command policy and approval, as for the agent's own commands: the check runs project code, and its
-   * command may come from a workspace's settings or files, so it is allowed, asked for, or refused like any
-   * other (tasks as `task: <name>`). Throws a ToolError when refused.
-   */
-  approve(command: string, signal: AbortSignal): Promise<void>;
 }
 
 /** Verification through Node: resolution, workspace runs through the Runner, isolated runs in a shadow copy. */
@@ -48,37 +39,27 @@ export class NodeVerifier implements Verifier {
     return resolution;
   }
 
-  async runInWorkspace(target: VerificationTarget, signal: AbortSignal): Promise<RunResult> {
+  async runInWorkspace(target: VerificationTarget, gate: CommandGate, signal: AbortSignal): Promise<RunResult> {
     const { timeoutMs } = this.mode();
     const allowed = this.options.runner.canRun();
     if (!allowed.ok) return notRun(allowed.reason);
-    const refusal = await this.refusal(target.kind === 'command' ? target.command : `task: ${target.name}`, signal);
+    const refusal = await gate.refusal(target.kind === 'command' ? target.command : `task: ${target.name}`, signal);
     if (refusal) return notRun(refusal);
     return target.kind === 'command'
       ? this.options.runner.run(target.command, { cwd: this.options.workspace.root, timeoutMs, signal })
       : this.options.runner.runTask(target.name, { timeoutMs, signal });
   }
 
-  private async refusal(command: string, signal: AbortSignal): Promise<string | undefined> {
-    try {
-      await this.options.approve(command, signal);
-      return undefined;
-    } catch (err) {
-      if (err instanceof ToolError) return `Not run: ${err.message}`;
-      throw err;
-    }
-  }
-
-  async runIsolated(target: VerificationTarget, files: Array<{ path: string; content: string | undefined }>, signal: AbortSignal): Promise<RunResult & { sandboxed: boolean }> {
+  async runIsolated(target: VerificationTarget, files: Array<{ path: string; content: string | undefined }>, gate: CommandGate, signal: AbortSignal): Promise<RunResult & { sandboxed: boolean }> {
     if (target.kind === 'task') {
       return { ...notRun('VS Code tasks cannot run in the isolated copy; set "fixpoint.verify.command" to verify before review.'), sandboxed: false };
     }
     const allowed = this.options.runner.canRun();
     if (!allowed.ok) return { ...notRun(allowed.reason), sandboxed: false };
-    const refusal = await this.refusal(target.command, signal);
+    const refusal = await gate.refusal(target.command, signal);
     if (refusal) return { ...notRun(refusal), sandboxed: false };
     const sandbox = await detectSandbox();
-    if (!sandbox.available && !(await this.options.approveUnsandboxed(target.command, `no OS sandbox: ${sandbox.reason}`, signal))) {
+    if (!sandbox.available && !(await gate.allowUnsandboxed(target.command, `no OS sandbox: ${sandbox.reason}`, signal))) {
       return { ...notRun('The user declined to run the check without a sandbox.'), sandboxed: false };
     }
     const shadow = await createShadow(this.options.workspace.root, { signal });

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Entry } from '../../src/shared/protocol';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, setSetting, toolResult, toolTurns, waitFor, workspaceRoot, type TestApi, useFakeModel } from './helpers';
+import { setSetting, toolResult, toolTurns, waitFor, type TestApi, useFakeModel } from './helpers';
 
 type ApprovalEntry = Extract<Entry, { kind: 'approval' }>;
 
@@ -12,25 +12,11 @@ type ApprovalEntry = Extract<Entry, { kind: 'approval' }>;
 describe('commands in the integrated terminal', function () {
   this.timeout(60_000);
   let server: FakeOpenAIServer;
-  let undo: () => Promise<void>;
   let api: TestApi;
   let root: string;
 
-  before(async () => {
-    api = await activateFixpoint();
-    root = workspaceRoot();
-    ({ server, undo } = await useFakeModel());
-  });
-  beforeEach(() => {
-    server.reset();
-    api.newTask();
-  });
-  after(async () => {
-    api.newTask();
-    await setSetting('commands.allow', undefined);
-    await undo();
-    await server.close();
-  });
+  useFakeModel({}, (suite) => ({ server, api, root } = suite));
+  after(() => setSetting('commands.allow', undefined));
 
   const pendingApproval = () =>
     waitFor('the approval card', () => api.snapshot().entries.find((e): e is ApprovalEntry => e.kind === 'approval' && e.state === 'pending'));

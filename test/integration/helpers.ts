@@ -41,20 +41,29 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
 }
 
 /**
- * Starts a fake model server and points the user settings at it (plus `extra` settings); `undo` puts the
- * settings back and stops the server.
+ * Registers the hooks of a suite that talks to a model: Fixpoint activated and a fake model server the user
+ * settings point at (plus `extra` settings), handed to `use`; a new task and an empty request log before each
+ * test; the settings put back and the server stopped after the suite. Register it before the suite's own hooks.
  */
-export async function useFakeModel(extra: Record<string, unknown> = {}): Promise<{ server: FakeOpenAIServer; undo(): Promise<void> }> {
-  const server = await FakeOpenAIServer.start();
-  const settings: Record<string, unknown> = { baseUrl: server.url, model: 'fake-model', ...extra };
-  for (const [key, value] of Object.entries(settings)) await setSetting(key, value);
-  return {
-    server,
-    async undo() {
-      for (const key of Object.keys(settings)) await setSetting(key, undefined);
-      await server.close();
-    },
-  };
+export function useFakeModel(extra: Record<string, unknown>, use: (suite: { server: FakeOpenAIServer; api: TestApi; root: string }) => void): void {
+  let server: FakeOpenAIServer;
+  let api: TestApi;
+  const settings: Record<string, unknown> = { model: 'fake-model', ...extra };
+  before(async () => {
+    api = await activateFixpoint();
+    server = await FakeOpenAIServer.start();
+    for (const [key, value] of Object.entries({ baseUrl: server.url, ...settings })) await setSetting(key, value);
+    use({ server, api, root: workspaceRoot() });
+  });
+  beforeEach(() => {
+    server.reset();
+    api.newTask();
+  });
+  after(async () => {
+    api.newTask();
+    for (const key of ['baseUrl', ...Object.keys(settings)]) await setSetting(key, undefined);
+    await server.close();
+  });
 }
 
 /** The workspace folder the window has open (a temp copy of test/fixtures/workspace). */

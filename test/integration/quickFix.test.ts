@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FixCodeActionProvider } from '../../src/host/quickFix';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, closeAllEditors, toolTurns, waitFor, workspaceRoot, type TestApi, useFakeModel } from './helpers';
+import { closeAllEditors, toolTurns, waitFor, type TestApi, useFakeModel } from './helpers';
 
 const MESSAGE = 'average() divides by zero when `values` is empty (fixture-lint)';
 
@@ -16,16 +16,15 @@ const MESSAGE = 'average() divides by zero when `values` is empty (fixture-lint)
 describe('"Ask agent to fix" quick fix', function () {
   this.timeout(60_000);
   let server: FakeOpenAIServer;
-  let undo: () => Promise<void>;
   let api: TestApi;
+  let root: string;
   let diagnostics: vscode.DiagnosticCollection;
   let uri: vscode.Uri;
   let diagnostic: vscode.Diagnostic;
 
+  useFakeModel({ fastModel: 'fake-fast-model' }, (suite) => ({ server, api, root } = suite));
   before(async () => {
-    api = await activateFixpoint();
-    ({ server, undo } = await useFakeModel({ fastModel: 'fake-fast-model' }));
-    uri = vscode.Uri.file(path.join(workspaceRoot(), 'src', 'calc.js'));
+    uri = vscode.Uri.file(path.join(root, 'src', 'calc.js'));
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
     const line = document.getText().split('\n').findIndex((l) => l.includes('values.reduce'));
@@ -38,16 +37,9 @@ describe('"Ask agent to fix" quick fix', function () {
     diagnostics.set(uri, [diagnostic]);
     await waitFor('the diagnostic to be reported', () => vscode.languages.getDiagnostics(uri).some((d) => d.message === MESSAGE));
   });
-  beforeEach(() => {
-    server.reset();
-    api.newTask();
-  });
   after(async () => {
-    api.newTask();
     diagnostics.dispose();
     await closeAllEditors();
-    await undo();
-    await server.close();
   });
 
   async function codeActions(range: vscode.Range): Promise<vscode.CodeAction[]> {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Proposal } from '../../src/core/review/proposal';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, closeAllEditors, finishAllowingCommands, setSetting, toolResult, toolTurns, waitFor, workspaceRoot, type TestApi, useFakeModel } from './helpers';
+import { closeAllEditors, finishAllowingCommands, setSetting, toolResult, toolTurns, waitFor, type TestApi, useFakeModel } from './helpers';
 
 /** 30 lines `const vN = N;`, joined with `eol`, with a final newline. */
 function numberedLines(eol: string, bom = ''): string {
@@ -42,27 +42,14 @@ function twoHunkPatch(file: string): string {
 describe('inline review of a proposed patch', function () {
   this.timeout(60_000);
   let server: FakeOpenAIServer;
-  let undo: () => Promise<void>;
   let api: TestApi;
   let root: string;
 
-  before(async () => {
-    api = await activateFixpoint();
-    root = workspaceRoot();
-    // These tests are about what reaches the file; checking accepted edits (npm test) is another feature.
-    ({ server, undo } = await useFakeModel({ 'verify.when': 'off' }));
-  });
-  beforeEach(() => {
-    server.reset();
-    api.newTask();
-  });
+  // These tests are about what reaches the file; checking accepted edits (npm test) is another feature.
+  useFakeModel({ 'verify.when': 'off' }, (suite) => ({ server, api, root } = suite));
   afterEach(async () => {
     api.newTask(); // Rejects anything a failed test left pending.
     await closeAllEditors();
-  });
-  after(async () => {
-    await undo();
-    await server.close();
   });
 
   /** Writes `content` to a new workspace file and returns its absolute path. */

@@ -2,26 +2,14 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Entry } from '../../src/shared/protocol';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, waitFor, type TestApi, useFakeModel } from './helpers';
+import { waitFor, type TestApi, useFakeModel } from './helpers';
 
 /** A prompt goes from the extension API through the host and the real openai SDK to a local fake server. */
 describe('prompt round trip', () => {
   let server: FakeOpenAIServer;
-  let undo: () => Promise<void>;
   let api: TestApi;
 
-  before(async () => {
-    api = await activateFixpoint();
-    ({ server, undo } = await useFakeModel());
-  });
-  beforeEach(() => {
-    server.reset();
-    api.newTask();
-  });
-  after(async () => {
-    api.newTask();
-    await undo();
-  });
+  useFakeModel({}, (suite) => ({ server, api } = suite));
 
   it('streams the answer into the conversation', async () => {
     const answer = 'Hello from the **fake** model. The workspace has `src/calc.js`.';

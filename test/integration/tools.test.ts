@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Entry } from '../../src/shared/protocol';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, toolResult, workspaceRoot, type TestApi, useFakeModel } from './helpers';
+import { toolResult, type TestApi, useFakeModel } from './helpers';
 
 type ToolEntry = Extract<Entry, { kind: 'tool' }>;
 
@@ -12,23 +12,10 @@ type ToolEntry = Extract<Entry, { kind: 'tool' }>;
 describe('agent tools in VS Code', function () {
   this.timeout(60_000);
   let server: FakeOpenAIServer;
-  let undo: () => Promise<void>;
   let api: TestApi;
   let root: string;
 
-  before(async () => {
-    api = await activateFixpoint();
-    root = workspaceRoot();
-    ({ server, undo } = await useFakeModel());
-  });
-  beforeEach(() => {
-    server.reset();
-    api.newTask();
-  });
-  after(async () => {
-    api.newTask();
-    await undo();
-  });
+  useFakeModel({}, (suite) => ({ server, api, root } = suite));
 
   it('list_files, read_file, search, get_diagnostics and update_plan answer the model and show as cards', async () => {
     const diagnostics = vscode.languages.createDiagnosticCollection('fixpoint-tools-test');

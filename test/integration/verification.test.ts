@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Entry } from '../../src/shared/protocol';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
 import { updatePatch } from '../fakes/turns';
-import { activateFixpoint, closeAllEditors, setSetting, waitFor, workspaceRoot, type TestApi, useFakeModel } from './helpers';
+import { closeAllEditors, setSetting, waitFor, type TestApi, useFakeModel } from './helpers';
 
 type VerificationEntry = Extract<Entry, { kind: 'verification' }>;
 
@@ -18,7 +18,6 @@ const RIGHT = '  return values.length === 0 ? 0 : values.reduce(add, 0) / values
 describe('verification in the integrated terminal', function () {
   this.timeout(120_000);
   let server: FakeOpenAIServer;
-  let undo: () => Promise<void>;
   let api: TestApi;
   let root: string;
   let calc: string;
@@ -39,16 +38,12 @@ describe('verification in the integrated terminal', function () {
   const verification = () => api.snapshot().entries.find((e): e is VerificationEntry => e.kind === 'verification');
   const processRunning = (marker: string) => execFileSync('ps', ['-eo', 'args']).toString().split('\n').some((line) => line.includes(marker) && !line.includes('ps -eo'));
 
-  before(async () => {
-    api = await activateFixpoint();
-    root = workspaceRoot();
+  useFakeModel({ 'verify.when': 'after-accept' }, (suite) => ({ server, api, root } = suite));
+  before(() => {
     calc = path.join(root, 'src', 'calc.js');
     original = readFileSync(calc, 'utf8');
-    ({ server, undo } = await useFakeModel({ 'verify.when': 'after-accept' }));
   });
   beforeEach(() => {
-    server.reset();
-    api.newTask();
     stopAccepting = false;
     void actAsUser();
   });
@@ -60,10 +55,6 @@ describe('verification in the integrated terminal', function () {
     await setSetting('verify.timeoutMs', undefined);
     await closeAllEditors();
   });
-  after(async () => {
-    await undo();
-  });
-
   it('a wrong fix fails the real node:test run, the model sees the failure and fixes it: green after 2 runs', async () => {
     await setSetting('verify.command', 'node --test test/');
     server.enqueue(

@@ -4,9 +4,8 @@ import * as path from 'node:path';
 import { runProcess } from '../../src/node/processRunner';
 import { describeRun, OUTPUT_CAP_CHARS } from '../../src/core/tools/runCommand';
 import { parseWebviewMessage } from '../../src/shared/protocol';
-import { createAgentHarness, type AgentHarness } from './agent/harness';
+import { createAgentHarness, type AgentHarness, patchArgs as patch } from './agent/harness';
 
-const patch = (body: string) => JSON.stringify({ patch: `*** Begin Patch\n${body}*** End Patch\n` });
 
 describe('file, output and message safety', () => {
   let h: AgentHarness | undefined;

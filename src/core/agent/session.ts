@@ -13,7 +13,7 @@ import { ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
 import { DEFAULT_AGENT_OPTIONS, type AgentEnd, type AgentRun } from './loop';
 import { fitContext } from './compaction';
-import { PreReviewVerifier, runAgentVerified } from './verification';
+import { commandGate, PreReviewVerifier, runAgentVerified } from './verification';
 import { recordingRunner } from './recordingRunner';
 import { historyTokens } from './tokens';
 import { Transcript } from './transcript';
@@ -43,8 +43,6 @@ export class ChatSession {
   private planId: string | undefined;
   private runFinished: Promise<void> = Promise.resolve();
   private finishRun: () => void = () => undefined;
-  /** Bumped by New Task and by opening a task, so a run still winding down knows its task is gone. */
-  private generation = 0;
   /** The history the running loop works on (with the system prompt), persisted while a task runs. */
   private liveItems: ChatItem[] | undefined;
   private readonly tasks: TaskStore;
@@ -217,7 +215,6 @@ export class ChatSession {
 
   newTask(): void {
     this.cancel();
-    this.generation++;
     if (this.running) this.end(this.running);
     this.tasks.startNew(this.transcript.newId('task'));
     this.reviewer.abandonAll('The user started a new task.');
@@ -330,7 +327,6 @@ export class ChatSession {
   }
 
   private async run(controller: AbortController): Promise<AgentEnd | 'misconfigured'> {
-    const generation = this.generation;
     // Everything the run shows goes to this task's transcript only: after New Task or opening another task,
     // a run that is still winding down cannot write into the new conversation.
     const transcript = this.transcript.scoped();
@@ -368,11 +364,15 @@ export class ChatSession {
           approvalMode: () => this.deps.approvalMode?.() ?? 'review',
           allowPrefix: (prefix) => this.deps.allowPrefix(prefix),
           updatePlan: (steps) => this.showPlan(steps),
-          verifyProposal: this.preReview ? (change, signal) => this.preReview!.check(change, signal) : undefined,
         },
       };
+      const preReview = this.preReview;
+      if (preReview) {
+        const gate = commandGate(agentRun.toolContext);
+        agentRun.toolContext.verifyProposal = (change, signal) => preReview.check(change, gate, signal);
+      }
       const end = await runAgentVerified(items, agentRun, { verifier: this.deps.verifier, writeLog: this.reviewer.writeLog, root: this.deps.workspace.root });
-      if (generation !== this.generation) return end; // The user moved on to another task meanwhile.
+      if (!transcript.live()) return end; // The user moved on to another task meanwhile.
       this.lastEnd = end === 'answered' ? 'answered' : end === 'stopped' ? 'stopped' : 'failed';
       // The loop may have compacted the history; keep its version (without the system prompt).
       this.history = items.slice(1);

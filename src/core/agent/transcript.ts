@@ -13,6 +13,8 @@ export interface TranscriptSink {
   put(entry: Entry): void;
   appendText(id: string, delta: string): void;
   finishStreaming(): void;
+  /** False once the transcript was cleared or replaced (New Task, another task opened). */
+  live(): boolean;
 }
 
 /**
@@ -21,6 +23,8 @@ export interface TranscriptSink {
  */
 export class Transcript implements TranscriptSink {
   private entries: Entry[] = [];
+  /** Where each entry sits in `entries`: puts and streamed deltas find theirs without a scan. */
+  private readonly indexById = new Map<string, number>();
   private nextId = 1;
   /** Deltas not sent yet, in order; adjacent ones for the same entry merged. */
   private pendingDeltas: Array<{ id: string; text: string }> = [];
@@ -41,14 +45,15 @@ export class Transcript implements TranscriptSink {
   /** Adds the entry, or replaces the one with the same id. */
   put(entry: Entry): void {
     this.flushDeltas();
-    const index = this.entries.findIndex((e) => e.id === entry.id);
-    if (index >= 0) this.entries[index] = entry;
-    else this.entries.push(entry);
+    const index = this.indexById.get(entry.id);
+    if (index !== undefined) this.entries[index] = entry;
+    else this.indexById.set(entry.id, this.entries.push(entry) - 1);
     this.post({ type: 'entry', entry });
   }
 
   appendText(id: string, delta: string): void {
-    const entry = this.entries.find((e) => e.id === id);
+    const index = this.indexById.get(id);
+    const entry = index === undefined ? undefined : this.entries[index];
     if (!entry || (entry.kind !== 'assistant' && entry.kind !== 'reasoning')) return;
     entry.text += delta;
     if (!this.frameTimer) {
@@ -59,6 +64,10 @@ export class Transcript implements TranscriptSink {
     const last = this.pendingDeltas.at(-1);
     if (last?.id === id) last.text += delta;
     else this.pendingDeltas.push({ id, text: delta });
+  }
+
+  live(): boolean {
+    return true;
   }
 
   /** Sends the deltas held back in this frame; everything else the webview receives must come after them. */
@@ -92,6 +101,7 @@ export class Transcript implements TranscriptSink {
       put: (entry) => live() && this.put(entry),
       appendText: (id, delta) => live() && this.appendText(id, delta),
       finishStreaming: () => live() && this.finishStreaming(),
+      live,
     };
   }
 
@@ -99,12 +109,15 @@ export class Transcript implements TranscriptSink {
     this.epoch++;
     this.pendingDeltas = [];
     this.entries = [];
+    this.indexById.clear();
   }
 
   /** Replaces the whole transcript (a restored session); the caller posts a fresh snapshot. */
   load(entries: Entry[]): void {
     this.epoch++;
     this.entries = entries.map((e) => ({ ...e }));
+    this.indexById.clear();
+    this.entries.forEach((e, i) => this.indexById.set(e.id, i));
   }
 
   /** The whole view (held-back deltas are sent first, so a webview is never behind what it is told next). */

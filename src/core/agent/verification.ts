@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Entry, VerificationAttempt } from '../../shared/protocol';
-import type { Verifier, VerificationTarget } from '../ports';
+import type { CommandGate, Verifier, VerificationTarget } from '../ports';
+import { approve, type ApprovalContext } from '../tools/runCommand';
+import { ToolError } from '../tools/types';
 import type { FileWrite } from '../review/reviewer';
 import type { PatchResult } from '../patch/types';
 import type { PreReviewCheck } from '../tools/types';
@@ -12,6 +14,25 @@ import type { TranscriptSink } from './transcript';
 type VerificationEntry = Extract<Entry, { kind: 'verification' }>;
 
 class CheckNotRun extends Error {}
+
+/** The checks ask exactly like the agent's commands: the same policy, approval cards and remembered prefixes. */
+export function commandGate(context: Omit<ApprovalContext, 'signal'>): CommandGate {
+  return {
+    async refusal(command, signal) {
+      try {
+        await approve(command, { ...context, signal });
+        return undefined;
+      } catch (err) {
+        if (err instanceof ToolError) return `Not run: ${err.message}`;
+        throw err;
+      }
+    },
+    async allowUnsandboxed(command, reason, signal) {
+      const reasons = [reason, 'Verify-before-review normally runs in a sandbox with the network off.'];
+      return (await context.approver.approveCommand({ command: `${command}   (outside any sandbox)`, prefix: command, reasons }, signal)) !== 'deny';
+    },
+  };
+}
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -39,6 +60,7 @@ export interface AfterAcceptContext {
   root: string;
   /** Sends `message` to the model as a user turn and runs the agent until it answers again. */
   continueAgent(message: string): Promise<AgentEnd>;
+  gate: CommandGate;
   /** Every file write of the task so far (see ProposalReviewer.writeLog). */
   writeLog: readonly FileWrite[];
 }
@@ -72,7 +94,7 @@ export async function verifyAfterAccept(ctx: AfterAcceptContext): Promise<void> 
     maxAttempts,
     signal,
     runVerification: async (_attempt, runSignal) => {
-      const run = await verifier.runInWorkspace(target, runSignal);
+      const run = await verifier.runInWorkspace(target, ctx.gate, runSignal);
       // A check that could not start (Restricted Mode…) is not a failure the model could fix.
       if (run.skipped) throw new CheckNotRun(run.output);
       return run;
@@ -113,6 +135,7 @@ export async function runAgentVerified(items: ChatItem[], run: AgentRun, verific
     let continuing: Promise<AgentEnd> | undefined;
     await verifyAfterAccept({
       verifier,
+      gate: commandGate(run.toolContext),
       transcript: run.transcript,
       signal: run.signal,
       root: verification.root,
@@ -145,7 +168,7 @@ export class PreReviewVerifier {
     this.entry = undefined;
   }
 
-  async check(change: PatchResult, signal: AbortSignal): Promise<PreReviewCheck | undefined> {
+  async check(change: PatchResult, gate: CommandGate, signal: AbortSignal): Promise<PreReviewCheck | undefined> {
     const mode = this.verifier.mode();
     if (mode.when !== 'before-review') return undefined;
     const target = await this.verifier.resolve(signal);
@@ -160,7 +183,7 @@ export class PreReviewVerifier {
     );
     let run;
     try {
-      run = await this.verifier.runIsolated(target, files, signal);
+      run = await this.verifier.runIsolated(target, files, gate, signal);
     } catch (err) {
       if (signal.aborted) throw err;
       run = { exitCode: undefined, output: `The isolated check could not run: ${errorText(err)}`, durationMs: 0, skipped: true };

@@ -1,5 +1,5 @@
 import { parse } from 'shell-quote';
-import { classifyCommand, gitConfigRunsCode } from '../policy';
+import { classifyCommand, gitConfigRunsCode, type CommandClassification } from '../policy';
 import type { RunResult } from '../ports';
 import { workspacePath } from './readFile';
 import { capHeadTail, stripAnsi } from './text';
@@ -34,10 +34,7 @@ export const runCommandTool: ToolDefinition<RunArgs> = {
   summarize: (a) => a.command,
   async run(args, context) {
     const cwdRelative = args.cwd ? await workspacePath(context.workspace.root, args.cwd) : '';
-    const allowed = context.runner.canRun();
-    if (!allowed.ok) throw new ToolError(`Commands cannot run here: ${allowed.reason}`);
-    const verdict = await verdictFor(args.command, context);
-    if (verdict.decision === 'deny') throw new ToolError(`The user's policy denies this command (${verdict.reasons.join('; ')}).`);
+    const verdict = await allowedVerdict(args.command, context);
     if (context.approvalMode() === 'full-auto' && verdict.risk === 'dangerous') {
       throw new ToolError(`Full-auto mode never runs commands like this (${verdict.reasons.join('; ')}). Ask the user to run it, or switch to review mode.`);
     }
@@ -48,7 +45,7 @@ export const runCommandTool: ToolDefinition<RunArgs> = {
       const sandboxed = await context.runner.runSandboxed?.(args.command, options);
       if (sandboxed) return describeRun(sandboxed, ' (in the sandbox: workspace writable, network off)');
     }
-    await approve(args.command, context);
+    await askUnlessAllowed(args.command, verdict, context);
     return describeRun(await context.runner.run(args.command, options));
   },
 };
@@ -56,17 +53,21 @@ export const runCommandTool: ToolDefinition<RunArgs> = {
 /** What asking for a command needs (tools and the verifier share it). */
 export type ApprovalContext = Pick<ToolContext, 'runner' | 'approver' | 'commandRules' | 'allowPrefix' | 'signal' | 'workspace'>;
 
-/** The policy's verdict, knowing whether this repository's git config would make git run programs (§14). */
-export async function verdictFor(command: string, context: Pick<ToolContext, 'commandRules' | 'workspace'>) {
-  return classifyCommand(command, { ...context.commandRules(), gitConfigRunsCode: gitConfigRunsCode(await context.workspace.gitConfigKeys()) });
-}
-
-/** Checks the runner may run at all, then the policy, then (unless auto-allowed) asks the user. */
-export async function approve(command: string, context: ApprovalContext): Promise<void> {
+/** Checks the runner may run at all, then the policy's verdict (knowing whether git would run the repo's programs, §14); throws on a refusal. */
+async function allowedVerdict(command: string, context: Omit<ApprovalContext, 'approver' | 'allowPrefix' | 'signal'>) {
   const allowed = context.runner.canRun();
   if (!allowed.ok) throw new ToolError(`Commands cannot run here: ${allowed.reason}`);
-  const verdict = await verdictFor(command, context);
+  const verdict = classifyCommand(command, { ...context.commandRules(), gitConfigRunsCode: gitConfigRunsCode(await context.workspace.gitConfigKeys()) });
   if (verdict.decision === 'deny') throw new ToolError(`The user's policy denies this command (${verdict.reasons.join('; ')}).`);
+  return verdict;
+}
+
+/** Checks the runner, then the policy, then (unless auto-allowed) asks the user; throws a ToolError when refused. */
+export async function approve(command: string, context: ApprovalContext): Promise<void> {
+  await askUnlessAllowed(command, await allowedVerdict(command, context), context);
+}
+
+async function askUnlessAllowed(command: string, verdict: CommandClassification, context: ApprovalContext): Promise<void> {
   if (verdict.decision === 'allow') return;
   const prefix = suggestedPrefix(command);
   const answer = await context.approver.approveCommand({ command, prefix, reasons: verdict.reasons }, context.signal);

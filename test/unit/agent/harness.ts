@@ -11,7 +11,6 @@ import { runInSandbox } from '../../../src/node/sandboxedRun';
 import type { ModelSettings } from '../../../src/core/model/types';
 import { FsFileWriter } from '../../../src/node/fsWriter';
 import { NodeVerifier } from '../../../src/node/verifier';
-import { approve } from '../../../src/core/tools/runCommand';
 import { NodeWorkspace } from '../../../src/node/nodeWorkspace';
 import { runProcess } from '../../../src/node/processRunner';
 import type { Entry, HostToWebview } from '../../../src/shared/protocol';
@@ -102,8 +101,6 @@ export async function createAgentHarness(files: Record<string, string> = {}, opt
           workspace,
           runner,
           settings: () => ({ when: reuse.verify!.when, command: reuse.verify!.command, maxAttempts: reuse.verify!.maxAttempts ?? 3, timeoutMs: 60_000 }),
-          approveUnsandboxed: async () => true,
-          approve: (command, signal) => approve(command, { workspace, runner, approver: harness.session.approver, commandRules: () => ({ allow, deny: [] }), allowPrefix: async (p) => void allow.push(p), signal }),
         })
       : undefined,
   });
@@ -114,4 +111,9 @@ export async function createAgentHarness(files: Record<string, string> = {}, opt
 export function toolResults(server: FakeOpenAIServer, index: number): Record<string, string> {
   const messages = server.modelRequests()[index].body.messages as Array<{ role: string; tool_call_id?: string; content: string }>;
   return Object.fromEntries(messages.filter((m) => m.role === 'tool').map((m) => [m.tool_call_id, m.content]));
+}
+
+/** apply_patch arguments for a patch body (the file operations between Begin and End Patch). */
+export function patchArgs(body: string): string {
+  return JSON.stringify({ patch: `*** Begin Patch\n${body}*** End Patch\n` });
 }

@@ -3,9 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileStore } from '../../../src/node/fileStore';
-import { createAgentHarness, type AgentHarness } from './harness';
+import { createAgentHarness, type AgentHarness, patchArgs as patch } from './harness';
 
-const patch = (body: string) => JSON.stringify({ patch: `*** Begin Patch\n${body}*** End Patch\n` });
 
 describe('crash recovery', () => {
   const harnesses: AgentHarness[] = [];

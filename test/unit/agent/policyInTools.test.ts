@@ -2,9 +2,8 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createAgentHarness, toolResults, type AgentHarness } from './harness';
+import { createAgentHarness, toolResults, type AgentHarness, patchArgs as patch } from './harness';
 
-const patch = (body: string) => JSON.stringify({ patch: `*** Begin Patch\n${body}*** End Patch\n` });
 
 describe('the policy inside the tools', () => {
   let h: AgentHarness;

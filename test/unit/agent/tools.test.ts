@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createAgentHarness, toolResults, type AgentHarness } from './harness';
+import { createAgentHarness, toolResults, type AgentHarness, patchArgs as patch } from './harness';
 
-const patch = (body: string) => JSON.stringify({ patch: `*** Begin Patch\n${body}*** End Patch\n` });
 
 describe('agent tools', () => {
   let h: AgentHarness;
