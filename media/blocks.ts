@@ -25,7 +25,8 @@ export function finishedBlocksEnd(text: string, from = 0): number {
     const line = text.slice(lineStart, newline);
     if (fence) {
       const close = FENCE.exec(line);
-      if (close && close[1][0] === fence.char && close[1].length >= fence.length && line.slice(close[0].length).trim() === '') fence = undefined;
+      if (close && close[1][0] === fence.char && close[1].length >= fence.length && line.slice(close[0].length).trim() === '')
+        fence = undefined;
       afterBlank = false;
     } else if (line.trim() === '') {
       afterBlank = true;

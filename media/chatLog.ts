@@ -43,16 +43,23 @@ export class ChatLog {
 
   constructor(readonly element: HTMLElement) {
     setCodeViewport(element);
-    this.lazyObserver = new IntersectionObserver((items) => {
-      for (const item of items) if (item.isIntersecting) this.fill((item.target as HTMLElement).dataset.id ?? '');
-    }, { root: element, rootMargin: '1500px 0px' });
+    this.lazyObserver = new IntersectionObserver(
+      (items) => {
+        for (const item of items) if (item.isIntersecting) this.fill((item.target as HTMLElement).dataset.id ?? '');
+      },
+      { root: element, rootMargin: '1500px 0px' },
+    );
     // Only a user's own scrolling may stop the view from following; content growing under it may not.
     const userScroll = () => (this.userScrollAt = performance.now());
     for (const type of ['wheel', 'touchmove', 'pointerdown', 'keydown']) element.addEventListener(type, userScroll, { passive: true });
-    element.addEventListener('scroll', () => {
-      if (this.atBottom()) this.follow = true;
-      else if (performance.now() - this.userScrollAt < 1000) this.follow = false;
-    }, { passive: true });
+    element.addEventListener(
+      'scroll',
+      () => {
+        if (this.atBottom()) this.follow = true;
+        else if (performance.now() - this.userScrollAt < 1000) this.follow = false;
+      },
+      { passive: true },
+    );
   }
 
   get all(): readonly Entry[] {
@@ -153,7 +160,7 @@ export class ChatLog {
 
   /** The chunk the next entry goes in (a new one, appended to `parent`, when the last is full). */
   private chunkFor(parent: ParentNode): HTMLElement {
-    if (!this.lastChunk || this.lastChunkCount >= CHUNK_SIZE || !this.lastChunk.isConnected && parent === this.element) {
+    if (!this.lastChunk || this.lastChunkCount >= CHUNK_SIZE || (!this.lastChunk.isConnected && parent === this.element)) {
       this.lastChunk = document.createElement('div');
       this.lastChunk.className = 'chunk';
       this.lastChunkCount = 0;
@@ -202,18 +209,21 @@ export class ChatLog {
   private requestIdleFill(): void {
     if (this.idleRequested || this.lazy.size === 0) return;
     this.idleRequested = true;
-    requestIdleCallback((deadline) => {
-      this.idleRequested = false;
-      if (!this.idleAllowed()) {
-        setTimeout(() => this.requestIdleFill(), 1000);
-        return;
-      }
-      const ids = [...this.lazy].reverse();
-      for (const id of ids) {
-        if (deadline.timeRemaining() < 8) break;
-        this.fill(id);
-      }
-      this.requestIdleFill();
-    }, { timeout: 5000 });
+    requestIdleCallback(
+      (deadline) => {
+        this.idleRequested = false;
+        if (!this.idleAllowed()) {
+          setTimeout(() => this.requestIdleFill(), 1000);
+          return;
+        }
+        const ids = [...this.lazy].reverse();
+        for (const id of ids) {
+          if (deadline.timeRemaining() < 8) break;
+          this.fill(id);
+        }
+        this.requestIdleFill();
+      },
+      { timeout: 5000 },
+    );
   }
 }

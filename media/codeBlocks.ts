@@ -122,7 +122,11 @@ export function decorateCodeBlocks(root: ParentNode): void {
       tag.textContent = language;
       toolbar.append(tag);
     }
-    toolbar.append(button('Copy', 'copy', 'Copy code'), button('Insert', 'insert', 'Insert code at the cursor'), button('Apply', 'apply', 'Apply code to the active editor (reviewable)'));
+    toolbar.append(
+      button('Copy', 'copy', 'Copy code'),
+      button('Insert', 'insert', 'Insert code at the cursor'),
+      button('Apply', 'apply', 'Apply code to the active editor (reviewable)'),
+    );
     pre.replaceWith(wrapper);
     wrapper.append(toolbar, pre);
     if (observer) observer.observe(code);

@@ -1,8 +1,14 @@
-import { assertNever, type ApprovalDecision, type Entry, type FixAction, type ProposalVerification, type WebviewToHost } from '../src/shared/protocol';
+import type { ApprovalDecision, Entry, FixAction, ProposalVerification, WebviewToHost } from '../src/shared/protocol';
+import { unhandled } from './exhaustive';
 import { renderMessage } from './markdown';
 
 const FIX_LABELS: Record<FixAction, string> = { setApiKey: 'Set API Key', openSettings: 'Open Settings', retry: 'Retry' };
-const APPROVAL_LABELS: Record<string, string> = { pending: 'Waiting for approval', allowed: 'Allowed once', always: 'Always allowed', denied: 'Denied' };
+const APPROVAL_LABELS: Record<string, string> = {
+  pending: 'Waiting for approval',
+  allowed: 'Allowed once',
+  always: 'Always allowed',
+  denied: 'Denied',
+};
 const TOOL_STATUS = { pending: 'waiting', running: 'running', done: 'done', failed: 'failed' } as const;
 const PLAN_MARKS = { pending: '○', in_progress: '◐', completed: '●' } as const;
 
@@ -28,7 +34,12 @@ export function actionMessage(data: DOMStringMap): WebviewToHost | undefined {
     case 'approve':
       return { type: 'approve', id: data.id ?? '', decision: data.decision as ApprovalDecision };
     case 'review':
-      return { type: 'review', id: data.id ?? '', decision: data.decision === 'accept' ? 'accept' : 'reject', ...(data.path ? { path: data.path } : {}) };
+      return {
+        type: 'review',
+        id: data.id ?? '',
+        decision: data.decision === 'accept' ? 'accept' : 'reject',
+        ...(data.path ? { path: data.path } : {}),
+      };
     case 'openDiff':
       return { type: 'openDiff', id: data.id ?? '', path: data.path ?? '' };
     case 'checkpoint':
@@ -46,7 +57,13 @@ export function renderEntry(entry: Entry, node: HTMLElement): void {
       node.replaceChildren(el('div', 'text', entry.text));
       if (entry.checkpoint) {
         const restored = entry.checkpoint === 'restored';
-        node.append(actionButton(restored ? 'Undo restore' : 'Restore checkpoint', { action: 'checkpoint', id: entry.id, op: restored ? 'undo' : 'restore' }, true));
+        node.append(
+          actionButton(
+            restored ? 'Undo restore' : 'Restore checkpoint',
+            { action: 'checkpoint', id: entry.id, op: restored ? 'undo' : 'restore' },
+            true,
+          ),
+        );
       }
       return;
     case 'notice':
@@ -67,7 +84,10 @@ export function renderEntry(entry: Entry, node: HTMLElement): void {
       const summary = el('summary');
       const seconds = entry.durationMs !== undefined ? (entry.durationMs / 1000).toFixed(1) : undefined;
       // Read as one phrase by screen readers; the live elapsed timer beside it is hidden from them.
-      summary.setAttribute('aria-label', `Tool ${entry.name}, ${entry.summary}: ${TOOL_STATUS[entry.status]}${seconds !== undefined ? `, took ${seconds} seconds` : ''}`);
+      summary.setAttribute(
+        'aria-label',
+        `Tool ${entry.name}, ${entry.summary}: ${TOOL_STATUS[entry.status]}${seconds !== undefined ? `, took ${seconds} seconds` : ''}`,
+      );
       const status = el('span', 'status', seconds !== undefined ? `${entry.status} · ${seconds}s` : entry.status);
       if (entry.status === 'running' || entry.status === 'pending') {
         const elapsed = el('span', 'elapsed');
@@ -148,7 +168,7 @@ export function renderEntry(entry: Entry, node: HTMLElement): void {
       return;
     }
     default:
-      assertNever(entry);
+      unhandled(entry);
   }
 }
 
@@ -157,7 +177,10 @@ const BADGES = { passed: '✓ verified', failed: '✗ verification failed', 'not
 function verificationBadge(v: ProposalVerification): HTMLElement {
   const badge = el('details', `badge ${v.state}`);
   const where = v.sandboxed ? ' in a sandboxed copy' : v.state === 'not-run' ? '' : ' in an isolated copy';
-  badge.append(el('summary', undefined, `${BADGES[v.state]}${v.command ? ` — ${v.command}${where}` : ''}`), el('pre', 'tool-output', v.summary ?? ''));
+  badge.append(
+    el('summary', undefined, `${BADGES[v.state]}${v.command ? ` — ${v.command}${where}` : ''}`),
+    el('pre', 'tool-output', v.summary ?? ''),
+  );
   return badge;
 }
 
@@ -172,7 +195,10 @@ function renderVerification(entry: Extract<Entry, { kind: 'verification' }>, nod
   for (const a of entry.attempts) {
     const item = el('li', a.state);
     const timing = a.durationMs !== undefined ? ` · ${(a.durationMs / 1000).toFixed(1)}s` : '';
-    item.append(el('span', 'mark', `${ATTEMPT_MARKS[a.state]} run ${a.attempt}`), el('span', 'meta', `${a.exitCode !== undefined ? ` exit ${a.exitCode}` : ''}${timing}`));
+    item.append(
+      el('span', 'mark', `${ATTEMPT_MARKS[a.state]} run ${a.attempt}`),
+      el('span', 'meta', `${a.exitCode !== undefined ? ` exit ${a.exitCode}` : ''}${timing}`),
+    );
     if (a.failures.length) {
       const failures = el('ul', 'failures');
       for (const f of a.failures) failures.append(el('li', undefined, f));

@@ -34,11 +34,17 @@ export class HistoryPanel {
       title.title = 'Open this task';
       const meta = document.createElement('div');
       meta.className = 'meta';
-      const files = item.filesTouched.length ? ` · ${item.filesTouched.length} file(s): ${item.filesTouched.slice(0, 3).join(', ')}${item.filesTouched.length > 3 ? '…' : ''}` : '';
+      const files = item.filesTouched.length
+        ? ` · ${item.filesTouched.length} file(s): ${item.filesTouched.slice(0, 3).join(', ')}${item.filesTouched.length > 3 ? '…' : ''}`
+        : '';
       meta.textContent = `${new Date(item.updatedAt).toLocaleString()} · ${item.outcome}${files}`;
       const actions = document.createElement('div');
       actions.className = 'row-actions';
-      for (const [cls, label] of [['rename', 'Rename'], ['export', 'Export'], ['delete', 'Delete']]) {
+      for (const [cls, label] of [
+        ['rename', 'Rename'],
+        ['export', 'Export'],
+        ['delete', 'Delete'],
+      ]) {
         const button = document.createElement('button');
         button.className = `secondary ${cls}`;
         button.textContent = label;

@@ -1,4 +1,5 @@
-import { assertNever, type Entry, type HostToWebview, type ViewState, type WebviewToHost } from '../src/shared/protocol';
+import type { Entry, HostToWebview, ViewState, WebviewToHost } from '../src/shared/protocol';
+import { unhandled } from './exhaustive';
 import { ChatLog } from './chatLog';
 import { codeOf, copyText } from './codeBlocks';
 import { actionMessage } from './entries';
@@ -10,7 +11,16 @@ declare function acquireVsCodeApi(): { postMessage(msg: WebviewToHost): void };
 const vscode = acquireVsCodeApi();
 const send = (msg: WebviewToHost): void => vscode.postMessage(msg);
 
-let state: ViewState = { entries: [], busy: false, model: '', endpoint: '', contextWindow: 0, contextUsed: 0, inputTokens: 0, outputTokens: 0 };
+let state: ViewState = {
+  entries: [],
+  busy: false,
+  model: '',
+  endpoint: '',
+  contextWindow: 0,
+  contextUsed: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+};
 /** When the agent last became busy, for the elapsed time in the composer. */
 let busySince = 0;
 let ticker: ReturnType<typeof setInterval> | undefined;
@@ -85,7 +95,9 @@ stopButton.addEventListener('click', () => {
   input.focus();
 });
 const fastToggle = app.querySelector<HTMLButtonElement>('.fast-toggle')!;
-fastToggle.addEventListener('click', () => fastToggle.setAttribute('aria-pressed', String(fastToggle.getAttribute('aria-pressed') !== 'true')));
+fastToggle.addEventListener('click', () =>
+  fastToggle.setAttribute('aria-pressed', String(fastToggle.getAttribute('aria-pressed') !== 'true')),
+);
 app.querySelector('.new-task')!.addEventListener('click', () => {
   send({ type: 'newTask' });
   input.focus();
@@ -115,7 +127,8 @@ log.addEventListener('click', (e) => {
 // only a deliberate Enter or Space on the card's button answers it.
 log.addEventListener('keydown', (e) => {
   const target = e.target as HTMLElement;
-  if (e.key.length === 1 && e.key !== ' ' && !e.ctrlKey && !e.metaKey && !e.altKey && target.closest('.entry.approval button')) input.focus();
+  if (e.key.length === 1 && e.key !== ' ' && !e.ctrlKey && !e.metaKey && !e.altKey && target.closest('.entry.approval button'))
+    input.focus();
 });
 
 function lastPrompt(): string | undefined {
@@ -162,7 +175,9 @@ const banner = app.querySelector<HTMLElement>('.banner')!;
 
 function renderChrome(): void {
   banner.hidden = !state.restricted;
-  banner.textContent = state.restricted ? `Restricted Mode: Fixpoint can read and propose edits, but runs no command or task — ${state.restricted}` : '';
+  banner.textContent = state.restricted
+    ? `Restricted Mode: Fixpoint can read and propose edits, but runs no command or task — ${state.restricted}`
+    : '';
   stopButton.hidden = !state.busy;
   sendButton.disabled = state.busy;
   modelLabel.textContent = state.model ? `${state.model} · ${state.endpoint}` : '';
@@ -238,7 +253,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       renderChrome();
       return;
     default:
-      assertNever(msg);
+      unhandled(msg);
   }
 });
 

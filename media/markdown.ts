@@ -21,7 +21,25 @@ purifier.addHook('afterSanitizeAttributes', (node) => {
 });
 
 const SANITIZE = {
-  FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'svg', 'math', 'video', 'audio', 'source', 'link', 'meta', 'base'],
+  FORBID_TAGS: [
+    'style',
+    'form',
+    'input',
+    'button',
+    'textarea',
+    'select',
+    'iframe',
+    'object',
+    'embed',
+    'svg',
+    'math',
+    'video',
+    'audio',
+    'source',
+    'link',
+    'meta',
+    'base',
+  ],
   FORBID_ATTR: ['style', 'srcset', 'action', 'formaction', 'background', 'poster', 'xlink:href'],
   ALLOW_DATA_ATTR: false,
 };
@@ -57,7 +75,6 @@ function remember(id: string, text: string, fragment: DocumentFragment): void {
   cache.set(id, { text, fragment });
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
 }
-
 
 // ---------------------------------------------------------------------------------------------------------------
 // Streaming messages: the text is cut into finished blocks, each parsed once and kept in the DOM, and the

@@ -12,7 +12,10 @@ export class MentionPopup {
   private active = 0;
   private query: string | undefined;
 
-  constructor(private readonly input: HTMLTextAreaElement, private readonly send: (msg: WebviewToHost) => void) {
+  constructor(
+    private readonly input: HTMLTextAreaElement,
+    private readonly send: (msg: WebviewToHost) => void,
+  ) {
     this.list = document.createElement('ul');
     this.list.className = 'mentions';
     this.list.id = 'mention-list';

@@ -1,6 +1,4 @@
-import { PROVIDER_PRESETS, type ProviderId, type SetupState, type WebviewToHost } from '../src/shared/protocol';
-
-const PROVIDERS = PROVIDER_PRESETS;
+import type { SetupState, WebviewToHost } from '../src/shared/protocol';
 
 /** The onboarding card: provider presets, API key, "Test connection" (lists models) and a model picker. */
 export class SetupCard {
@@ -16,11 +14,12 @@ export class SetupCard {
   render(state: SetupState): void {
     this.element.hidden = !state.visible;
     if (!state.visible) return;
-    const preset = PROVIDERS.find((p) => p.id === state.provider) ?? PROVIDERS[0];
-    const models = state.test && 'models' in state.test ? state.test.models ?? [] : [];
+    const providers = state.providers;
+    const preset = providers.find((p) => p.id === state.provider) ?? providers[0];
+    const models = state.test && 'models' in state.test ? (state.test.models ?? []) : [];
     this.element.innerHTML = `
       <div class="title">Set up Fixpoint</div>
-      <label>Provider <select class="provider">${PROVIDERS.map((p) => `<option value="${p.id}">${p.label}</option>`).join('')}</select></label>
+      <label>Provider <select class="provider">${providers.map((p) => `<option value="${p.id}">${p.label}</option>`).join('')}</select></label>
       <label>Base URL <input class="base-url" type="url" placeholder="https://api.openai.com/v1"></label>
       <label>API key <input class="api-key" type="password" autocomplete="off"></label>
       <label>Model <input class="model" list="setup-models"><datalist id="setup-models"></datalist></label>
@@ -37,17 +36,21 @@ export class SetupCard {
     provider.value = preset.id;
     baseUrl.value = state.baseUrl || preset.baseUrl;
     baseUrl.disabled = preset.id === 'openai';
-    key.placeholder = state.hasKey ? 'stored in Secret Storage (leave empty to keep)' : preset.needsKey ? 'required' : 'not needed for local servers';
+    key.placeholder = state.hasKey
+      ? 'stored in Secret Storage (leave empty to keep)'
+      : preset.needsKey
+        ? 'required'
+        : 'not needed for local servers';
     model.value = state.model;
     q('#setup-models').replaceChildren(...models.map((m) => Object.assign(document.createElement('option'), { value: m })));
     provider.addEventListener('change', () => {
-      const next = PROVIDERS.find((p) => p.id === provider.value)!;
+      const next = providers.find((p) => p.id === provider.value)!;
       baseUrl.value = next.baseUrl;
       baseUrl.disabled = next.id === 'openai';
     });
     q('.test').addEventListener('click', () => {
       if (key.value) this.send({ type: 'setup', action: 'saveKey', key: key.value });
-      this.send({ type: 'setup', action: 'configure', provider: provider.value as ProviderId, baseUrl: baseUrl.value, model: model.value });
+      this.send({ type: 'setup', action: 'configure', provider: provider.value, baseUrl: baseUrl.value, model: model.value });
       this.send({ type: 'setup', action: 'testConnection' });
     });
     q('.dismiss').addEventListener('click', () => this.send({ type: 'setup', action: 'dismiss' }));

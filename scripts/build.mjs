@@ -19,7 +19,15 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', plu
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...common, entryPoints: ['node_modules/gpt-tokenizer/cjs/main.js'], outfile: 'dist/tokenizer.js', platform: 'node', format: 'cjs', target: 'node20', sourcemap: false },
+  {
+    ...common,
+    entryPoints: ['node_modules/gpt-tokenizer/cjs/main.js'],
+    outfile: 'dist/tokenizer.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: false,
+  },
   { ...common, entryPoints: ['media/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 

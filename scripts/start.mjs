@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `npm start [folder]`: builds Fixpoint, packages it as a .vsix, installs it into a code-server (VS Code in
-// the browser, installed offline from npm by scripts/ensure-test-env.sh) and serves that on 127.0.0.1 with
+// the browser, installed from npm by scripts/test-env.mjs) and serves that on 127.0.0.1 with
 // the folder (default: the directory npm was started from) open. Ctrl+C stops it.
 //   PORT=8080 (default; a free port if taken)  OPENAI_API_KEY / OPENAI_BASE_URL are passed to the extension.
 //   FIXPOINT_HOME=~/.cache/fixpoint holds the code-server profile and extensions between runs.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const home = process.env.FIXPOINT_HOME ?? path.join(os.homedir(), '.cache', 'fixpoint');
 const log = (line) => console.error(`[fixpoint] ${line}`);
 
@@ -64,20 +65,35 @@ const folder = path.resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[
 if (!existsSync(folder) || !statSync(folder).isDirectory()) fail(`not a folder: ${folder}`);
 if (!existsSync(path.join(root, 'node_modules'))) fail('run "npm install" first');
 
-// 1. Node 24 + code-server (cached under ~/.cache/fixpoint-test after the first run).
-const env = run('bash', [path.join(root, 'scripts', 'ensure-test-env.sh')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+// 1. Node 24 + code-server (installed once into ~/.cache/fixpoint-test; the script reports its own progress and,
+//    on failure, which step failed and how to retry).
+const env = spawnSync(process.execPath, [path.join(root, 'scripts', 'test-env.mjs')], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  encoding: 'utf8',
+});
+if (env.status !== 0) fail('could not set up code-server (see above)');
 const node24 = /^NODE24=(.+)$/m.exec(env.stdout)?.[1];
 const codeServer = /^CODE_SERVER=(.+)$/m.exec(env.stdout)?.[1];
-if (!node24 || !codeServer) fail(`scripts/ensure-test-env.sh printed no NODE24=/CODE_SERVER= lines:\n${env.stdout}`);
+if (!node24 || !codeServer) fail(`scripts/test-env.mjs printed no NODE24=/CODE_SERVER= lines:\n${env.stdout}`);
 const entry = path.join(codeServer, 'out', 'node', 'entry.js');
 
 // 2. Build and package the extension.
-log('building…');
+log('building the extension…');
 run('npm', ['run', '--silent', 'build', '--', '--production']);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fixpoint-start-'));
 const vsix = path.join(tmp, 'fixpoint.vsix');
 log('packaging…');
-const vsceArgs = ['--no-install', 'vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix];
+const vsceArgs = [
+  '--no-install',
+  'vsce',
+  'package',
+  '--no-dependencies',
+  '--allow-missing-repository',
+  '--no-rewrite-relative-links',
+  '--out',
+  vsix,
+];
 if (!['LICENSE', 'LICENSE.md', 'LICENSE.txt'].some((f) => existsSync(path.join(root, f)))) vsceArgs.push('--skip-license');
 run('npx', vsceArgs, { stdio: ['ignore', 'ignore', 'inherit'] });
 
@@ -100,12 +116,32 @@ log('installing the extension…');
 const common = ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 run(node24, [entry, ...common, '--install-extension', vsix, '--force'], { env: childEnv, stdio: ['ignore', 'ignore', 'inherit'] });
 rmSync(tmp, { recursive: true, force: true });
+const installed = run(node24, [entry, ...common, '--list-extensions'], {
+  env: childEnv,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  encoding: 'utf8',
+});
+const extensionId = `${pkg.publisher}.${pkg.name}`;
+if (!installed.stdout.split('\n').some((line) => line.trim().toLowerCase() === extensionId)) {
+  fail(`the extension ${extensionId} is not listed by code-server after installing it:\n${installed.stdout}`);
+}
 
 // 4. Serve it on loopback until Ctrl+C.
 const port = await freePort(Number(process.env.PORT ?? 8080));
 const child = spawn(
   node24,
-  [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--ignore-last-opened', folder],
+  [
+    entry,
+    ...common,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--ignore-last-opened',
+    folder,
+  ],
   { env: childEnv, stdio: ['ignore', 'ignore', 'pipe'], detached: true }, // Own process group: stopped as a whole.
 );
 child.stderr.on('data', (chunk) => {
@@ -156,10 +192,22 @@ child.once('exit', (code, signal) => {
 });
 
 const origin = `http://127.0.0.1:${port}`;
-if (!(await waitForHttp(`${origin}/healthz`, child, 60_000))) {
+const url = `${origin}/?folder=${encodeURIComponent(folder)}`;
+log('starting code-server…');
+// The URL is printed only once the server answers for the workbench page itself, not just its health check.
+if (!(await waitForHttp(`${origin}/healthz`, child, 60_000)) || !(await waitForHttp(url, child, 30_000))) {
   log('code-server did not start; run with FIXPOINT_VERBOSE=1 to see its log');
   stop(1);
 } else {
-  const url = `${origin}/?folder=${encodeURIComponent(folder)}`;
-  console.log(`\nFixpoint in VS Code (code-server): ${url}\nOpen the Fixpoint icon in the activity bar. Ctrl+C stops it.\n`);
+  console.log(
+    [
+      '',
+      `Fixpoint in VS Code (code-server): ${url}`,
+      'Open the Fixpoint icon in the activity bar.',
+      'The folder opens in Restricted Mode until you trust it (VS Code asks): until then Fixpoint reads and',
+      'proposes edits but runs no command or task.',
+      'Ctrl+C stops it.',
+      '',
+    ].join('\n'),
+  );
 }

@@ -9,7 +9,17 @@ import { FixCodeActionProvider } from './host/quickFix';
 import { FixRequests } from './host/fixCommands';
 import { ChatViewProvider, CHAT_VIEW_ID } from './host/chatViewProvider';
 import { DocumentWriter } from './host/documentWriter';
-import { agentOptions, allowCommandPrefix, ApiKeyCache, approvalMode, commandRules, promptForApiKey, readModelSettings, verificationTasks, verifySettings } from './host/settings';
+import {
+  agentOptions,
+  allowCommandPrefix,
+  ApiKeyCache,
+  approvalMode,
+  commandRules,
+  promptForApiKey,
+  readModelSettings,
+  verificationTasks,
+  verifySettings,
+} from './host/settings';
 import { NodeVerifier } from './node/verifier';
 import { cleanupStaleShadows } from './node/sandbox';
 import { TerminalRunner } from './host/terminalRunner';
@@ -92,7 +102,9 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     vscode.commands.registerCommand('fixpoint.compact', () => session.compact()),
     vscode.commands.registerCommand('fixpoint.setApiKey', setApiKey),
     new FixRequests(root, session, () => view.reveal()),
-    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixCodeActionProvider(), { providedCodeActionKinds: FixCodeActionProvider.kinds }),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixCodeActionProvider(), {
+      providedCodeActionKinds: FixCodeActionProvider.kinds,
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void session.refreshSettings()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('fixpoint')) void session.refreshSettings();

@@ -27,11 +27,17 @@ export async function runApplyPatch(argv: string[], stdin: NodeJS.ReadableStream
   try {
     const result = await applyPatch(parsePatch(text), workspacePatchSource(new NodeWorkspace({ root })));
     await new FsFileWriter(root).write(
-      result.files.map((f) => ({ path: f.movePath ?? f.path, content: f.kind === 'delete' ? undefined : f.newContent, renameFrom: f.movePath ? f.path : undefined })),
+      result.files.map((f) => ({
+        path: f.movePath ?? f.path,
+        content: f.kind === 'delete' ? undefined : f.newContent,
+        renameFrom: f.movePath ? f.path : undefined,
+      })),
     );
     for (const f of result.files) {
       const name = f.movePath ? `${f.path} -> ${f.movePath}` : f.path;
-      process.stdout.write(`${f.kind === 'add' ? 'A' : f.kind === 'delete' ? 'D' : 'M'} ${name}${isProtectedPath(f.movePath ?? f.path) ? '  (protected path)' : ''}\n`);
+      process.stdout.write(
+        `${f.kind === 'add' ? 'A' : f.kind === 'delete' ? 'D' : 'M'} ${name}${isProtectedPath(f.movePath ?? f.path) ? '  (protected path)' : ''}\n`,
+      );
     }
     return 0;
   } catch (err) {

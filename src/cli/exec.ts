@@ -16,11 +16,20 @@ import { NodeVerifier } from '../node/verifier';
 import { USAGE } from './usage';
 import { terminalRenderer } from './render';
 
-const CHOICES = { wire: ['chat', 'responses'], approval: ['review', 'auto-edit', 'full-auto'], verify: ['after-accept', 'before-review', 'off'] } as const;
+const CHOICES = {
+  wire: ['chat', 'responses'],
+  approval: ['review', 'auto-edit', 'full-auto'],
+  verify: ['after-accept', 'before-review', 'off'],
+} as const;
 
-function choice<K extends keyof typeof CHOICES>(name: K, value: string | undefined, fallback: (typeof CHOICES)[K][number]): (typeof CHOICES)[K][number] {
+function choice<K extends keyof typeof CHOICES>(
+  name: K,
+  value: string | undefined,
+  fallback: (typeof CHOICES)[K][number],
+): (typeof CHOICES)[K][number] {
   if (value === undefined) return fallback;
-  if (!(CHOICES[name] as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${CHOICES[name].join(', ')}, not "${value}"`);
+  if (!(CHOICES[name] as readonly string[]).includes(value))
+    throw new UsageError(`--${name} must be one of ${CHOICES[name].join(', ')}, not "${value}"`);
   return value as (typeof CHOICES)[K][number];
 }
 
@@ -50,7 +59,12 @@ export async function runExec(argv: string[]): Promise<number> {
     canRun: () => ({ ok: true }),
     run: (command, o) => runProcess(command, { ...o, onOutput: echo }),
     runSandboxed: (command, o) => runInSandbox(root, command, { ...o, onOutput: echo }),
-    runTask: async (name) => ({ exitCode: undefined, durationMs: 0, output: `VS Code tasks are not available in the CLI; run the command behind "${name}" with run_command.`, skipped: true }),
+    runTask: async (name) => ({
+      exitCode: undefined,
+      durationMs: 0,
+      output: `VS Code tasks are not available in the CLI; run the command behind "${name}" with run_command.`,
+      skipped: true,
+    }),
   };
   const readline = process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
   let failed = false;
@@ -66,7 +80,12 @@ export async function runExec(argv: string[]): Promise<number> {
       session: () => session,
       onError: () => (failed = true),
     }),
-    systemPrompt: async () => systemPrompt({ workspaceName: path.basename(root), layout: await layoutSummary(workspace), rules: await collectAgentsRules(workspace) }),
+    systemPrompt: async () =>
+      systemPrompt({
+        workspaceName: path.basename(root),
+        layout: await layoutSummary(workspace),
+        rules: await collectAgentsRules(workspace),
+      }),
     promptContext: async () => '',
     workspace,
     runner,
@@ -112,5 +131,12 @@ function parseExecArgs(argv: string[]) {
   if (!task) throw new UsageError('fixpoint exec needs a task, e.g. fixpoint exec "make the failing test pass"');
   const maxSteps = values['max-steps'] === undefined ? 50 : Number(values['max-steps']);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError('--max-steps must be a positive integer');
-  return { values, task, maxSteps, wire: choice('wire', values.wire, 'chat'), approval: choice('approval', values.approval, 'review'), verify: choice('verify', values.verify, 'after-accept') };
+  return {
+    values,
+    task,
+    maxSteps,
+    wire: choice('wire', values.wire, 'chat'),
+    approval: choice('approval', values.approval, 'review'),
+    verify: choice('verify', values.verify, 'after-accept'),
+  };
 }

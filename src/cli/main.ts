@@ -2,7 +2,6 @@ import { runApplyPatch } from './applyPatch';
 import { runExec } from './exec';
 import { USAGE } from './usage';
 
-
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {

@@ -38,14 +38,21 @@ export function terminalRenderer(options: RendererOptions): (msg: HostToWebview)
         if (!entry.streaming) out.write('\n');
         break;
       case 'tool':
-        if (entry.status !== 'running') err.write(`\n[${entry.name} ${entry.summary}] ${entry.status}${entry.status === 'failed' && entry.output ? `: ${entry.output.split('\n')[0]}` : ''}\n`);
+        if (entry.status !== 'running')
+          err.write(
+            `\n[${entry.name} ${entry.summary}] ${entry.status}${entry.status === 'failed' && entry.output ? `: ${entry.output.split('\n')[0]}` : ''}\n`,
+          );
         break;
       case 'plan':
-        err.write(`\nPlan:\n${entry.steps.map((s) => `  [${s.status === 'completed' ? 'x' : s.status === 'in_progress' ? '>' : ' '}] ${s.text}`).join('\n')}\n`);
+        err.write(
+          `\nPlan:\n${entry.steps.map((s) => `  [${s.status === 'completed' ? 'x' : s.status === 'in_progress' ? '>' : ' '}] ${s.text}`).join('\n')}\n`,
+        );
         break;
       case 'verification':
         if (entry.status !== 'running') {
-          err.write(`\nVerification ${entry.status}: ${entry.command}\n${entry.attempts.map((a) => `  run ${a.attempt}: ${a.state}${a.exitCode !== undefined ? ` (exit ${a.exitCode})` : ''}${a.failures.length ? `\n    ${a.failures.join('\n    ')}` : ''}`).join('\n')}\n`);
+          err.write(
+            `\nVerification ${entry.status}: ${entry.command}\n${entry.attempts.map((a) => `  run ${a.attempt}: ${a.state}${a.exitCode !== undefined ? ` (exit ${a.exitCode})` : ''}${a.failures.length ? `\n    ${a.failures.join('\n    ')}` : ''}`).join('\n')}\n`,
+          );
         }
         break;
       case 'approval':
@@ -63,7 +70,11 @@ export function terminalRenderer(options: RendererOptions): (msg: HostToWebview)
 async function askApproval(entry: Extract<Entry, { kind: 'approval' }>, options: RendererOptions): Promise<void> {
   if (options.approveAll) {
     const dangerous = classifyCommand(entry.command).risk === 'dangerous';
-    options.err.write(dangerous ? `\nRefused (dangerous commands need an interactive yes, even with --yes): ${entry.command}\n` : `\n$ ${entry.command}   (approved by --yes)\n`);
+    options.err.write(
+      dangerous
+        ? `\nRefused (dangerous commands need an interactive yes, even with --yes): ${entry.command}\n`
+        : `\n$ ${entry.command}   (approved by --yes)\n`,
+    );
     options.session().approve(entry.id, dangerous ? 'deny' : 'once');
     return;
   }
@@ -72,8 +83,16 @@ async function askApproval(entry: Extract<Entry, { kind: 'approval' }>, options:
     options.session().approve(entry.id, 'deny');
     return;
   }
-  const answer = (await options.ask(`\nRun this command?\n  ${entry.command}\n${entry.reasons.map((r) => `  (${r})`).join('\n')}\n[y]es once / [a]lways / [N]o: `)).trim().toLowerCase();
-  options.session().approve(entry.id, answer === 'y' || answer === 'yes' ? 'once' : answer === 'a' || answer === 'always' ? 'always' : 'deny');
+  const answer = (
+    await options.ask(
+      `\nRun this command?\n  ${entry.command}\n${entry.reasons.map((r) => `  (${r})`).join('\n')}\n[y]es once / [a]lways / [N]o: `,
+    )
+  )
+    .trim()
+    .toLowerCase();
+  options
+    .session()
+    .approve(entry.id, answer === 'y' || answer === 'yes' ? 'once' : answer === 'a' || answer === 'always' ? 'always' : 'deny');
 }
 
 async function askReview(entry: Extract<Entry, { kind: 'proposal' }>, options: RendererOptions): Promise<void> {
@@ -82,7 +101,8 @@ async function askReview(entry: Extract<Entry, { kind: 'proposal' }>, options: R
   options.err.write(`\nProposed changes:\n${proposal.files.map((f) => f.change.diff).join('\n')}\n`);
   if (options.approveAll) {
     for (const file of proposal.files) {
-      if (file.protected) options.err.write(`Not applied: ${file.change.path} is a protected path and needs an interactive yes, even with --yes.\n`);
+      if (file.protected)
+        options.err.write(`Not applied: ${file.change.path} is a protected path and needs an interactive yes, even with --yes.\n`);
       options.session().review(entry.id, file.change.path, !file.protected);
     }
     return;
@@ -92,7 +112,9 @@ async function askReview(entry: Extract<Entry, { kind: 'proposal' }>, options: R
     return options.session().review(entry.id, undefined, false);
   }
   for (const file of proposal.files) {
-    const answer = (await options.ask(`Apply changes to ${file.change.path}${file.protected ? ' (PROTECTED PATH)' : ''}? [y/N] `)).trim().toLowerCase();
+    const answer = (await options.ask(`Apply changes to ${file.change.path}${file.protected ? ' (PROTECTED PATH)' : ''}? [y/N] `))
+      .trim()
+      .toLowerCase();
     options.session().review(entry.id, file.change.path, answer === 'y' || answer === 'yes');
   }
 }

@@ -31,7 +31,10 @@ export interface Workspace {
   listFiles(options: { dir?: string; glob?: string; max: number }, signal?: AbortSignal): Promise<{ files: string[]; truncated: boolean }>;
   /** Current content: the editor buffer when the file is open (even unsaved), else the disk. */
   readFile(relative: string): Promise<Uint8Array | undefined>;
-  search(options: { pattern: string; regex: boolean; glob?: string; max: number }, signal?: AbortSignal): Promise<{ hits: SearchHit[]; truncated: boolean }>;
+  search(
+    options: { pattern: string; regex: boolean; glob?: string; max: number },
+    signal?: AbortSignal,
+  ): Promise<{ hits: SearchHit[]; truncated: boolean }>;
   diagnostics(relative?: string): Promise<DiagnosticInfo[]>;
   selection(): EditorSelection | undefined;
   /** The active editor's file and the other visible ones (workspace-relative). */
@@ -112,7 +115,12 @@ export interface Verifier {
    * Applies `files` (workspace-relative path → new content, undefined = delete) to a shadow copy and runs
    * the check there; `sandboxed` says whether the OS sandbox (network off) was used.
    */
-  runIsolated(target: VerificationTarget, files: Array<{ path: string; content: string | undefined }>, gate: CommandGate, signal: AbortSignal): Promise<RunResult & { sandboxed: boolean }>;
+  runIsolated(
+    target: VerificationTarget,
+    files: Array<{ path: string; content: string | undefined }>,
+    gate: CommandGate,
+    signal: AbortSignal,
+  ): Promise<RunResult & { sandboxed: boolean }>;
 }
 
 /** review: every edit and command asks · auto-edit: verified edits outside protected paths apply by themselves ·

@@ -86,7 +86,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         break;
       case 'export': {
         const markdown = await session.exportTask(msg.id);
-        if (markdown) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown }));
+        if (markdown)
+          await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown }));
         return;
       }
     }

@@ -8,7 +8,9 @@ import { workspaceRelative } from './workspace';
  * replaces the selection (or inserts at the cursor) as a proposal, reviewed hunk by hunk like the agent's edits.
  */
 export async function handleCodeBlock(action: 'insert' | 'apply', code: string, root: string, reviewer: ProposalReviewer): Promise<void> {
-  const editor = vscode.window.visibleTextEditors.find((e) => e === vscode.window.activeTextEditor) ?? vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'file');
+  const editor =
+    vscode.window.visibleTextEditors.find((e) => e === vscode.window.activeTextEditor) ??
+    vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'file');
   if (!editor) {
     void vscode.window.showInformationMessage('Fixpoint: open a file to insert or apply the code.');
     return;

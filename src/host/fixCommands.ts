@@ -18,10 +18,18 @@ export class FixRequests implements vscode.Disposable {
   private queue: Promise<void> = Promise.resolve();
   private readonly disposables: vscode.Disposable[];
 
-  constructor(private readonly root: string, private readonly session: ChatSession, private readonly revealChat: () => Promise<void>) {
+  constructor(
+    private readonly root: string,
+    private readonly session: ChatSession,
+    private readonly revealChat: () => Promise<void>,
+  ) {
     this.disposables = [
-      vscode.commands.registerCommand('fixpoint.askToFix', (uri?: vscode.Uri, diagnostic?: vscode.Diagnostic) => this.askToFix(uri, diagnostic)),
-      vscode.commands.registerCommand('fixpoint.askAboutSelection', (uri?: vscode.Uri, range?: vscode.Range) => this.askAboutSelection(uri, range)),
+      vscode.commands.registerCommand('fixpoint.askToFix', (uri?: vscode.Uri, diagnostic?: vscode.Diagnostic) =>
+        this.askToFix(uri, diagnostic),
+      ),
+      vscode.commands.registerCommand('fixpoint.askAboutSelection', (uri?: vscode.Uri, range?: vscode.Range) =>
+        this.askAboutSelection(uri, range),
+      ),
     ];
   }
 
@@ -62,7 +70,11 @@ export class FixRequests implements vscode.Disposable {
       void vscode.window.showInformationMessage('Fixpoint: select some code first.');
       return;
     }
-    const question = await vscode.window.showInputBox({ title: 'Fixpoint: ask about the selection', prompt: 'What should the agent do with the selected code?', placeHolder: 'e.g. "extract this into a function", "why does this throw?"' });
+    const question = await vscode.window.showInputBox({
+      title: 'Fixpoint: ask about the selection',
+      prompt: 'What should the agent do with the selected code?',
+      placeHolder: 'e.g. "extract this into a function", "why does this throw?"',
+    });
     if (!question?.trim()) return;
     const document = await vscode.workspace.openTextDocument(documentUri);
     const file = relativePath(this.root, documentUri);
@@ -70,7 +82,8 @@ export class FixRequests implements vscode.Disposable {
     await this.enqueue({
       label: question.slice(0, 60),
       fast: false,
-      prepare: async () => `${question}\n\nSelected code in ${file} (lines ${selection.start.line + 1}-${selection.end.line + 1}):\n\`\`\`${document.languageId}\n${text}\n\`\`\``,
+      prepare: async () =>
+        `${question}\n\nSelected code in ${file} (lines ${selection.start.line + 1}-${selection.end.line + 1}):\n\`\`\`${document.languageId}\n${text}\n\`\`\``,
     });
   }
 

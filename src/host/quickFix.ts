@@ -10,7 +10,11 @@ const SYMBOL_WAIT_MS = 60;
 export class FixCodeActionProvider implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.severity > vscode.DiagnosticSeverity.Warning) continue;
@@ -69,10 +73,22 @@ export async function fixTarget(root: string, document: vscode.TextDocument, dia
     diagnostic: {
       ...info,
       endLine: diagnostic.range.end.line + 1,
-      related: diagnostic.relatedInformation?.map((r) => ({ path: relativePath(root, r.location.uri), line: r.location.range.start.line + 1, message: r.message })),
+      related: diagnostic.relatedInformation?.map((r) => ({
+        path: relativePath(root, r.location.uri),
+        line: r.location.range.start.line + 1,
+        message: r.message,
+      })),
     },
-    excerpt: { startLine: start + 1, endLine: end + 1, text: document.getText(new vscode.Range(start, 0, end, Number.MAX_SAFE_INTEGER)), kind: symbol ? 'symbol' : 'window' },
-    otherDiagnostics: vscode.languages.getDiagnostics(document.uri).filter((d) => d !== diagnostic).map((d) => toInfo(root, document.uri, d)),
+    excerpt: {
+      startLine: start + 1,
+      endLine: end + 1,
+      text: document.getText(new vscode.Range(start, 0, end, Number.MAX_SAFE_INTEGER)),
+      kind: symbol ? 'symbol' : 'window',
+    },
+    otherDiagnostics: vscode.languages
+      .getDiagnostics(document.uri)
+      .filter((d) => d !== diagnostic)
+      .map((d) => toInfo(root, document.uri, d)),
   };
 }
 
@@ -82,5 +98,7 @@ export async function fixPrompt(root: string, document: vscode.TextDocument, dia
 
 /** Whether `diagnostic` is still reported for `uri` (fixes for problems that disappeared are dropped). */
 export function stillReported(uri: vscode.Uri, diagnostic: vscode.Diagnostic): boolean {
-  return vscode.languages.getDiagnostics(uri).some((d) => d.message === diagnostic.message && d.range.intersection(diagnostic.range) !== undefined);
+  return vscode.languages
+    .getDiagnostics(uri)
+    .some((d) => d.message === diagnostic.message && d.range.intersection(diagnostic.range) !== undefined);
 }

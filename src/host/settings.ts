@@ -12,7 +12,9 @@ const EFFORTS = ['minimal', 'low', 'medium', 'high'] as const;
 function price(value: { input?: unknown; output?: unknown } | undefined): ModelSettings['pricePerMillion'] {
   const input = Number(value?.input);
   const output = Number(value?.output);
-  return Number.isFinite(input) && Number.isFinite(output) && input >= 0 && output >= 0 && (input > 0 || output > 0) ? { input, output } : undefined;
+  return Number.isFinite(input) && Number.isFinite(output) && input >= 0 && output >= 0 && (input > 0 || output > 0)
+    ? { input, output }
+    : undefined;
 }
 function reasoningEffort(value: string | undefined): ModelSettings['reasoningEffort'] {
   return EFFORTS.find((e) => e === value);

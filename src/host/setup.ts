@@ -1,17 +1,11 @@
 import * as vscode from 'vscode';
 import { checkSettings, describeModelError } from '../core/model/errors';
 import { listModels } from '../core/model/openaiClient';
-import { PROVIDER_PRESETS, type ProviderId, type SetupState, type WebviewToHost } from '../shared/protocol';
+import { isProviderId, PROVIDER_PRESETS, providerOf } from '../core/model/providers';
+import type { SetupState, WebviewToHost } from '../shared/protocol';
 import { API_KEY_SECRET, readModelSettings, type ApiKeyCache } from './settings';
 
 const DISMISSED_KEY = 'fixpoint.setupDone';
-
-function providerOf(baseUrl: string | undefined): ProviderId {
-  if (!baseUrl) return 'openai';
-  const match = PROVIDER_PRESETS.find((p) => p.baseUrl && baseUrl.startsWith(p.baseUrl));
-  if (match) return match.id;
-  return baseUrl.includes('.openai.azure.com') ? 'azure' : 'custom';
-}
 
 /**
  * The onboarding card: pick a provider, store the key in Secret Storage, test the connection (which lists the
@@ -21,7 +15,11 @@ export class SetupController {
   private test: SetupState['test'];
   private configError = false;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly apiKeys: ApiKeyCache, private readonly post: (state: SetupState) => void) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly apiKeys: ApiKeyCache,
+    private readonly post: (state: SetupState) => void,
+  ) {}
 
   async state(): Promise<SetupState> {
     const settings = await readModelSettings(this.apiKeys);
@@ -30,6 +28,7 @@ export class SetupController {
       // Shown while Fixpoint cannot work yet (no key for OpenAI, no model…), and once a test has started, until
       // the user hides it (so the result, and the model list, stay readable).
       visible: !this.context.globalState.get<boolean>(DISMISSED_KEY) && (!configured || this.test !== undefined),
+      providers: PROVIDER_PRESETS.map((p) => ({ ...p })),
       provider: providerOf(settings.baseURL),
       baseUrl: settings.baseURL ?? '',
       model: settings.model,
@@ -47,8 +46,13 @@ export class SetupController {
         this.apiKeys.refresh();
         break;
       case 'configure':
+        if (!isProviderId(msg.provider)) break; // Not one the card offered: a forged message.
         if (msg.provider !== 'openai' && !/^https?:\/\/[^\s]+$/i.test(msg.baseUrl.trim())) {
-          this.test = { state: 'error', message: `"${msg.baseUrl}" is not an http(s) URL.`, fix: 'Enter the server\'s API root, e.g. http://localhost:11434/v1.' };
+          this.test = {
+            state: 'error',
+            message: `"${msg.baseUrl}" is not an http(s) URL.`,
+            fix: "Enter the server's API root, e.g. http://localhost:11434/v1.",
+          };
           this.configError = true;
           break;
         }
@@ -80,7 +84,12 @@ export class SetupController {
       const models = await listModels(settings);
       this.test = { state: 'ok', models };
       if (settings.model && models.length && !models.includes(settings.model)) {
-        this.test = { state: 'error', message: `Connected, but the model "${settings.model}" is not among the ${models.length} models the endpoint lists.`, fix: 'Pick one of the listed models.', models };
+        this.test = {
+          state: 'error',
+          message: `Connected, but the model "${settings.model}" is not among the ${models.length} models the endpoint lists.`,
+          fix: 'Pick one of the listed models.',
+          models,
+        };
       }
     } catch (err) {
       const described = describeModelError(err, settings);

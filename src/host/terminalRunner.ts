@@ -56,13 +56,20 @@ export class TerminalRunner implements Runner, vscode.Disposable {
     const task = tasks.find((t) => t.name === name) ?? tasks.find((t) => `${t.source}: ${t.name}` === name);
     if (!task) {
       const names = tasks.map((t) => (t.source === 'Workspace' ? t.name : `${t.source}: ${t.name}`));
-      return { exitCode: undefined, durationMs: 0, output: `No task named "${name}". Available: ${names.slice(0, 50).join(', ') || '(none)'}` };
+      return {
+        exitCode: undefined,
+        durationMs: 0,
+        output: `No task named "${name}". Available: ${names.slice(0, 50).join(', ') || '(none)'}`,
+      };
     }
     // VS Code saves every dirty editor before it runs a task (`task.saveBeforeRun`, default "always"): running
     // one now would save the user's unsaved buffers behind their back (SAFETY §8). Say why instead.
     const unsaved = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file');
     if (unsaved.length && vscode.workspace.getConfiguration('task').get<string>('saveBeforeRun', 'always') !== 'never') {
-      const names = unsaved.map((d) => vscode.workspace.asRelativePath(d.uri)).slice(0, 5).join(', ');
+      const names = unsaved
+        .map((d) => vscode.workspace.asRelativePath(d.uri))
+        .slice(0, 5)
+        .join(', ');
       return {
         exitCode: undefined,
         durationMs: 0,
@@ -120,13 +127,19 @@ export class TerminalRunner implements Runner, vscode.Disposable {
   /** Full-auto commands: in the sandbox, mirrored into a terminal so the user still sees them run. */
   async runSandboxed(command: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal }): Promise<RunResult | undefined> {
     if (!this.canRun().ok || !(await detectSandbox()).available) return undefined;
-    return this.runInPseudoterminal(command, options, (onOutput) => runInSandbox(this.root, command, { ...options, onOutput }), 'Fixpoint (sandbox)');
+    return this.runInPseudoterminal(
+      command,
+      options,
+      (onOutput) => runInSandbox(this.root, command, { ...options, onOutput }),
+      'Fixpoint (sandbox)',
+    );
   }
 
   private async runInPseudoterminal(
     command: string,
     options: { cwd: string; timeoutMs: number; signal: AbortSignal },
-    start: (onOutput: (text: string) => void) => Promise<RunResult | undefined> = (onOutput) => runProcess(command, { ...options, onOutput }),
+    start: (onOutput: (text: string) => void) => Promise<RunResult | undefined> = (onOutput) =>
+      runProcess(command, { ...options, onOutput }),
     name = 'Fixpoint (process)',
   ): Promise<RunResult> {
     const write = new vscode.EventEmitter<string>();
@@ -134,7 +147,12 @@ export class TerminalRunner implements Runner, vscode.Disposable {
     const terminal = vscode.window.createTerminal({ name, pty, isTransient: true });
     terminal.show(true);
     write.fire(`\x1b[2m$ ${command}\x1b[0m\r\n`);
-    const result = (await start((text) => write.fire(text.replace(/\r?\n/g, '\r\n')))) ?? { exitCode: undefined, output: 'The sandbox is not available.', durationMs: 0, skipped: true };
+    const result = (await start((text) => write.fire(text.replace(/\r?\n/g, '\r\n')))) ?? {
+      exitCode: undefined,
+      output: 'The sandbox is not available.',
+      durationMs: 0,
+      skipped: true,
+    };
     write.fire(`\r\n\x1b[2m[exit code ${result.exitCode ?? 'unknown'}]\x1b[0m\r\n`);
     write.dispose();
     return result;

@@ -61,7 +61,12 @@ export class HostWorkspace extends NodeWorkspace {
 
   override async diagnostics(relative?: string): Promise<DiagnosticInfo[]> {
     const entries: Array<[vscode.Uri, readonly vscode.Diagnostic[]]> = relative
-      ? [[vscode.Uri.file(path.join(this.root, relative)), vscode.languages.getDiagnostics(vscode.Uri.file(path.join(this.root, relative)))]]
+      ? [
+          [
+            vscode.Uri.file(path.join(this.root, relative)),
+            vscode.languages.getDiagnostics(vscode.Uri.file(path.join(this.root, relative))),
+          ],
+        ]
       : vscode.languages.getDiagnostics();
     const out: DiagnosticInfo[] = [];
     for (const [uri, diagnostics] of entries) {

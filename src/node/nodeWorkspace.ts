@@ -52,16 +52,28 @@ export class NodeWorkspace implements Workspace {
   /** The full ignore rules when a nested .fixpointignore exists (listed files tell; else one rg call finds out). */
   private async postFilter(rg: string, listed?: string[], signal?: AbortSignal): Promise<((relative: string) => boolean) | undefined> {
     if (listed && !hasNestedIgnoreFile(listed)) return undefined;
-    this.nested ??= listed ? Promise.resolve(true) : runRipgrep(rg, ['--files', ...(await this.ripgrepArgs()), '--glob', '**/.fixpointignore'], this.root, signal).then(hasNestedIgnoreFile);
+    this.nested ??= listed
+      ? Promise.resolve(true)
+      : runRipgrep(rg, ['--files', ...(await this.ripgrepArgs()), '--glob', '**/.fixpointignore'], this.root, signal).then(
+          hasNestedIgnoreFile,
+        );
     return (await this.nested) ? this.ignored() : undefined;
   }
 
-  async listFiles(options: { dir?: string; glob?: string; max: number }, signal?: AbortSignal): Promise<{ files: string[]; truncated: boolean }> {
+  async listFiles(
+    options: { dir?: string; glob?: string; max: number },
+    signal?: AbortSignal,
+  ): Promise<{ files: string[]; truncated: boolean }> {
     const rg = this.options.ripgrepPath ?? 'rg';
     try {
       const globArgs = options.glob ? ['--glob', options.glob] : [];
       // Without a path argument rg prints paths relative to the root; with `-- dir` they start with `dir/`.
-      let files = await runRipgrep(rg, ['--files', ...(await this.ripgrepArgs()), ...globArgs, ...(options.dir ? ['--', options.dir] : [])], this.root, signal);
+      let files = await runRipgrep(
+        rg,
+        ['--files', ...(await this.ripgrepArgs()), ...globArgs, ...(options.dir ? ['--', options.dir] : [])],
+        this.root,
+        signal,
+      );
       // A full listing shows any nested .fixpointignore; a filtered one cannot, so then rg looks once.
       const postFilter = await this.postFilter(rg, options.glob || options.dir ? undefined : files, signal);
       if (postFilter) files = files.filter((f) => !postFilter(f));
@@ -74,7 +86,10 @@ export class NodeWorkspace implements Workspace {
   }
 
   /** The fallback without ripgrep: a breadth-first walk with the ignore rules. */
-  private async walk(options: { dir?: string; glob?: string; max: number }, signal?: AbortSignal): Promise<{ files: string[]; truncated: boolean }> {
+  private async walk(
+    options: { dir?: string; glob?: string; max: number },
+    signal?: AbortSignal,
+  ): Promise<{ files: string[]; truncated: boolean }> {
     const isIgnored = await this.ignored();
     const files: string[] = [];
     const queue = [options.dir ?? ''];
@@ -94,12 +109,13 @@ export class NodeWorkspace implements Workspace {
           if (!ALWAYS_SKIPPED.has(entry.name) && !isIgnored(`${relative}/`)) queue.push(relative);
         } else if (entry.isFile() && !isIgnored(relative)) {
           if (options.glob && !minimatch(relative, options.glob, { dot: true, matchBase: !options.glob.includes('/') })) continue;
-          if (files.length >= options.max) return { files, truncated: true };
+          if (files.length >= options.max) return { files: files.sort(), truncated: true };
           files.push(relative);
         }
       }
     }
-    return { files, truncated: false };
+    // Sorted as the ripgrep path sorts, so a listing reads the same with or without rg installed.
+    return { files: files.sort(), truncated: false };
   }
 
   async readFile(relative: string): Promise<Uint8Array | undefined> {
@@ -111,7 +127,10 @@ export class NodeWorkspace implements Workspace {
     }
   }
 
-  async search(options: { pattern: string; regex: boolean; glob?: string; max: number }, signal?: AbortSignal): Promise<{ hits: SearchHit[]; truncated: boolean }> {
+  async search(
+    options: { pattern: string; regex: boolean; glob?: string; max: number },
+    signal?: AbortSignal,
+  ): Promise<{ hits: SearchHit[]; truncated: boolean }> {
     const rg = this.options.ripgrepPath ?? 'rg';
     try {
       return await this.ripgrep(rg, options, signal);
@@ -121,7 +140,11 @@ export class NodeWorkspace implements Workspace {
     }
   }
 
-  private async ripgrep(rg: string, options: { pattern: string; regex: boolean; glob?: string; max: number }, signal?: AbortSignal): Promise<{ hits: SearchHit[]; truncated: boolean }> {
+  private async ripgrep(
+    rg: string,
+    options: { pattern: string; regex: boolean; glob?: string; max: number },
+    signal?: AbortSignal,
+  ): Promise<{ hits: SearchHit[]; truncated: boolean }> {
     const filterArgs = await this.ripgrepArgs();
     const isIgnored = (await this.postFilter(rg, undefined, signal)) ?? (() => false);
     const args = ['--json', '--max-columns', '400', '--max-filesize', '2M', ...filterArgs];
@@ -153,13 +176,17 @@ export class NodeWorkspace implements Workspace {
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       child.on('error', reject);
       child.on('close', (code) => {
-        if (code === 2 && hits.length === 0 && !truncated) reject(Object.assign(new Error(`search failed: ${stderr.trim().slice(0, 500)}`), { code: 'RG_ERROR' }));
+        if (code === 2 && hits.length === 0 && !truncated)
+          reject(Object.assign(new Error(`search failed: ${stderr.trim().slice(0, 500)}`), { code: 'RG_ERROR' }));
         else resolve({ hits, truncated });
       });
     });
   }
 
-  private async searchInJs(options: { pattern: string; regex: boolean; glob?: string; max: number }, signal?: AbortSignal): Promise<{ hits: SearchHit[]; truncated: boolean }> {
+  private async searchInJs(
+    options: { pattern: string; regex: boolean; glob?: string; max: number },
+    signal?: AbortSignal,
+  ): Promise<{ hits: SearchHit[]; truncated: boolean }> {
     const matcher = options.regex ? new RegExp(options.pattern) : undefined;
     const { files } = await this.listFiles({ glob: options.glob, max: 20_000 }, signal);
     const hits: SearchHit[] = [];
@@ -216,9 +243,16 @@ export class NodeWorkspace implements Workspace {
 
 function parseRipgrepMatch(line: string): SearchHit | undefined {
   try {
-    const event = JSON.parse(line) as { type: string; data?: { path?: { text?: string }; line_number?: number; lines?: { text?: string } } };
+    const event = JSON.parse(line) as {
+      type: string;
+      data?: { path?: { text?: string }; line_number?: number; lines?: { text?: string } };
+    };
     if (event.type !== 'match' || !event.data?.path?.text) return undefined;
-    return { path: event.data.path.text.replace(/^\.\//, ''), line: event.data.line_number ?? 0, text: (event.data.lines?.text ?? '').trim() };
+    return {
+      path: event.data.path.text.replace(/^\.\//, ''),
+      line: event.data.line_number ?? 0,
+      text: (event.data.lines?.text ?? '').trim(),
+    };
   } catch {
     return undefined;
   }
@@ -248,7 +282,8 @@ function runRipgrep(rg: string, args: string[], cwd: string, signal?: AbortSigna
     child.on('error', reject);
     child.on('close', (code) => {
       // 1 = nothing found; 2 = an error, though rg still lists what it could (e.g. an unreadable folder).
-      if (code === 2 && chunks.length === 0) reject(Object.assign(new Error(`rg failed: ${stderr.trim().slice(0, 300)}`), { code: 'RG_ERROR' }));
+      if (code === 2 && chunks.length === 0)
+        reject(Object.assign(new Error(`rg failed: ${stderr.trim().slice(0, 300)}`), { code: 'RG_ERROR' }));
       else resolve(Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean));
     });
   });

@@ -50,9 +50,17 @@ export class NodeVerifier implements Verifier {
       : this.options.runner.runTask(target.name, { timeoutMs, signal });
   }
 
-  async runIsolated(target: VerificationTarget, files: Array<{ path: string; content: string | undefined }>, gate: CommandGate, signal: AbortSignal): Promise<RunResult & { sandboxed: boolean }> {
+  async runIsolated(
+    target: VerificationTarget,
+    files: Array<{ path: string; content: string | undefined }>,
+    gate: CommandGate,
+    signal: AbortSignal,
+  ): Promise<RunResult & { sandboxed: boolean }> {
     if (target.kind === 'task') {
-      return { ...notRun('VS Code tasks cannot run in the isolated copy; set "fixpoint.verify.command" to verify before review.'), sandboxed: false };
+      return {
+        ...notRun('VS Code tasks cannot run in the isolated copy; set "fixpoint.verify.command" to verify before review.'),
+        sandboxed: false,
+      };
     }
     const allowed = this.options.runner.canRun();
     if (!allowed.ok) return { ...notRun(allowed.reason), sandboxed: false };
@@ -65,7 +73,9 @@ export class NodeVerifier implements Verifier {
     const shadow = await createShadow(this.options.workspace.root, { signal });
     try {
       await shadow.apply(files);
-      const wrapper = sandbox.available ? sandboxArgvForShadow(shadow, this.options.workspace.root, { bwrapPath: sandbox.path }) : undefined;
+      const wrapper = sandbox.available
+        ? sandboxArgvForShadow(shadow, this.options.workspace.root, { bwrapPath: sandbox.path })
+        : undefined;
       const result = await runProcess(target.command, { cwd: shadow.path, timeoutMs: this.mode().timeoutMs, signal, wrapper });
       return { ...result, sandboxed: sandbox.available };
     } finally {

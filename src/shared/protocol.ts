@@ -76,12 +76,19 @@ export interface HistoryItem {
   current: boolean;
 }
 
-export type ProviderId = 'openai' | 'azure' | 'ollama' | 'lmstudio' | 'vllm' | 'custom';
+/** A provider preset as the setup card shows it (the presets themselves live in core/model/providers). */
+export interface SetupProvider {
+  id: string;
+  label: string;
+  baseUrl: string;
+  needsKey: boolean;
+}
 
 /** The onboarding card: shown until the endpoint answers once, or the user dismisses it. */
 export interface SetupState {
   visible: boolean;
-  provider: ProviderId;
+  providers: SetupProvider[];
+  provider: string;
   baseUrl: string;
   model: string;
   hasKey: boolean;
@@ -158,7 +165,7 @@ export type WebviewToHost =
   | { type: 'history'; action: 'open' | 'delete' | 'export'; id: string }
   | { type: 'history'; action: 'rename'; id: string; title: string }
   | { type: 'setup'; action: 'saveKey'; key: string }
-  | { type: 'setup'; action: 'configure'; provider: ProviderId; baseUrl: string; model?: string }
+  | { type: 'setup'; action: 'configure'; provider: string; baseUrl: string; model?: string }
   | { type: 'setup'; action: 'testConnection' | 'dismiss' };
 
 export function assertNever(value: never): never {
@@ -196,19 +203,28 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     case 'review':
       if (!isId(msg.id) || (msg.decision !== 'accept' && msg.decision !== 'reject')) return undefined;
       if (msg.path !== undefined && !isPath(msg.path)) return undefined;
-      return msg.path === undefined ? { type: 'review', id: msg.id, decision: msg.decision } : { type: 'review', id: msg.id, path: msg.path, decision: msg.decision };
+      return msg.path === undefined
+        ? { type: 'review', id: msg.id, decision: msg.decision }
+        : { type: 'review', id: msg.id, path: msg.path, decision: msg.decision };
     case 'mentionQuery':
       return typeof msg.query === 'string' && msg.query.length <= 500 ? { type: 'mentionQuery', query: msg.query } : undefined;
     case 'codeBlock':
       return (msg.action === 'insert' || msg.action === 'apply') && typeof msg.code === 'string' && msg.code.length <= MAX_PROMPT_CHARS
-        ? { type: 'codeBlock', action: msg.action, code: msg.code, language: typeof msg.language === 'string' ? msg.language.slice(0, 40) : undefined }
+        ? {
+            type: 'codeBlock',
+            action: msg.action,
+            code: msg.code,
+            language: typeof msg.language === 'string' ? msg.language.slice(0, 40) : undefined,
+          }
         : undefined;
     case 'history':
       return parseHistory(msg);
     case 'setup':
       return parseSetup(msg);
     case 'checkpoint':
-      return isId(msg.id) && (msg.action === 'restore' || msg.action === 'undo') ? { type: 'checkpoint', id: msg.id, action: msg.action } : undefined;
+      return isId(msg.id) && (msg.action === 'restore' || msg.action === 'undo')
+        ? { type: 'checkpoint', id: msg.id, action: msg.action }
+        : undefined;
     case 'openDiff':
       return isId(msg.id) && isPath(msg.path) ? { type: 'openDiff', id: msg.id, path: msg.path } : undefined;
     default:
@@ -219,7 +235,8 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
 function parseHistory(msg: Record<string, unknown>): WebviewToHost | undefined {
   if (msg.action === 'list') return { type: 'history', action: 'list' };
   if (!isId(msg.id)) return undefined;
-  if (msg.action === 'open' || msg.action === 'delete' || msg.action === 'export') return { type: 'history', action: msg.action, id: msg.id };
+  if (msg.action === 'open' || msg.action === 'delete' || msg.action === 'export')
+    return { type: 'history', action: msg.action, id: msg.id };
   if (msg.action === 'rename' && typeof msg.title === 'string' && msg.title.trim() && msg.title.length <= 200) {
     return { type: 'history', action: 'rename', id: msg.id, title: msg.title.trim() };
   }
@@ -227,15 +244,6 @@ function parseHistory(msg: Record<string, unknown>): WebviewToHost | undefined {
 }
 
 /** Where each provider's OpenAI-compatible API usually lives (the setup card's presets). */
-export const PROVIDER_PRESETS: ReadonlyArray<{ id: ProviderId; label: string; baseUrl: string; needsKey: boolean }> = [
-  { id: 'openai', label: 'OpenAI', baseUrl: '', needsKey: true },
-  { id: 'azure', label: 'Azure OpenAI', baseUrl: 'https://YOUR-RESOURCE.openai.azure.com/openai/v1', needsKey: true },
-  { id: 'ollama', label: 'Ollama', baseUrl: 'http://localhost:11434/v1', needsKey: false },
-  { id: 'lmstudio', label: 'LM Studio', baseUrl: 'http://localhost:1234/v1', needsKey: false },
-  { id: 'vllm', label: 'vLLM', baseUrl: 'http://localhost:8000/v1', needsKey: false },
-  { id: 'custom', label: 'Other OpenAI-compatible', baseUrl: '', needsKey: false },
-];
-const PROVIDERS: readonly ProviderId[] = PROVIDER_PRESETS.map((p) => p.id);
 
 function parseSetup(msg: Record<string, unknown>): WebviewToHost | undefined {
   switch (msg.action) {
@@ -245,9 +253,17 @@ function parseSetup(msg: Record<string, unknown>): WebviewToHost | undefined {
     case 'saveKey':
       return typeof msg.key === 'string' && msg.key.length <= 1000 ? { type: 'setup', action: 'saveKey', key: msg.key } : undefined;
     case 'configure':
-      if (!PROVIDERS.includes(msg.provider as ProviderId) || typeof msg.baseUrl !== 'string' || msg.baseUrl.length > 2000) return undefined;
+      // The host checks the id against its presets; here only the shape is validated.
+      if (typeof msg.provider !== 'string' || msg.provider.length > 64) return undefined;
+      if (typeof msg.baseUrl !== 'string' || msg.baseUrl.length > 2000) return undefined;
       if (msg.model !== undefined && (typeof msg.model !== 'string' || msg.model.length > 200)) return undefined;
-      return { type: 'setup', action: 'configure', provider: msg.provider as ProviderId, baseUrl: msg.baseUrl, model: msg.model as string | undefined };
+      return {
+        type: 'setup',
+        action: 'configure',
+        provider: msg.provider,
+        baseUrl: msg.baseUrl,
+        model: msg.model as string | undefined,
+      };
     default:
       return undefined;
   }

@@ -6,6 +6,7 @@
 //       that answers instantly with a read_file call (goal < 20 ms p95).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { countTokens } from 'gpt-tokenizer';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runAgent, DEFAULT_AGENT_OPTIONS } from '../../src/core/agent/loop';
@@ -26,7 +27,8 @@ function generateTree(root: string): void {
   for (let d = 0; d < FILES / 100; d++) {
     const dir = path.join(root, d % 10 === 0 ? `build-${d}` : `pkg${d % 37}`, `mod${d}`);
     fs.mkdirSync(dir, { recursive: true });
-    for (let f = 0; f < 100; f++) fs.writeFileSync(path.join(dir, f % 25 === 0 ? `trace${f}.log` : `file${f}.ts`), `export const v${f} = ${d};\n`);
+    for (let f = 0; f < 100; f++)
+      fs.writeFileSync(path.join(dir, f % 25 === 0 ? `trace${f}.log` : `file${f}.ts`), `export const v${f} = ${d};\n`);
   }
 }
 
@@ -48,18 +50,21 @@ async function listing(root: string): Promise<void> {
     countOurs = (await workspace.listFiles({ max: 1_000_000 })).files.length;
     timesOurs.push(performance.now() - t);
   }
-  console.log(`(a) list ${FILES} generated files (.gitignore excludes ${FILES - countOurs}): list_files median ${median(timesOurs).toFixed(0)} ms (${countOurs} files)` +
-    (rg ? ` vs rg --files ${median(timesRg).toFixed(0)} ms (${countRg} files): ratio ${(median(timesOurs) / median(timesRg)).toFixed(2)}×` : ' (rg not installed: no baseline)'));
+  console.log(
+    `(a) list ${FILES} generated files (.gitignore excludes ${FILES - countOurs}): list_files median ${median(timesOurs).toFixed(0)} ms (${countOurs} files)` +
+      (rg
+        ? ` vs rg --files ${median(timesRg).toFixed(0)} ms (${countRg} files): ratio ${(median(timesOurs) / median(timesRg)).toFixed(2)}×`
+        : ' (rg not installed: no baseline)'),
+  );
 }
 
 async function tokens(): Promise<void> {
-  const { countTokens } = require('gpt-tokenizer') as typeof import('gpt-tokenizer');
   const sample = fs.readFileSync(path.join(__dirname, '../../../src/core/agent/loop.ts'), 'utf8').repeat(20);
   countTokens('warm up');
   const t = performance.now();
   const n = countTokens(sample);
   const ms = performance.now() - t;
-  console.log(`(b) tokenizer: ${n} tokens in ${ms.toFixed(0)} ms = ${((n / ms) * 1000 / 1e6).toFixed(2)}M tokens/s (o200k)`);
+  console.log(`(b) tokenizer: ${n} tokens in ${ms.toFixed(0)} ms = ${(((n / ms) * 1000) / 1e6).toFixed(2)}M tokens/s (o200k)`);
   // A realistic tree for this part: copies of this repository's own sources (tiny generated files would
   // measure file-open overhead, not context assembly).
   const codeRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-bench-code-'));
@@ -84,7 +89,9 @@ async function tokens(): Promise<void> {
     assembled = total;
   }
   fs.rmSync(codeRoot, { recursive: true, force: true });
-  console.log(`    assemble a ${assembled}-token context from ${read} source files (list, read, count): median ${median(samples).toFixed(0)} ms of 5`);
+  console.log(
+    `    assemble a ${assembled}-token context from ${read} source files (list, read, count): median ${median(samples).toFixed(0)} ms of 5`,
+  );
 }
 
 async function loopOverhead(root: string): Promise<void> {
@@ -107,7 +114,10 @@ async function loopOverhead(root: string): Promise<void> {
     if (msg.type === 'entry' && msg.entry.kind === 'tool' && msg.entry.status === 'done') stamps.push(performance.now());
   });
   const workspace = new NodeWorkspace({ root });
-  const history: ChatItem[] = [{ role: 'system', content: 'bench' }, { role: 'user', content: 'go' }];
+  const history: ChatItem[] = [
+    { role: 'system', content: 'bench' },
+    { role: 'user', content: 'go' },
+  ];
   const started = performance.now();
   await runAgent(history, {
     client,
@@ -120,7 +130,11 @@ async function loopOverhead(root: string): Promise<void> {
     signal: new AbortController().signal,
     toolContext: {
       workspace,
-      runner: { canRun: () => ({ ok: false, reason: 'bench' }), run: async () => ({ exitCode: 0, output: '', durationMs: 0 }), runTask: async () => ({ exitCode: 0, output: '', durationMs: 0 }) },
+      runner: {
+        canRun: () => ({ ok: false, reason: 'bench' }),
+        run: async () => ({ exitCode: 0, output: '', durationMs: 0 }),
+        runTask: async () => ({ exitCode: 0, output: '', durationMs: 0 }),
+      },
       approver: { approveCommand: async () => 'deny' },
       reviewer: { propose: async () => ({ files: [] }) },
       commandRules: () => ({ allow: [], deny: [] }),
@@ -130,7 +144,9 @@ async function loopOverhead(root: string): Promise<void> {
     },
   });
   const perStep = stamps.slice(1).map((t, i) => t - stamps[i]);
-  console.log(`(c) agent loop overhead per step (stream + validate + read_file + history + transcript), ${STEPS} steps: p50 ${pct(perStep, 50).toFixed(2)} ms, p95 ${pct(perStep, 95).toFixed(2)} ms, total ${(performance.now() - started).toFixed(0)} ms`);
+  console.log(
+    `(c) agent loop overhead per step (stream + validate + read_file + history + transcript), ${STEPS} steps: p50 ${pct(perStep, 50).toFixed(2)} ms, p95 ${pct(perStep, 95).toFixed(2)} ms, total ${(performance.now() - started).toFixed(0)} ms`,
+  );
 }
 
 async function main(): Promise<void> {

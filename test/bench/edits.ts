@@ -74,7 +74,11 @@ async function runCase(c: Case): Promise<{ outcome: Outcome; ms: number; detail:
     return { outcome: c.expected === null ? 'correct' : 'refused', ms, detail: message };
   }
   if (c.expected !== null && output === c.expected) return { outcome: 'correct', ms, detail: '' };
-  return { outcome: 'false-apply', ms, detail: c.expected === null ? 'applied where a refusal was expected' : 'output differs from expected' };
+  return {
+    outcome: 'false-apply',
+    ms,
+    detail: c.expected === null ? 'applied where a refusal was expected' : 'output differs from expected',
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -113,7 +117,9 @@ async function main(): Promise<void> {
   const pct = (t: Tally): string => ((100 * t.correct) / t.total).toFixed(1) + '%';
   const rows = [...byVariant.entries()].sort((a, b) => a[0].localeCompare(b[0]));
   console.log(`corpus: ${corpusPath}`);
-  console.log(`${'variant'.padEnd(22)}${'correct'.padStart(11)}${'%'.padStart(8)}${'false applies'.padStart(15)}${'refused'.padStart(9)}${'crashes'.padStart(9)}`);
+  console.log(
+    `${'variant'.padEnd(22)}${'correct'.padStart(11)}${'%'.padStart(8)}${'false applies'.padStart(15)}${'refused'.padStart(9)}${'crashes'.padStart(9)}`,
+  );
   for (const [variant, t] of [...rows, ['TOTAL', total] as [string, Tally]]) {
     console.log(
       `${variant.padEnd(22)}${`${t.correct}/${t.total}`.padStart(11)}${pct(t).padStart(8)}` +
@@ -121,7 +127,9 @@ async function main(): Promise<void> {
     );
   }
   latencies.sort((a, b) => a - b);
-  console.log(`latency per case: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms, max ${latencies[latencies.length - 1].toFixed(2)} ms`);
+  console.log(
+    `latency per case: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms, max ${latencies[latencies.length - 1].toFixed(2)} ms`,
+  );
   console.log(`edits: ${total.correct}/${total.total} correct (${pct(total)}), false applies: ${total.falseApplies}`);
 }
 

@@ -7,7 +7,11 @@ const benches: Array<{ name: string; file: string; args?: string[] }> = [
   { name: 'edits (patch engine on the edit corpus)', file: 'edits.js' },
   { name: 'context (token accounting and compaction of a 192k history)', file: 'context.js' },
   { name: 'agent (list_files vs rg, tokenizer, context assembly, loop overhead)', file: 'agent.js' },
-  { name: 'shadow (verify-before-review overhead: shadow copy + cleanup of a 5,000-file repo)', file: 'shadow.js', args: ['--synthetic', '5000', '5'] },
+  {
+    name: 'shadow (verify-before-review overhead: shadow copy + cleanup of a 5,000-file repo)',
+    file: 'shadow.js',
+    args: ['--synthetic', '5000', '5'],
+  },
   { name: 'vscode (activation, first chunk to webview, ask-to-fix, .vsix size)', file: 'vscode.js' },
   { name: 'webview (1,000-message chat, reply streamed at 2,000 tokens/s: frame times, dropped chunks)', file: 'webview.js' },
 ];

@@ -42,7 +42,10 @@ export async function run(): Promise<void> {
   // the second shows what a user invoking it later waits.
   const quickFixStartedAt = await invokeQuickFix(vscode);
   const warmQuickFixStartedAt = await invokeQuickFix(vscode);
-  appendFileSync(process.env[BENCH_OUT_ENV]!, `${JSON.stringify({ activationMs: api.activationMs, loadAndActivateMs, quickFixStartedAt, warmQuickFixStartedAt })}\n`);
+  appendFileSync(
+    process.env[BENCH_OUT_ENV]!,
+    `${JSON.stringify({ activationMs: api.activationMs, loadAndActivateMs, quickFixStartedAt, warmQuickFixStartedAt })}\n`,
+  );
 }
 
 /**
@@ -53,7 +56,10 @@ export async function run(): Promise<void> {
 async function invokeQuickFix(vscode: typeof import('vscode')): Promise<number> {
   const folder = vscode.workspace.workspaceFolders![0].uri;
   const uri = vscode.Uri.joinPath(folder, 'bench-big.ts');
-  const body = Array.from({ length: 400 }, (_, i) => `export function step${i}(input: string): number {\n  const value = input.length * ${i};\n  return value + 1;\n}\n`).join('');
+  const body = Array.from(
+    { length: 400 },
+    (_, i) => `export function step${i}(input: string): number {\n  const value = input.length * ${i};\n  return value + 1;\n}\n`,
+  ).join('');
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(body));
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document);
@@ -105,7 +111,12 @@ export async function main(): Promise<VsCodeBenchResult> {
       await page.close();
     }
     for (const line of lines(benchOut)) {
-      const sample = JSON.parse(line) as { activationMs: number; loadAndActivateMs?: number; quickFixStartedAt: number; warmQuickFixStartedAt: number };
+      const sample = JSON.parse(line) as {
+        activationMs: number;
+        loadAndActivateMs?: number;
+        quickFixStartedAt: number;
+        warmQuickFixStartedAt: number;
+      };
       activation.push(sample.activationMs);
       quickFixStarts.push(sample.quickFixStartedAt, sample.warmQuickFixStartedAt);
       if (sample.loadAndActivateMs !== undefined) loadAndActivate.push(sample.loadAndActivateMs);
@@ -133,7 +144,10 @@ export async function main(): Promise<VsCodeBenchResult> {
       await input.press('Enter');
       await chat.locator('.entry.assistant:not(.streaming)', { hasText: marker }).waitFor({ timeout: 30_000 });
       await chat.locator('.send:not([disabled])').waitFor({ timeout: 30_000 });
-      const seenAt = await frame.evaluate((m) => (globalThis as unknown as { __fixpointSeen: Record<string, number> }).__fixpointSeen[m], marker);
+      const seenAt = await frame.evaluate(
+        (m) => (globalThis as unknown as { __fixpointSeen: Record<string, number> }).__fixpointSeen[m],
+        marker,
+      );
       const firstChunkAt = fake.modelRequests().at(-1)?.firstChunkAt;
       if (seenAt === undefined || firstChunkAt === undefined) throw new Error(`prompt ${i}: no timestamps`);
       if (i > 0) latencies.push(seenAt - firstChunkAt); // Prompt 0 warms up.
@@ -141,11 +155,18 @@ export async function main(): Promise<VsCodeBenchResult> {
 
     // (c) The .vsix as `npm run package` / `npm start` build it (from the current dist/).
     const vsix = path.join(tmp, 'fixpoint.vsix');
-    const args = ['--no-install', 'vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix];
+    const args = [
+      '--no-install',
+      'vsce',
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--no-rewrite-relative-links',
+      '--out',
+      vsix,
+    ];
     if (!existsSync(path.join(repoRoot, 'LICENSE'))) args.push('--skip-license');
-    await new Promise<void>((resolve, reject) =>
-      execFile('npx', args, { cwd: repoRoot }, (err) => (err ? reject(err) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => execFile('npx', args, { cwd: repoRoot }, (err) => (err ? reject(err) : resolve())));
     const vsixBytes = (await stat(vsix)).size;
 
     const result: VsCodeBenchResult = {
@@ -170,7 +191,10 @@ export async function main(): Promise<VsCodeBenchResult> {
 /** Runs in the webview: records when each answer marker first appears in the conversation's DOM. */
 function installObserver(): void {
   // Browser globals, typed locally (this project compiles without the DOM lib).
-  interface El { textContent: string | null; querySelectorAll(s: string): Iterable<El> }
+  interface El {
+    textContent: string | null;
+    querySelectorAll(s: string): Iterable<El>;
+  }
   const g = globalThis as unknown as {
     __fixpointSeen: Record<string, number>;
     document: { querySelector(s: string): El };
@@ -199,11 +223,21 @@ function percentile(values: number[], p: number): number {
 function print(r: VsCodeBenchResult): void {
   const ms = (n: number) => `${n.toFixed(1)} ms`;
   console.log('VS Code (code-server 4.139.1 = VS Code 1.139.1, headless Chromium)');
-  console.log(`  activation (api.activationMs), median of ${r.activationMs.samples.length} window loads: ${ms(r.activationMs.median)}  [${r.activationMs.samples.map((n) => n.toFixed(1)).join(', ')}]`);
-  console.log(`  load + activate (first extension.activate() call), median of ${r.loadAndActivateMs.samples.length}: ${ms(r.loadAndActivateMs.median)}  [${r.loadAndActivateMs.samples.map((n) => n.toFixed(1)).join(', ')}]`);
-  console.log(`  first SSE chunk -> text in webview DOM, ${r.firstChunkToDomMs.samples.length} prompts: p50 ${ms(r.firstChunkToDomMs.p50)}, p95 ${ms(r.firstChunkToDomMs.p95)}`);
-  console.log(`  ask-to-fix on a 2,000-line file -> request at the model server, first in a fresh window, median of ${r.quickFixToRequestMs.samples.length}: ${ms(r.quickFixToRequestMs.median)}  [${r.quickFixToRequestMs.samples.map((n) => n.toFixed(1)).join(', ')}]`);
-  console.log(`  ask-to-fix, second in the same window, median of ${r.warmQuickFixToRequestMs.samples.length}: ${ms(r.warmQuickFixToRequestMs.median)}  [${r.warmQuickFixToRequestMs.samples.map((n) => n.toFixed(1)).join(', ')}]`);
+  console.log(
+    `  activation (api.activationMs), median of ${r.activationMs.samples.length} window loads: ${ms(r.activationMs.median)}  [${r.activationMs.samples.map((n) => n.toFixed(1)).join(', ')}]`,
+  );
+  console.log(
+    `  load + activate (first extension.activate() call), median of ${r.loadAndActivateMs.samples.length}: ${ms(r.loadAndActivateMs.median)}  [${r.loadAndActivateMs.samples.map((n) => n.toFixed(1)).join(', ')}]`,
+  );
+  console.log(
+    `  first SSE chunk -> text in webview DOM, ${r.firstChunkToDomMs.samples.length} prompts: p50 ${ms(r.firstChunkToDomMs.p50)}, p95 ${ms(r.firstChunkToDomMs.p95)}`,
+  );
+  console.log(
+    `  ask-to-fix on a 2,000-line file -> request at the model server, first in a fresh window, median of ${r.quickFixToRequestMs.samples.length}: ${ms(r.quickFixToRequestMs.median)}  [${r.quickFixToRequestMs.samples.map((n) => n.toFixed(1)).join(', ')}]`,
+  );
+  console.log(
+    `  ask-to-fix, second in the same window, median of ${r.warmQuickFixToRequestMs.samples.length}: ${ms(r.warmQuickFixToRequestMs.median)}  [${r.warmQuickFixToRequestMs.samples.map((n) => n.toFixed(1)).join(', ')}]`,
+  );
   console.log(`  .vsix size: ${(r.vsixBytes / 1024 / 1024).toFixed(2)} MB (${r.vsixBytes} bytes)`);
 }
 

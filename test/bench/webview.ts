@@ -98,20 +98,69 @@ export function conversation(count = MESSAGES): Entry[] {
   for (let i = 0; entries.length < count; i++) {
     const id = `e${i}`;
     const k = i % 10;
-    if (k === 0 || k === 5) entries.push({ kind: 'user', id, text: `${sentence(r, 10)}\n@src/file${i}.ts`, checkpoint: k === 0 ? 'available' : undefined });
+    if (k === 0 || k === 5)
+      entries.push({ kind: 'user', id, text: `${sentence(r, 10)}\n@src/file${i}.ts`, checkpoint: k === 0 ? 'available' : undefined });
     else if (k === 1 || k === 3 || k === 6 || k === 8) entries.push({ kind: 'assistant', id, text: markdown(r), streaming: false });
     else if (k === 2 || k === 7) {
-      entries.push({ kind: 'tool', id, name: ['read_file', 'search', 'run_command'][i % 3], summary: `src/file${i}.ts`, status: i % 17 === 0 ? 'failed' : 'done', output: Array.from({ length: 20 }, (_, j) => `line ${j}: ${sentence(r, 6)}`).join('\n'), durationMs: 120 + i });
+      entries.push({
+        kind: 'tool',
+        id,
+        name: ['read_file', 'search', 'run_command'][i % 3],
+        summary: `src/file${i}.ts`,
+        status: i % 17 === 0 ? 'failed' : 'done',
+        output: Array.from({ length: 20 }, (_, j) => `line ${j}: ${sentence(r, 6)}`).join('\n'),
+        durationMs: 120 + i,
+      });
     } else if (k === 4) {
       const sub = Math.floor(i / 10) % 6;
       if (sub === 0) entries.push({ kind: 'reasoning', id, text: sentence(r, 30), streaming: false });
-      else if (sub === 1) entries.push({ kind: 'plan', id, steps: [{ text: sentence(r, 5), status: 'completed' }, { text: sentence(r, 5), status: 'in_progress' }, { text: sentence(r, 5), status: 'pending' }] });
-      else if (sub === 2) entries.push({ kind: 'approval', id, command: `npm test -- ${i}`, prefix: 'npm test', reasons: ['not in the allow list'], state: 'allowed' });
+      else if (sub === 1)
+        entries.push({
+          kind: 'plan',
+          id,
+          steps: [
+            { text: sentence(r, 5), status: 'completed' },
+            { text: sentence(r, 5), status: 'in_progress' },
+            { text: sentence(r, 5), status: 'pending' },
+          ],
+        });
+      else if (sub === 2)
+        entries.push({
+          kind: 'approval',
+          id,
+          command: `npm test -- ${i}`,
+          prefix: 'npm test',
+          reasons: ['not in the allow list'],
+          state: 'allowed',
+        });
       else if (sub === 3) {
-        entries.push({ kind: 'proposal', id, state: 'decided', files: [{ path: `src/file${i}.ts`, kind: 'update', added: 4, removed: 2, hunks: 1, status: 'accepted', protected: false }], verification: { state: 'passed', command: 'npm test', summary: '12 passing' } });
+        entries.push({
+          kind: 'proposal',
+          id,
+          state: 'decided',
+          files: [{ path: `src/file${i}.ts`, kind: 'update', added: 4, removed: 2, hunks: 1, status: 'accepted', protected: false }],
+          verification: { state: 'passed', command: 'npm test', summary: '12 passing' },
+        });
       } else if (sub === 4) {
-        entries.push({ kind: 'verification', id, command: 'npm test', why: 'package.json test script', status: 'passed', attempts: [{ attempt: 1, state: 'failed', exitCode: 1, durationMs: 2300, failures: ['test/a.test.ts: expected 1'], fix: 'off-by-one' }, { attempt: 2, state: 'passed', exitCode: 0, durationMs: 2100, failures: [] }] });
-      } else entries.push({ kind: 'error', id, message: 'The model endpoint answered 429.', fix: 'Wait a moment, then retry.', action: 'retry' });
+        entries.push({
+          kind: 'verification',
+          id,
+          command: 'npm test',
+          why: 'package.json test script',
+          status: 'passed',
+          attempts: [
+            { attempt: 1, state: 'failed', exitCode: 1, durationMs: 2300, failures: ['test/a.test.ts: expected 1'], fix: 'off-by-one' },
+            { attempt: 2, state: 'passed', exitCode: 0, durationMs: 2100, failures: [] },
+          ],
+        });
+      } else
+        entries.push({
+          kind: 'error',
+          id,
+          message: 'The model endpoint answered 429.',
+          fix: 'Wait a moment, then retry.',
+          action: 'retry',
+        });
     } else entries.push({ kind: 'notice', id, text: `Context compacted (${i} tokens).` });
   }
   return entries;
@@ -223,7 +272,13 @@ window.__bench = {
 `;
 
 function pageHtml(nonce: string, origin: string): string {
-  const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${origin}`, `img-src ${origin} data:`, `font-src ${origin}`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${origin}`,
+    `img-src ${origin} data:`,
+    `font-src ${origin}`,
+  ].join('; ');
   return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <link rel="stylesheet" href="/theme.css"><link rel="stylesheet" href="/webview.css"><title>Fixpoint bench</title></head>
@@ -261,13 +316,26 @@ async function serve(dist: string): Promise<{ url: string; close(): Promise<void
 interface PageBench {
   __bench: {
     load(state: ViewState): Promise<{ ms: number; longTasks: number; domNodes: number }>;
-    stream(id: string, tokens: string[], tokensPerSecond: number): Promise<{ frames: number[]; durationMs: number; longTasks: Array<{ start: number; duration: number }>; streamed: string; final: string }>;
+    stream(
+      id: string,
+      tokens: string[],
+      tokensPerSecond: number,
+    ): Promise<{
+      frames: number[];
+      durationMs: number;
+      longTasks: Array<{ start: number; duration: number }>;
+      streamed: string;
+      final: string;
+    }>;
   };
   __csp: string[];
 }
 
 /** CPU slowdowns to run at: 1 = this machine; 4 = a busy laptop (a VS Code window has other work on its thread). */
-const CPU_SLOWDOWNS = (process.env.FIXPOINT_BENCH_CPU ?? '1,4').split(',').map(Number).filter((n) => n >= 1);
+const CPU_SLOWDOWNS = (process.env.FIXPOINT_BENCH_CPU ?? '1,4')
+  .split(',')
+  .map(Number)
+  .filter((n) => n >= 1);
 
 export async function main(): Promise<WebviewBenchRun[]> {
   const { launchBrowser } = await import('../harness/browser.js');
@@ -279,7 +347,9 @@ export async function main(): Promise<WebviewBenchRun[]> {
   const browser = await launchBrowser({ viewport: VIEWPORT, log: (line) => console.error(line) });
   const runs: WebviewBenchRun[] = [];
   try {
-    console.log(`Chat webview (${path.relative(repoRoot, dist) || dist}/webview.js in headless Chromium, ${VIEWPORT.width}x${VIEWPORT.height}, stub page with the chat's CSP)`);
+    console.log(
+      `Chat webview (${path.relative(repoRoot, dist) || dist}/webview.js in headless Chromium, ${VIEWPORT.width}x${VIEWPORT.height}, stub page with the chat's CSP)`,
+    );
     for (const cpuSlowdown of CPU_SLOWDOWNS) {
       const page = await browser.context.newPage();
       const cdp = await browser.context.newCDPSession(page);
@@ -297,11 +367,25 @@ export async function main(): Promise<WebviewBenchRun[]> {
   }
 }
 
-async function benchPage(page: import('playwright-core').Page, url: string, cpuSlowdown: number, cdp: import('playwright-core').CDPSession): Promise<WebviewBenchRun> {
+async function benchPage(
+  page: import('playwright-core').Page,
+  url: string,
+  cpuSlowdown: number,
+  cdp: import('playwright-core').CDPSession,
+): Promise<WebviewBenchRun> {
   await page.goto(url, { waitUntil: 'load' });
   const entries = conversation();
   // Cast so the bench keeps compiling while ViewState grows fields the renderer does not need here.
-  const state = { entries, busy: false, model: 'fake-model', endpoint: 'http://localhost', contextWindow: 192000, contextUsed: 81000, inputTokens: 0, outputTokens: 0 } as ViewState;
+  const state = {
+    entries,
+    busy: false,
+    model: 'fake-model',
+    endpoint: 'http://localhost',
+    contextWindow: 192000,
+    contextUsed: 81000,
+    inputTokens: 0,
+    outputTokens: 0,
+  } as ViewState;
   const loads: number[] = [];
   let loadLongTasks = 0;
   let domNodes = 0;
@@ -319,7 +403,10 @@ async function benchPage(page: import('playwright-core').Page, url: string, cpuS
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.start');
   }
-  const run = await page.evaluate(([t, rate]) => (globalThis as unknown as PageBench).__bench.stream('bench-reply', t, rate), [tokens, TOKENS_PER_SECOND] as const);
+  const run = await page.evaluate(([t, rate]) => (globalThis as unknown as PageBench).__bench.stream('bench-reply', t, rate), [
+    tokens,
+    TOKENS_PER_SECOND,
+  ] as const);
   if (profile) writeFileSync(`${profile}-cpu${cpuSlowdown}.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
   const cspViolations = await page.evaluate(() => (globalThis as unknown as PageBench).__csp);
 
@@ -345,7 +432,11 @@ async function benchPage(page: import('playwright-core').Page, url: string, cpuS
       frames: frames.length,
       frameMs: { p50: percentile(frames, 50), p95: percentile(frames, 95), max: Math.max(...frames) },
       missedFrames: frames.filter((f) => f > 25).length,
-      longTasks: { count: run.longTasks.length, totalMs: run.longTasks.reduce((s, t) => s + t.duration, 0), maxMs: Math.max(0, ...run.longTasks.map((t) => t.duration)) },
+      longTasks: {
+        count: run.longTasks.length,
+        totalMs: run.longTasks.reduce((s, t) => s + t.duration, 0),
+        maxMs: Math.max(0, ...run.longTasks.map((t) => t.duration)),
+      },
       droppedChunks: dropped,
       duplicatedChunks: duplicated,
       streamedEqualsFinal: normalize(run.streamed) === normalize(run.final),
@@ -372,12 +463,19 @@ function print(r: WebviewBenchRun): void {
   // rAF deltas jitter around the 16.67 ms vsync by ±0.1 ms; a frame that was really late shows as ≥ 33 ms.
   const goal = s.frameMs.p95 <= 16.7 + 0.2 ? 'goal met' : 'goal p95 ≤ 16.7 ms NOT met';
   console.log(` CPU ×${r.cpuSlowdown}${r.cpuSlowdown > 1 ? ' (throttled)' : ''}:`);
-  console.log(`  ${MESSAGES}-message conversation, state → first frame, median of ${r.loadMs.samples.length}: ${ms(r.loadMs.median)}  [${r.loadMs.samples.map((n) => n.toFixed(1)).join(', ')}]; long tasks: ${r.loadLongTasks}; DOM elements after: ${r.domNodes}`);
+  console.log(
+    `  ${MESSAGES}-message conversation, state → first frame, median of ${r.loadMs.samples.length}: ${ms(r.loadMs.median)}  [${r.loadMs.samples.map((n) => n.toFixed(1)).join(', ')}]; long tasks: ${r.loadLongTasks}; DOM elements after: ${r.domNodes}`,
+  );
   console.log(`  streamed reply: ${s.chars} chars in ${s.chunks} deltas at ${TOKENS_PER_SECOND} tokens/s, fed over ${ms(s.durationMs)}`);
-  console.log(`  frame time (rAF deltas, ${s.frames} frames): p50 ${s.frameMs.p50.toFixed(2)} ms, p95 ${s.frameMs.p95.toFixed(2)} ms, max ${ms(s.frameMs.max)}; missed frames (> 25 ms): ${s.missedFrames}  (${goal})`);
+  console.log(
+    `  frame time (rAF deltas, ${s.frames} frames): p50 ${s.frameMs.p50.toFixed(2)} ms, p95 ${s.frameMs.p95.toFixed(2)} ms, max ${ms(s.frameMs.max)}; missed frames (> 25 ms): ${s.missedFrames}  (${goal})`,
+  );
   console.log(`  long tasks while streaming: ${s.longTasks.count} (total ${ms(s.longTasks.totalMs)}, max ${ms(s.longTasks.maxMs)})`);
-  console.log(`  chunks: ${s.droppedChunks} dropped, ${s.duplicatedChunks} duplicated; streamed text ${s.streamedEqualsFinal ? 'equals' : 'DIFFERS FROM'} the one-shot render`);
-  if (r.cspViolations.length) console.log(`  CSP violations: ${r.cspViolations.length} (${[...new Set(r.cspViolations)].slice(0, 5).join('; ')})`);
+  console.log(
+    `  chunks: ${s.droppedChunks} dropped, ${s.duplicatedChunks} duplicated; streamed text ${s.streamedEqualsFinal ? 'equals' : 'DIFFERS FROM'} the one-shot render`,
+  );
+  if (r.cspViolations.length)
+    console.log(`  CSP violations: ${r.cspViolations.length} (${[...new Set(r.cspViolations)].slice(0, 5).join('; ')})`);
 }
 
 if (require.main === module) {

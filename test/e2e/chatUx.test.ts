@@ -25,7 +25,10 @@ async function editorText(): Promise<string> {
 }
 
 async function isFocused(chat: FrameLocator, selector: string): Promise<boolean> {
-  return chat.locator(selector).first().evaluate((el) => el === el.ownerDocument.activeElement);
+  return chat
+    .locator(selector)
+    .first()
+    .evaluate((el) => el === el.ownerDocument.activeElement);
 }
 
 describe('chat: code blocks and keyboard', function () {
@@ -62,7 +65,9 @@ describe('chat: code blocks and keyboard', function () {
     const copy = chat.locator('.entry.assistant .code-actions button[data-op="copy"]').last();
     await copy.click();
     await waitUntil('the Copy button to confirm', async () => (await copy.innerText()) === 'Copied');
-    const clipboard = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    const clipboard = await page.evaluate(() =>
+      (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText(),
+    );
     assert.match(clipboard, new RegExp(`^function ${MARKER}\\(values\\) \\{`));
   });
 

@@ -59,7 +59,8 @@ function fromWebview(requests: readonly LoggedRequest[]): LoggedRequest[] {
   return requests.filter((r) => r.frameUrl.includes('/webview/') || r.frameUrl === '' || r.fromServiceWorker);
 }
 
-const describeRequests = (rs: readonly LoggedRequest[]) => rs.map((r) => `${r.resourceType} ${r.url} from ${r.frameUrl || '(worker)'} → ${r.outcome ?? 'pending'}`).join('\n');
+const describeRequests = (rs: readonly LoggedRequest[]) =>
+  rs.map((r) => `${r.resourceType} ${r.url} from ${r.frameUrl || '(worker)'} → ${r.outcome ?? 'pending'}`).join('\n');
 
 /** SAFETY §20 in the real webview: the rendered DOM holds nothing active, nothing ran, and nothing was fetched. */
 async function assertInert(chat: FrameLocator, frame: Frame, requestsFrom: number): Promise<void> {
@@ -68,9 +69,15 @@ async function assertInert(chat: FrameLocator, frame: Frame, requestsFrom: numbe
   await answer.waitFor();
   const dom = await answer.evaluate((node) => ({
     tags: [...node.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()),
-    handlers: [...node.querySelectorAll('*')].flatMap((e) => [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${e.tagName}[${a.name}]`)),
+    handlers: [...node.querySelectorAll('*')].flatMap((e) =>
+      [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${e.tagName}[${a.name}]`),
+    ),
     styled: [...node.querySelectorAll('[style], [srcset], [ping], [poster], [background]')].length,
-    links: [...node.querySelectorAll('a')].map((a) => ({ text: a.textContent ?? '', href: a.getAttribute('href'), dataHref: a.getAttribute('data-href') ?? '' })),
+    links: [...node.querySelectorAll('a')].map((a) => ({
+      text: a.textContent ?? '',
+      href: a.getAttribute('href'),
+      dataHref: a.getAttribute('data-href') ?? '',
+    })),
     html: node.innerHTML,
   }));
   for (const tag of ['img', 'svg', 'image', 'script', 'style', 'iframe', 'link', 'video', 'object', 'embed']) {
@@ -81,7 +88,10 @@ async function assertInert(chat: FrameLocator, frame: Frame, requestsFrom: numbe
   assert.ok(dom.links.length >= 4, `links rendered: ${JSON.stringify(dom.links)}`);
   for (const link of dom.links) {
     assert.equal(link.href, '#', `link "${link.text}" points nowhere until the host opens it`);
-    assert.ok(!/^(javascript|command|file|vbscript|data):/i.test(link.dataHref), `link "${link.text}" keeps a dangerous target: ${link.dataHref}`);
+    assert.ok(
+      !/^(javascript|command|file|vbscript|data):/i.test(link.dataHref),
+      `link "${link.text}" keeps a dangerous target: ${link.dataHref}`,
+    );
   }
   // The text is still there for the user to read.
   assert.match(await answer.innerText(), /Here is the summary you asked for\./);
@@ -94,7 +104,11 @@ async function assertInert(chat: FrameLocator, frame: Frame, requestsFrom: numbe
   const since = requests.slice(requestsFrom);
   await waitUntil('the webview requests to finish', () => fromWebview(since).every((r) => r.outcome !== undefined));
   assert.deepEqual(describeRequests(leaving(fromWebview(since))), '', 'no request from the webview left for a non-loopback host');
-  assert.deepEqual(describeRequests(requests.filter((r) => r.url.includes(EVIL_HOST))), '', `no request to ${EVIL_HOST} at all, from any frame`);
+  assert.deepEqual(
+    describeRequests(requests.filter((r) => r.url.includes(EVIL_HOST))),
+    '',
+    `no request to ${EVIL_HOST} at all, from any frame`,
+  );
 }
 
 describe('hostile Markdown in the chat webview', function () {
@@ -114,13 +128,25 @@ describe('hostile Markdown in the chat webview', function () {
     await openChat(page);
     const frame = await chatFrameHandle(page);
     const policy = await frame.evaluate(() => {
-      const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document;
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } })
+        .document;
       return doc.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '';
     });
-    const directives = new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...sources]) => [name, sources]));
+    const directives = new Map(
+      policy
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .filter((d) => d[0])
+        .map(([name, ...sources]) => [name, sources]),
+    );
     assert.deepEqual(directives.get('default-src'), ["'none'"], policy);
     assert.match((directives.get('script-src') ?? []).join(' '), /^'nonce-[A-Za-z0-9+/=]+'$/, policy);
-    assert.ok(!(directives.get('img-src') ?? []).some((s) => /^(https?:|\*|http)/.test(s) && !s.includes('vscode-cdn.net') && !s.includes('vscode-resource')), policy);
+    assert.ok(
+      !(directives.get('img-src') ?? []).some(
+        (s) => /^(https?:|\*|http)/.test(s) && !s.includes('vscode-cdn.net') && !s.includes('vscode-resource'),
+      ),
+      policy,
+    );
     assert.ok(!policy.includes('unsafe-eval') && !directives.has('connect-src'), policy);
   });
 
@@ -156,7 +182,11 @@ describe('hostile Markdown in the chat webview', function () {
   it('SAFETY §20: after a window reload the restored conversation is just as inert', async () => {
     const { page, codeServer, requests } = world();
     // The conversation is on disk before the reload (the session saves shortly after each change).
-    await waitUntil('the conversation to be saved', () => filesUnder(codeServer.userDataDir).some((f) => f.includes('conversations') && readFileSync(f, 'utf8').includes(END)), 30_000);
+    await waitUntil(
+      'the conversation to be saved',
+      () => filesUnder(codeServer.userDataDir).some((f) => f.includes('conversations') && readFileSync(f, 'utf8').includes(END)),
+      30_000,
+    );
     const mark = requests.length;
     await openWorkbench(page, page.url()); // A full reload of the workbench (same URL, same extension under development).
     const chat = await openChat(page);
@@ -167,7 +197,10 @@ describe('hostile Markdown in the chat webview', function () {
     const reloaded = fromWebview(requests.slice(mark)).filter((r) => r.url.endsWith('/dist/webview.js'));
     assert.ok(reloaded.length >= 1, 'the reloaded webview fetched its script (through its service worker)');
     await waitUntil('the script request to finish', () => reloaded.every((r) => r.outcome !== undefined));
-    assert.ok(reloaded.every((r) => r.outcome === 'service-worker' || isLoopback(r.url)), describeRequests(reloaded));
+    assert.ok(
+      reloaded.every((r) => r.outcome === 'service-worker' || isLoopback(r.url)),
+      describeRequests(reloaded),
+    );
   });
 });
 

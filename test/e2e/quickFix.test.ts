@@ -38,7 +38,14 @@ describe('"Ask agent to fix" from the lightbulb', function () {
     await fix.waitFor();
     await page.screenshot({ path: path.join(screenshotsDir(), 'quickfix.png') });
 
-    fake.enqueue(...toolTurns('call_qf', 'apply_patch', { patch: updatePatch('src/server-config.json', [['   "name": "fixture",', '-  "port": 8080,', '+  "port": 8080', ' }']]) }, 'Removed the trailing comma.'));
+    fake.enqueue(
+      ...toolTurns(
+        'call_qf',
+        'apply_patch',
+        { patch: updatePatch('src/server-config.json', [['   "name": "fixture",', '-  "port": 8080,', '+  "port": 8080', ' }']]) },
+        'Removed the trailing comma.',
+      ),
+    );
     const before = fake.modelRequests().length;
     await fix.click();
 

@@ -36,7 +36,13 @@ const MODULE = [
   '',
 ].join('\n');
 
-const HUNK_PRICE = [' /** Formats a price in cents as dollars. */', ' function formatPrice(cents) {', '-  return "$" + cents / 100;', '+  return "$" + (cents / 100).toFixed(2);', ' }'];
+const HUNK_PRICE = [
+  ' /** Formats a price in cents as dollars. */',
+  ' function formatPrice(cents) {',
+  '-  return "$" + cents / 100;',
+  '+  return "$" + (cents / 100).toFixed(2);',
+  ' }',
+];
 const HUNK_TAX = [' function withTax(cents) {', '-  return cents * (1 + TAX_RATE);', '+  return Math.round(cents * (1 + TAX_RATE));', ' }'];
 const PRICE_FIXED = MODULE.replace('return "$" + cents / 100;', 'return "$" + (cents / 100).toFixed(2);');
 const TAX_FIXED = MODULE.replace('return cents * (1 + TAX_RATE);', 'return Math.round(cents * (1 + TAX_RATE));');
@@ -63,7 +69,13 @@ describe('reviewing a proposal in the workbench', function () {
     await page.screenshot({ path: path.join(screenshotsDir(), 'proposal.png') });
 
     await row.locator('button', { hasText: 'Accept' }).click();
-    await waitForFileContent('src/price.js', MODULE.replace('return "$" + cents / 100;', 'return "$" + (cents / 100).toFixed(2);').replace('return cents * (1 + TAX_RATE);', 'return Math.round(cents * (1 + TAX_RATE));'));
+    await waitForFileContent(
+      'src/price.js',
+      MODULE.replace('return "$" + cents / 100;', 'return "$" + (cents / 100).toFixed(2);').replace(
+        'return cents * (1 + TAX_RATE);',
+        'return Math.round(cents * (1 + TAX_RATE));',
+      ),
+    );
     await chat.locator('.entry.proposal.decided .file.accepted', { hasText: 'src/price.js' }).waitFor();
     await chat.locator('.entry.assistant', { hasText: 'Both fixed.' }).waitFor();
     assert.match(toolResult(fake, 'call_card') ?? '', /all 2 hunk\(s\) accepted and written/);
@@ -73,12 +85,17 @@ describe('reviewing a proposal in the workbench', function () {
     const { page, fake } = world();
     writeFileSync(workspaceFile('src/tax.js'), MODULE);
     const chat = await freshChat(page);
-    fake.enqueue(...toolTurns('call_lens', 'apply_patch', { patch: updatePatch('src/tax.js', [HUNK_PRICE, HUNK_TAX]) }, 'Review the two hunks.'));
+    fake.enqueue(
+      ...toolTurns('call_lens', 'apply_patch', { patch: updatePatch('src/tax.js', [HUNK_PRICE, HUNK_TAX]) }, 'Review the two hunks.'),
+    );
     await sendPrompt(chat, 'Format prices with two decimals and round the tax.');
     await chat.locator('.entry.proposal.pending').waitFor();
 
     // The read-only review editor: added and removed lines decorated, Accept | Reject above each hunk.
-    const editor = page.locator('.editor-instance .monaco-editor').filter({ has: page.locator('.codelens-decoration') }).first();
+    const editor = page
+      .locator('.editor-instance .monaco-editor')
+      .filter({ has: page.locator('.codelens-decoration') })
+      .first();
     const acceptFirst = editor.locator('.codelens-decoration a', { hasText: 'Accept (1/2)' });
     await acceptFirst.waitFor();
     await editor.locator('.codelens-decoration a', { hasText: 'Accept (2/2)' }).waitFor();

@@ -26,7 +26,10 @@ export async function sendPrompt(chat: FrameLocator, text: string): Promise<void
   const input = chat.locator('.composer textarea');
   await input.fill(text);
   await input.press('Enter');
-  await chat.locator('.entry.user', { hasText: text.split('\n')[0] }).last().waitFor();
+  await chat
+    .locator('.entry.user', { hasText: text.split('\n')[0] })
+    .last()
+    .waitFor();
 }
 
 export function readWorkspaceFile(relative: string): string {

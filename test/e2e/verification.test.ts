@@ -31,7 +31,14 @@ describe('verification in the chat', function () {
     mkdirSync(path.dirname(settingsFile()), { recursive: true });
     // The e2e window turns verification off in user settings; this workspace turns it back on. The model name
     // changes with it, so the chat header shows when VS Code has read the file.
-    writeFileSync(settingsFile(), JSON.stringify({ 'fixpoint.verify.when': 'after-accept', 'fixpoint.verify.command': 'node --test test/', 'fixpoint.model': 'fake-model-verifying' }));
+    writeFileSync(
+      settingsFile(),
+      JSON.stringify({
+        'fixpoint.verify.when': 'after-accept',
+        'fixpoint.verify.command': 'node --test test/',
+        'fixpoint.model': 'fake-model-verifying',
+      }),
+    );
   });
   after(() => {
     rmSync(path.dirname(settingsFile()), { recursive: true, force: true });
@@ -43,9 +50,25 @@ describe('verification in the chat', function () {
     const chat = await freshChat(page);
     await chat.locator('.header .model', { hasText: 'fake-model-verifying' }).waitFor();
     fake.enqueue(
-      { toolCalls: [{ id: 'wrong', name: 'apply_patch', arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${ORIGINAL}`, `+${WRONG}`]]) }) }] },
+      {
+        toolCalls: [
+          {
+            id: 'wrong',
+            name: 'apply_patch',
+            arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${ORIGINAL}`, `+${WRONG}`]]) }),
+          },
+        ],
+      },
       { text: 'Fixed the empty case.' },
-      { toolCalls: [{ id: 'right', name: 'apply_patch', arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${WRONG}`, `+${RIGHT}`]]) }) }] },
+      {
+        toolCalls: [
+          {
+            id: 'right',
+            name: 'apply_patch',
+            arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${WRONG}`, `+${RIGHT}`]]) }),
+          },
+        ],
+      },
       { text: 'Now the average of nothing is 0, and the test passes.' },
     );
     await sendPrompt(chat, 'Make the failing test pass.');

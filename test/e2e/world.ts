@@ -79,14 +79,23 @@ export async function startWorld(): Promise<World> {
       } catch {
         // Service worker requests have no frame.
       }
-      const entry: LoggedRequest = { url: request.url(), resourceType: request.resourceType(), frameUrl, fromServiceWorker: request.serviceWorker() !== null };
+      const entry: LoggedRequest = {
+        url: request.url(),
+        resourceType: request.resourceType(),
+        frameUrl,
+        fromServiceWorker: request.serviceWorker() !== null,
+      };
       requests.push(entry);
       byRequest.set(request, entry);
     });
     const byRequest = new WeakMap<object, LoggedRequest>();
     browser.context.on('requestfinished', (request) => {
       const entry = byRequest.get(request);
-      if (entry) void request.response().then((r) => (entry.outcome = r?.fromServiceWorker() ? 'service-worker' : 'network'), () => (entry.outcome = 'network'));
+      if (entry)
+        void request.response().then(
+          (r) => (entry.outcome = r?.fromServiceWorker() ? 'service-worker' : 'network'),
+          () => (entry.outcome = 'network'),
+        );
     });
     browser.context.on('requestfailed', (request) => {
       const entry = byRequest.get(request);
@@ -108,7 +117,11 @@ export async function stopWorld(): Promise<void> {
   current = undefined;
   if (!w) return;
   if (process.env.FIXPOINT_DUMP_REQUESTS === '1') {
-    for (const r of w.requests) if (!/^(https?|wss?):\/\/(127\.0\.0\.1|localhost)[:/]/.test(r.url)) console.log(`[request] ${r.resourceType} ${r.url.slice(0, 150)} from ${r.frameUrl.slice(0, 100)}${r.fromServiceWorker ? ' (sw)' : ''} → ${r.outcome ?? '?'}`);
+    for (const r of w.requests)
+      if (!/^(https?|wss?):\/\/(127\.0\.0\.1|localhost)[:/]/.test(r.url))
+        console.log(
+          `[request] ${r.resourceType} ${r.url.slice(0, 150)} from ${r.frameUrl.slice(0, 100)}${r.fromServiceWorker ? ' (sw)' : ''} → ${r.outcome ?? '?'}`,
+        );
   }
   await w.browser.close();
   await w.codeServer.stop();

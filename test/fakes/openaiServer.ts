@@ -54,7 +54,10 @@ export class FakeOpenAIServer {
   private readonly sockets = new Set<import('node:net').Socket>();
   private waiters: Array<() => void> = [];
 
-  private constructor(private readonly server: http.Server, private readonly options: FakeServerOptions) {
+  private constructor(
+    private readonly server: http.Server,
+    private readonly options: FakeServerOptions,
+  ) {
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -62,9 +65,9 @@ export class FakeOpenAIServer {
   }
 
   static async start(options: FakeServerOptions = {}): Promise<FakeOpenAIServer> {
-    let instance: FakeOpenAIServer | undefined;
-    const server = http.createServer((req, res) => void instance!.handle(req, res));
-    instance = new FakeOpenAIServer(server, options);
+    const server = http.createServer();
+    const instance = new FakeOpenAIServer(server, options);
+    server.on('request', (req, res) => void instance.handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -118,7 +121,7 @@ export class FakeOpenAIServer {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const receivedAt = performance.timeOrigin + performance.now();
-    let body: unknown = undefined;
+    let body: unknown;
     try {
       body = raw ? JSON.parse(raw) : undefined;
     } catch {
@@ -130,11 +133,16 @@ export class FakeOpenAIServer {
     for (const wake of this.waiters.splice(0)) wake();
 
     if (this.options.apiKey && req.headers.authorization !== `Bearer ${this.options.apiKey}`) {
-      return sendJson(res, 401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } });
+      return sendJson(res, 401, {
+        error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' },
+      });
     }
     if (req.method === 'GET' && path === '/v1/models') {
       const models = this.options.models ?? ['fake-model', 'fake-fast-model'];
-      return sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fixpoint-tests' })) });
+      return sendJson(res, 200, {
+        object: 'list',
+        data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fixpoint-tests' })),
+      });
     }
     const wire = path === '/v1/chat/completions' ? 'chat' : path === '/v1/responses' ? 'responses' : undefined;
     if (req.method !== 'POST' || !wire) {
@@ -146,7 +154,12 @@ export class FakeOpenAIServer {
     }
     if (turn.fault) {
       const headers: Record<string, string> = turn.fault.retryAfter ? { 'retry-after': turn.fault.retryAfter } : {};
-      return sendJson(res, turn.fault.status, { error: { message: turn.fault.message ?? `scripted ${turn.fault.status}`, type: 'scripted', code: turn.fault.code ?? null } }, headers);
+      return sendJson(
+        res,
+        turn.fault.status,
+        { error: { message: turn.fault.message ?? `scripted ${turn.fault.status}`, type: 'scripted', code: turn.fault.code ?? null } },
+        headers,
+      );
     }
     const model = String((body as { model?: unknown })?.model ?? 'fake-model');
     const stream = (body as { stream?: unknown })?.stream === true;
@@ -157,7 +170,13 @@ export class FakeOpenAIServer {
     await this.streamEvents(res, record, turn, events, wire === 'chat');
   }
 
-  private async streamEvents(res: http.ServerResponse, record: RecordedRequest, turn: ScriptedTurn, events: object[], doneMarker: boolean): Promise<void> {
+  private async streamEvents(
+    res: http.ServerResponse,
+    record: RecordedRequest,
+    turn: ScriptedTurn,
+    events: object[],
+    doneMarker: boolean,
+  ): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     let sent = 0;
     for (const event of events) {
@@ -212,21 +231,35 @@ function chatChunks(turn: ScriptedTurn, model: string): object[] {
 
 function usageChat(turn: ScriptedTurn) {
   const u = turn.usage ?? { input: 0, output: 0 };
-  return { prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output, ...(u.cost !== undefined ? { cost: u.cost } : {}) };
+  return {
+    prompt_tokens: u.input,
+    completion_tokens: u.output,
+    total_tokens: u.input + u.output,
+    ...(u.cost !== undefined ? { cost: u.cost } : {}),
+  };
 }
 
 function chatCompletion(turn: ScriptedTurn, model: string): object {
   return {
-    id: 'chatcmpl-fake', object: 'chat.completion', created: 0, model,
-    choices: [{
-      index: 0,
-      finish_reason: turn.toolCalls?.length ? 'tool_calls' : 'stop',
-      message: {
-        role: 'assistant',
-        content: split(turn).join('') || null,
-        tool_calls: turn.toolCalls?.map((c, i) => ({ id: callId(c, i), type: 'function', function: { name: c.name, arguments: c.arguments } })),
+    id: 'chatcmpl-fake',
+    object: 'chat.completion',
+    created: 0,
+    model,
+    choices: [
+      {
+        index: 0,
+        finish_reason: turn.toolCalls?.length ? 'tool_calls' : 'stop',
+        message: {
+          role: 'assistant',
+          content: split(turn).join('') || null,
+          tool_calls: turn.toolCalls?.map((c, i) => ({
+            id: callId(c, i),
+            type: 'function',
+            function: { name: c.name, arguments: c.arguments },
+          })),
+        },
       },
-    }],
+    ],
     usage: usageChat(turn),
   };
 }
@@ -234,16 +267,43 @@ function chatCompletion(turn: ScriptedTurn, model: string): object {
 function responseOutput(turn: ScriptedTurn): object[] {
   const output: object[] = [];
   const text = split(turn).join('');
-  if (text) output.push({ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] });
-  (turn.toolCalls ?? []).forEach((c, i) => output.push({ type: 'function_call', id: `fc_${i + 1}`, call_id: callId(c, i), name: c.name, arguments: c.arguments, status: 'completed' }));
+  if (text)
+    output.push({
+      type: 'message',
+      id: 'msg_1',
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'output_text', text, annotations: [] }],
+    });
+  (turn.toolCalls ?? []).forEach((c, i) =>
+    output.push({
+      type: 'function_call',
+      id: `fc_${i + 1}`,
+      call_id: callId(c, i),
+      name: c.name,
+      arguments: c.arguments,
+      status: 'completed',
+    }),
+  );
   return output;
 }
 
 function responseObject(turn: ScriptedTurn, model: string, status = 'completed'): object {
   const u = turn.usage ?? { input: 0, output: 0 };
   return {
-    id: 'resp_fake', object: 'response', created_at: 0, status, model, output: status === 'completed' ? responseOutput(turn) : [],
-    usage: { input_tokens: u.input, output_tokens: u.output, total_tokens: u.input + u.output, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } },
+    id: 'resp_fake',
+    object: 'response',
+    created_at: 0,
+    status,
+    model,
+    output: status === 'completed' ? responseOutput(turn) : [],
+    usage: {
+      input_tokens: u.input,
+      output_tokens: u.output,
+      total_tokens: u.input + u.output,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens_details: { reasoning_tokens: 0 },
+    },
   };
 }
 
@@ -256,11 +316,24 @@ function responsesEvents(turn: ScriptedTurn, model: string): object[] {
   }
   const pieces = split(turn);
   if (pieces.length) {
-    out.push(ev('response.output_item.added', { output_index: 0, item: { type: 'message', id: 'msg_1', role: 'assistant', status: 'in_progress', content: [] } }));
-    for (const delta of pieces) out.push(ev('response.output_text.delta', { item_id: 'msg_1', output_index: 0, content_index: 0, delta, logprobs: [] }));
+    out.push(
+      ev('response.output_item.added', {
+        output_index: 0,
+        item: { type: 'message', id: 'msg_1', role: 'assistant', status: 'in_progress', content: [] },
+      }),
+    );
+    for (const delta of pieces)
+      out.push(ev('response.output_text.delta', { item_id: 'msg_1', output_index: 0, content_index: 0, delta, logprobs: [] }));
   }
   (turn.toolCalls ?? []).forEach((c, i) => {
-    const item = { type: 'function_call', id: `fc_${i + 1}`, call_id: callId(c, i), name: c.name, arguments: c.arguments, status: 'completed' };
+    const item = {
+      type: 'function_call',
+      id: `fc_${i + 1}`,
+      call_id: callId(c, i),
+      name: c.name,
+      arguments: c.arguments,
+      status: 'completed',
+    };
     out.push(ev('response.function_call_arguments.delta', { item_id: item.id, output_index: i + 1, delta: c.arguments }));
     out.push(ev('response.output_item.done', { output_index: i + 1, item }));
   });

@@ -20,7 +20,9 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(options: { viewport?: { width: number; height: number }; log?: (line: string) => void } = {}): Promise<BrowserSession> {
+export async function launchBrowser(
+  options: { viewport?: { width: number; height: number }; log?: (line: string) => void } = {},
+): Promise<BrowserSession> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,

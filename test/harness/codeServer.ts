@@ -103,7 +103,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     await mkdir(extensionsDir, { recursive: true });
     // Restricted Mode needs workspace trust switched on (the quiet defaults turn it off).
     const trust = options.workspaceTrust ? { 'security.workspace.trust.enabled': true } : {};
-    await writeFile(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...trust, ...options.settings }, null, 2));
+    await writeFile(
+      path.join(userDataDir, 'User', 'settings.json'),
+      JSON.stringify({ ...QUIET_SETTINGS, ...trust, ...options.settings }, null, 2),
+    );
     // An empty config file: never read or write the user's ~/.config/code-server/config.yaml.
     const config = path.join(tmp, 'code-server.yaml');
     await writeFile(config, 'auth: none\n');
@@ -114,15 +117,21 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       const port = await freePort();
       const args = [
         path.join(env.codeServer, 'out', 'node', 'entry.js'),
-        '--config', config,
-        '--auth', 'none',
-        '--bind-addr', `127.0.0.1:${port}`,
-        '--user-data-dir', userDataDir,
-        '--extensions-dir', extensionsDir,
+        '--config',
+        config,
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--user-data-dir',
+        userDataDir,
+        '--extensions-dir',
+        extensionsDir,
         '--disable-telemetry',
         '--disable-update-check',
         ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
-        '--vscode-option', 'enable-smoke-test-driver',
+        '--vscode-option',
+        'enable-smoke-test-driver',
         '--ignore-last-opened',
         workspace,
       ];
@@ -150,7 +159,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         log.end();
         const tail = await readTail(logFile, 30);
         if (/EADDRINUSE/.test(tail)) continue; // Lost the race for the port: try another.
-        throw new Error(`${(err as Error).message}\n--- code-server log ---\n${tail}`);
+        throw new Error(`${(err as Error).message}\n--- code-server log ---\n${tail}`, { cause: err });
       }
       let stopping: Promise<void> | undefined;
       const stop = () =>
@@ -163,7 +172,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         })());
       // On SIGINT/SIGTERM the harness stops the server and removes its temp dir too.
       const unregister = onCleanup(stop);
-      const remoteUri = (absPath: string) => `vscode-remote://127.0.0.1:${port}${absPath.split(path.sep).map(encodeURIComponent).join('/')}`;
+      const remoteUri = (absPath: string) =>
+        `vscode-remote://127.0.0.1:${port}${absPath.split(path.sep).map(encodeURIComponent).join('/')}`;
       return {
         port,
         origin,

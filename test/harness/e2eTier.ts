@@ -10,9 +10,11 @@ export async function runE2eTier(options: { grep?: string } = {}): Promise<TierO
   const dir = path.join(repoRoot, 'out', 'test', 'e2e');
   const outcome: TierOutcome = { name: 'e2e', passes: 0, failures: 0, pending: 0, tests: [] };
   try {
-    const hooks = (require(path.join(dir, 'hooks.js')) as { mochaHooks: Mocha.RootHookObject }).mochaHooks;
+    const hooks: Mocha.RootHookObject = (await import('../e2e/hooks.js')).mochaHooks;
     const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 60_000, rootHooks: hooks, grep: options.grep });
-    const files = readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.test.js'))
+      .sort();
     if (files.length === 0) throw new Error(`no e2e suites in ${dir}: run "npm run compile-tests" first`);
     for (const f of files) mocha.addFile(path.join(dir, f));
     await new Promise<void>((resolve) => {
@@ -24,7 +26,12 @@ export async function runE2eTier(options: { grep?: string } = {}): Promise<TierO
       // Hooks fail too ("before all" hook…): recorded under their own title, so a broken setup shows.
       runner.on('fail', (test: Mocha.Runnable, err: Error) => {
         outcome.failures++;
-        outcome.tests.push({ fullTitle: test.fullTitle(), state: 'failed', durationMs: test.duration, error: `${err.message}\n${err.stack ?? ''}` });
+        outcome.tests.push({
+          fullTitle: test.fullTitle(),
+          state: 'failed',
+          durationMs: test.duration,
+          error: `${err.message}\n${err.stack ?? ''}`,
+        });
       });
       runner.on('pending', (test: Mocha.Test) => {
         outcome.pending++;

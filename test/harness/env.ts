@@ -1,5 +1,5 @@
 // Locates the repository and the offline test toolchain (Node 24 + code-server, installed once into a cache
-// by scripts/ensure-test-env.sh).
+// by scripts/test-env.mjs).
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 
@@ -15,16 +15,19 @@ export interface TestEnv {
 
 let cached: Promise<TestEnv> | undefined;
 
-/** Runs scripts/ensure-test-env.sh (a no-op once the cache exists) and returns what it printed. */
+/** Runs scripts/test-env.mjs (a no-op once the cache exists) and returns what it printed. */
 export function ensureTestEnv(): Promise<TestEnv> {
   cached ??= new Promise<TestEnv>((resolve, reject) => {
-    const script = path.join(repoRoot, 'scripts', 'ensure-test-env.sh');
-    const child = execFile('bash', [script], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
-      if (err) return reject(new Error(`scripts/ensure-test-env.sh failed: ${err.message}`));
+    const script = path.join(repoRoot, 'scripts', 'test-env.mjs');
+    const child = execFile(process.execPath, [script], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
+      if (err)
+        return reject(
+          new Error(`the test toolchain is not installed (scripts/test-env.mjs failed, see above); retry with: npm run test:env`),
+        );
       const value = (key: string) => new RegExp(`^${key}=(.+)$`, 'm').exec(stdout)?.[1]?.trim();
       const node = value('NODE24');
       const codeServer = value('CODE_SERVER');
-      if (!node || !codeServer) return reject(new Error(`scripts/ensure-test-env.sh printed no NODE24=/CODE_SERVER= lines:\n${stdout}`));
+      if (!node || !codeServer) return reject(new Error(`scripts/test-env.mjs printed no NODE24=/CODE_SERVER= lines:\n${stdout}`));
       resolve({ node, codeServer });
     });
     child.stderr?.pipe(process.stderr);

@@ -59,7 +59,9 @@ export async function runIntegrationTier(options: IntegrationOptions = {}): Prom
         OPENAI_BASE_URL: '',
       },
     });
-    log(`[${name}] code-server ${server.origin}${restricted ? ' in Restricted Mode (workspace trust on, not granted)' : ''} (VS Code server log: ${server.logFile})`);
+    log(
+      `[${name}] code-server ${server.origin}${restricted ? ' in Restricted Mode (workspace trust on, not granted)' : ''} (VS Code server log: ${server.logFile})`,
+    );
     const pageErrors: string[] = [];
     browser = await launchBrowser({ log: (line) => pageErrors.push(line) });
     const url = server.workbenchUrl([

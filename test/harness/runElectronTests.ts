@@ -27,11 +27,18 @@ async function main(): Promise<number> {
         version,
         extensionDevelopmentPath: repoRoot,
         extensionTestsPath: path.join(repoRoot, 'out', 'test', 'integration', 'index.js'),
-        extensionTestsEnv: { [RESULTS_ENV]: resultsFile, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', FIXPOINT_EXPECT_VSCODE_VERSION: majorMinor },
+        extensionTestsEnv: {
+          [RESULTS_ENV]: resultsFile,
+          OPENAI_API_KEY: '',
+          OPENAI_BASE_URL: '',
+          FIXPOINT_EXPECT_VSCODE_VERSION: majorMinor,
+        },
         launchArgs: [
           workspace,
-          '--user-data-dir', userDataDir,
-          '--extensions-dir', path.join(tmp, 'extensions'),
+          '--user-data-dir',
+          userDataDir,
+          '--extensions-dir',
+          path.join(tmp, 'extensions'),
           '--disable-extensions', // Other extensions only; the one under development still loads.
           '--disable-workspace-trust',
           '--disable-telemetry',

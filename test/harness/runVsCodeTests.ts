@@ -45,7 +45,8 @@ async function main(): Promise<number> {
   const passes = outcomes.reduce((n, o) => n + o.passes, 0);
   const failures = outcomes.reduce((n, o) => n + o.failures, 0);
   console.log('');
-  for (const o of outcomes) console.log(`  ${o.name}: ${o.passes} passed, ${o.failures} failed${o.pending ? `, ${o.pending} pending` : ''}`);
+  for (const o of outcomes)
+    console.log(`  ${o.name}: ${o.passes} passed, ${o.failures} failed${o.pending ? `, ${o.pending} pending` : ''}`);
   console.log(`vscode: ${passes} passed, ${failures} failed`);
   persist({ finishedAt: new Date().toISOString(), complete: !tier && !grep, tiers: outcomes });
   return failures > 0 || passes === 0 ? 1 : 0;

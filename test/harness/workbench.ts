@@ -56,12 +56,18 @@ export async function chatFrameHandle(page: Page): Promise<Frame> {
 
 /** Opens a workspace file in the editor through Quick Open, as a user would (Ctrl+P). */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
-  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => undefined);
+  await page
+    .locator('.monaco-workbench')
+    .click({ position: { x: 700, y: 400 } })
+    .catch(() => undefined);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(relativePath);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relativePath) }).first().waitFor();
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relativePath) })
+    .first()
+    .waitFor();
   await page.keyboard.press('Enter');
   await page.locator(`.tabs-container .tab[aria-label^="${path.basename(relativePath)}"]`).waitFor();
 }

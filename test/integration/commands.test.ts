@@ -19,7 +19,9 @@ describe('commands in the integrated terminal', function () {
   after(() => setSetting('commands.allow', undefined));
 
   const pendingApproval = () =>
-    waitFor('the approval card', () => api.snapshot().entries.find((e): e is ApprovalEntry => e.kind === 'approval' && e.state === 'pending'));
+    waitFor('the approval card', () =>
+      api.snapshot().entries.find((e): e is ApprovalEntry => e.kind === 'approval' && e.state === 'pending'),
+    );
 
   it('runs an approved command in the terminal and returns its exit code and output to the model', async () => {
     // Arithmetic expansion proves a real shell ran it: the command text itself never contains "marker-42".
@@ -37,8 +39,12 @@ describe('commands in the integrated terminal', function () {
     assert.match(result, /^exit code 3 in /, result);
     assert.match(result, /marker-42/, result);
     // It ran in the integrated terminal with shell integration, not in the fallback pseudoterminal.
-    assert.ok(vscode.window.terminals.some((t) => t.name === 'Fixpoint'), `terminals: ${vscode.window.terminals.map((t) => t.name).join(', ')}`);
-    const tool = api.snapshot().entries.find((e) => e.kind === 'tool' && e.name === 'run_command') as Extract<Entry, { kind: 'tool' }> | undefined;
+    assert.ok(
+      vscode.window.terminals.some((t) => t.name === 'Fixpoint'),
+      `terminals: ${vscode.window.terminals.map((t) => t.name).join(', ')}`,
+    );
+    const tool = api.snapshot().entries.find((e) => e.kind === 'tool' && e.name === 'run_command') as
+      Extract<Entry, { kind: 'tool' }> | undefined;
     assert.equal(tool?.status, 'failed', 'a non-zero exit shows as failed in the chat');
   });
 
@@ -50,7 +56,10 @@ describe('commands in the integrated terminal', function () {
     writeFileSync(settingsFile, JSON.stringify({ 'fixpoint.commands.allow': ['mkdir'], 'fixpoint.maxSteps': 49 }, null, 2));
     try {
       // maxSteps (a window-scoped setting in the same file) shows VS Code has read the file.
-      await waitFor('VS Code to read the workspace settings', () => vscode.workspace.getConfiguration('fixpoint').inspect('maxSteps')?.workspaceValue === 49);
+      await waitFor(
+        'VS Code to read the workspace settings',
+        () => vscode.workspace.getConfiguration('fixpoint').inspect('maxSteps')?.workspaceValue === 49,
+      );
       assert.equal(vscode.workspace.getConfiguration('fixpoint').inspect('commands.allow')?.globalValue, undefined, 'no user-level rule');
 
       server.enqueue(...toolTurns('call_ws', 'run_command', { command: 'mkdir made-by-workspace-rule' }));
@@ -78,7 +87,9 @@ describe('commands in the integrated terminal', function () {
   });
 
   it('SAFETY §5: the approval settings are declared restricted and user-scoped in package.json', () => {
-    const manifest = JSON.parse(readFileSync(path.join(vscode.extensions.getExtension('fixpoint-dev.fixpoint')!.extensionPath, 'package.json'), 'utf8'));
+    const manifest = JSON.parse(
+      readFileSync(path.join(vscode.extensions.getExtension('fixpoint-dev.fixpoint')!.extensionPath, 'package.json'), 'utf8'),
+    );
     const restricted: string[] = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
     const properties = manifest.contributes.configuration.properties;
     for (const key of ['fixpoint.approvalMode', 'fixpoint.commands.allow', 'fixpoint.commands.deny']) {

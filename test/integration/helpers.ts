@@ -21,7 +21,11 @@ export async function activateFixpoint(): Promise<TestApi> {
 }
 
 /** Polls `check` until it returns a value other than undefined/false (mocha's timeout is the safety net). */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -45,7 +49,10 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
  * settings point at (plus `extra` settings), handed to `use`; a new task and an empty request log before each
  * test; the settings put back and the server stopped after the suite. Register it before the suite's own hooks.
  */
-export function useFakeModel(extra: Record<string, unknown>, use: (suite: { server: FakeOpenAIServer; api: TestApi; root: string }) => void): void {
+export function useFakeModel(
+  extra: Record<string, unknown>,
+  use: (suite: { server: FakeOpenAIServer; api: TestApi; root: string }) => void,
+): void {
   let server: FakeOpenAIServer;
   let api: TestApi;
   const settings: Record<string, unknown> = { model: 'fake-model', ...extra };

@@ -41,7 +41,7 @@ export async function run(): Promise<void> {
     const restricted = process.env[SUITE_ENV] === 'restricted';
     const files = (readdirSync(dir, { recursive: true }) as string[])
       .filter((f) => f.endsWith('.test.js'))
-      .filter((f) => f.split(path.sep)[0] === 'restricted' === restricted)
+      .filter((f) => (f.split(path.sep)[0] === 'restricted') === restricted)
       .sort();
     for (const f of files) mocha.addFile(path.join(dir, f));
     await new Promise<void>((resolve) => {

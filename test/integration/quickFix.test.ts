@@ -27,10 +27,17 @@ describe('"Ask agent to fix" quick fix', function () {
     uri = vscode.Uri.file(path.join(root, 'src', 'calc.js'));
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
-    const line = document.getText().split('\n').findIndex((l) => l.includes('values.reduce'));
+    const line = document
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('values.reduce'));
     const column = document.lineAt(line).text.indexOf('/ values.length');
     // A diagnostic as a linter extension would publish it.
-    diagnostic = new vscode.Diagnostic(new vscode.Range(line, column, line, column + '/ values.length'.length), MESSAGE, vscode.DiagnosticSeverity.Error);
+    diagnostic = new vscode.Diagnostic(
+      new vscode.Range(line, column, line, column + '/ values.length'.length),
+      MESSAGE,
+      vscode.DiagnosticSeverity.Error,
+    );
     diagnostic.source = 'fixture-lint';
     diagnostic.code = 'no-empty-divide';
     diagnostics = vscode.languages.createDiagnosticCollection('fixture-lint');
@@ -43,7 +50,11 @@ describe('"Ask agent to fix" quick fix', function () {
   });
 
   async function codeActions(range: vscode.Range): Promise<vscode.CodeAction[]> {
-    const actions = await vscode.commands.executeCommand<Array<vscode.CodeAction | vscode.Command>>('vscode.executeCodeActionProvider', uri, range);
+    const actions = await vscode.commands.executeCommand<Array<vscode.CodeAction | vscode.Command>>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      range,
+    );
     return actions.filter((a): a is vscode.CodeAction => 'title' in a && 'kind' in a);
   }
 
@@ -62,10 +73,17 @@ describe('"Ask agent to fix" quick fix', function () {
     // vscode.executeCodeActionProvider does not hand `diagnostics` back to extensions, so ask the provider
     // Fixpoint registers, with the document and the diagnostics VS Code reports for it.
     const document = await vscode.workspace.openTextDocument(uri);
-    const context: vscode.CodeActionContext = { diagnostics: vscode.languages.getDiagnostics(uri), triggerKind: vscode.CodeActionTriggerKind.Invoke, only: undefined };
+    const context: vscode.CodeActionContext = {
+      diagnostics: vscode.languages.getDiagnostics(uri),
+      triggerKind: vscode.CodeActionTriggerKind.Invoke,
+      only: undefined,
+    };
     const actions = new FixCodeActionProvider().provideCodeActions(document, diagnostic.range, context);
     const fix = actions.find((a) => a.title === 'Fixpoint: Ask agent to fix');
-    assert.deepEqual(fix?.diagnostics?.map((d) => d.message), [MESSAGE]);
+    assert.deepEqual(
+      fix?.diagnostics?.map((d) => d.message),
+      [MESSAGE],
+    );
     assert.equal(fix?.kind?.value, vscode.CodeActionKind.QuickFix.value);
   });
 
@@ -94,10 +112,15 @@ describe('"Ask agent to fix" quick fix', function () {
     const done = vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
 
     const proposal = await waitFor('a pending proposal from the fix', () => api.session.reviewer.pending()[0]);
-    assert.deepEqual(proposal.files.map((f) => f.change.path), ['src/calc.js']);
+    assert.deepEqual(
+      proposal.files.map((f) => f.change.path),
+      ['src/calc.js'],
+    );
     assert.match(proposal.files[0].change.newContent ?? '', /if \(values\.length === 0\) return 0;/);
     assert.deepEqual(readFileSync(uri.fsPath), before, 'nothing written before review');
-    const review = await waitFor('the review editor', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'fixpoint-review'));
+    const review = await waitFor('the review editor', () =>
+      vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'fixpoint-review'),
+    );
     assert.equal(review.document.uri.path, '/src/calc.js');
 
     const [request] = server.modelRequests();

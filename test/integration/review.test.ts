@@ -68,7 +68,9 @@ describe('inline review of a proposed patch', function () {
   }
 
   function reviewEditor(): Promise<vscode.TextEditor> {
-    return waitFor('the fixpoint-review editor to open', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'fixpoint-review'));
+    return waitFor('the fixpoint-review editor to open', () =>
+      vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'fixpoint-review'),
+    );
   }
 
   async function hunkLenses(uri: vscode.Uri, verb: 'Accept' | 'Reject'): Promise<vscode.CodeLens[]> {
@@ -82,7 +84,10 @@ describe('inline review of a proposed patch', function () {
     const file = fixtureFile('review-partial.js', original);
     const { done, proposal } = await propose(twoHunkPatch('src/review-partial.js'), 'call_partial');
 
-    assert.deepEqual(proposal.files.map((f) => f.change.path), ['src/review-partial.js']);
+    assert.deepEqual(
+      proposal.files.map((f) => f.change.path),
+      ['src/review-partial.js'],
+    );
     assert.equal(readFileSync(file, 'utf8'), original, 'nothing is written while the proposal is pending');
     assert.equal(api.snapshot().entries.find((e) => e.kind === 'proposal')?.kind, 'proposal', 'the chat shows a proposal card');
 
@@ -90,7 +95,8 @@ describe('inline review of a proposed patch', function () {
     assert.equal(editor.document.uri.path, '/src/review-partial.js');
     // The review view shows the removed and the added line of each hunk.
     const text = editor.document.getText();
-    for (const line of ['const v5 = 5;', 'const v5 = 50;', 'const v25 = 25;', 'const v25 = 250;']) assert.ok(text.split('\n').includes(line), `review view shows "${line}"`);
+    for (const line of ['const v5 = 5;', 'const v5 = 50;', 'const v25 = 25;', 'const v25 = 250;'])
+      assert.ok(text.split('\n').includes(line), `review view shows "${line}"`);
 
     const accepts = await hunkLenses(editor.document.uri, 'Accept');
     const rejects = await hunkLenses(editor.document.uri, 'Reject');
@@ -99,7 +105,9 @@ describe('inline review of a proposed patch', function () {
     assert.match(accepts[0].command!.title, /Accept \(1\/2\)/);
     assert.match(accepts[1].command!.title, /Accept \(2\/2\)/);
     // Each hunk's lenses sit on that hunk in the review view.
-    assert.ok(editor.document.lineAt(accepts[0].range.start.line).text.includes('v') && accepts[0].range.start.line < accepts[1].range.start.line);
+    assert.ok(
+      editor.document.lineAt(accepts[0].range.start.line).text.includes('v') && accepts[0].range.start.line < accepts[1].range.start.line,
+    );
 
     // What a click on "Accept (1/2)" and on the second "Reject" runs.
     await vscode.commands.executeCommand(accepts[0].command!.command, ...(accepts[0].command!.arguments ?? []));

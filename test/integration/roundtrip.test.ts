@@ -57,7 +57,10 @@ describe('prompt round trip', () => {
       ],
     );
     assert.deepEqual(
-      api.snapshot().entries.filter((e) => e.kind === 'assistant').map((e) => (e as { text: string }).text),
+      api
+        .snapshot()
+        .entries.filter((e) => e.kind === 'assistant')
+        .map((e) => (e as { text: string }).text),
       ['First answer.', 'Second answer.'],
     );
   });

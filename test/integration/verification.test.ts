@@ -36,7 +36,11 @@ describe('verification in the integrated terminal', function () {
   }
 
   const verification = () => api.snapshot().entries.find((e): e is VerificationEntry => e.kind === 'verification');
-  const processRunning = (marker: string) => execFileSync('ps', ['-eo', 'args']).toString().split('\n').some((line) => line.includes(marker) && !line.includes('ps -eo'));
+  const processRunning = (marker: string) =>
+    execFileSync('ps', ['-eo', 'args'])
+      .toString()
+      .split('\n')
+      .some((line) => line.includes(marker) && !line.includes('ps -eo'));
 
   useFakeModel({ 'verify.when': 'after-accept' }, (suite) => ({ server, api, root } = suite));
   before(() => {
@@ -58,9 +62,25 @@ describe('verification in the integrated terminal', function () {
   it('a wrong fix fails the real node:test run, the model sees the failure and fixes it: green after 2 runs', async () => {
     await setSetting('verify.command', 'node --test test/');
     server.enqueue(
-      { toolCalls: [{ id: 'wrong', name: 'apply_patch', arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${ORIGINAL}`, `+${WRONG}`]]) }) }] },
+      {
+        toolCalls: [
+          {
+            id: 'wrong',
+            name: 'apply_patch',
+            arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${ORIGINAL}`, `+${WRONG}`]]) }),
+          },
+        ],
+      },
       { text: 'Fixed the empty case.' },
-      { toolCalls: [{ id: 'right', name: 'apply_patch', arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${WRONG}`, `+${RIGHT}`]]) }) }] },
+      {
+        toolCalls: [
+          {
+            id: 'right',
+            name: 'apply_patch',
+            arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${WRONG}`, `+${RIGHT}`]]) }),
+          },
+        ],
+      },
       { text: 'Now the average of nothing is 0 and the others are right.' },
     );
     assert.equal(await api.prompt('Make the failing test pass.'), 'answered');
@@ -68,23 +88,49 @@ describe('verification in the integrated terminal', function () {
     const entry = verification();
     assert.ok(entry, 'a verification timeline is shown');
     assert.equal(entry.status, 'passed');
-    assert.deepEqual(entry.attempts.map((a) => [a.state, a.exitCode]), [['failed', 1], ['passed', 0]]);
-    assert.ok(entry.attempts[0].failures.some((f) => /average/.test(f)), JSON.stringify(entry.attempts[0].failures));
+    assert.deepEqual(
+      entry.attempts.map((a) => [a.state, a.exitCode]),
+      [
+        ['failed', 1],
+        ['passed', 0],
+      ],
+    );
+    assert.ok(
+      entry.attempts[0].failures.some((f) => /average/.test(f)),
+      JSON.stringify(entry.attempts[0].failures),
+    );
     assert.equal(entry.attempts[0].fix, 'edited src/calc.js');
     assert.match(readFileSync(calc, 'utf8'), /values\.length === 0 \? 0/);
     const feedback = JSON.stringify(server.modelRequests()[2].body.messages.at(-1));
     assert.match(feedback, /node --test test\/.*failed \(run 1 of 3\)/);
-    assert.ok(vscode.window.terminals.some((t) => t.name === 'Fixpoint'), 'it ran in the integrated terminal');
+    assert.ok(
+      vscode.window.terminals.some((t) => t.name === 'Fixpoint'),
+      'it ran in the integrated terminal',
+    );
   });
 
   it('runs a VS Code task of the test group when no command is set, with its exit code', async () => {
     const tasksFile = path.join(root, '.vscode', 'tasks.json');
     mkdirSync(path.dirname(tasksFile), { recursive: true });
-    writeFileSync(tasksFile, JSON.stringify({ version: '2.0.0', tasks: [{ label: 'unit tests', type: 'shell', command: 'node --test test/', group: 'test', problemMatcher: [] }] }));
+    writeFileSync(
+      tasksFile,
+      JSON.stringify({
+        version: '2.0.0',
+        tasks: [{ label: 'unit tests', type: 'shell', command: 'node --test test/', group: 'test', problemMatcher: [] }],
+      }),
+    );
     try {
       await waitFor('VS Code to load the task', async () => (await vscode.tasks.fetchTasks()).some((t) => t.name === 'unit tests'));
       server.enqueue(
-        { toolCalls: [{ id: 'right', name: 'apply_patch', arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${ORIGINAL}`, `+${RIGHT}`]]) }) }] },
+        {
+          toolCalls: [
+            {
+              id: 'right',
+              name: 'apply_patch',
+              arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${ORIGINAL}`, `+${RIGHT}`]]) }),
+            },
+          ],
+        },
         { text: 'Fixed.' },
       );
       await api.prompt('Fix average of an empty list.');
@@ -92,7 +138,10 @@ describe('verification in the integrated terminal', function () {
       assert.ok(entry);
       assert.equal(entry.command, 'task: unit tests');
       assert.match(entry.why, /task/i);
-      assert.deepEqual(entry.attempts.map((a) => [a.state, a.exitCode]), [['passed', 0]]);
+      assert.deepEqual(
+        entry.attempts.map((a) => [a.state, a.exitCode]),
+        [['passed', 0]],
+      );
     } finally {
       rmSync(path.dirname(tasksFile), { recursive: true, force: true });
     }
@@ -103,7 +152,15 @@ describe('verification in the integrated terminal', function () {
     await setSetting('verify.command', `node -e "setTimeout(() => {}, 600000)" ${marker}`);
     await setSetting('verify.timeoutMs', 3000);
     server.enqueue(
-      { toolCalls: [{ id: 'right', name: 'apply_patch', arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${ORIGINAL}`, `+${RIGHT}`]]) }) }] },
+      {
+        toolCalls: [
+          {
+            id: 'right',
+            name: 'apply_patch',
+            arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${ORIGINAL}`, `+${RIGHT}`]]) }),
+          },
+        ],
+      },
       { text: 'Fixed.' },
       { text: 'The check hangs; I cannot fix that from here.' },
     );
@@ -118,7 +175,15 @@ describe('verification in the integrated terminal', function () {
     const marker = `fixpoint-stop-${Date.now()}`;
     await setSetting('verify.command', `node -e "setTimeout(() => {}, 600000)" ${marker}`);
     server.enqueue(
-      { toolCalls: [{ id: 'right', name: 'apply_patch', arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${ORIGINAL}`, `+${RIGHT}`]]) }) }] },
+      {
+        toolCalls: [
+          {
+            id: 'right',
+            name: 'apply_patch',
+            arguments: JSON.stringify({ patch: updatePatch('src/calc.js', [[`-${ORIGINAL}`, `+${RIGHT}`]]) }),
+          },
+        ],
+      },
       { text: 'Fixed.' },
     );
     const done = api.prompt('Fix average of an empty list.');

@@ -24,7 +24,12 @@ describe('chat webview Content-Security-Policy', () => {
 
   before(() => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
-    panel = vscode.window.createWebviewPanel('fixpoint.cspTest', 'CSP test', { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, { enableScripts: true });
+    panel = vscode.window.createWebviewPanel(
+      'fixpoint.cspTest',
+      'CSP test',
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
+      { enableScripts: true },
+    );
     html = chatHtml(panel.webview, extension.extensionUri);
   });
   after(() => panel.dispose());
@@ -56,7 +61,9 @@ describe('chat webview Content-Security-Policy', () => {
     }
     assert.equal(policy.has('connect-src'), false, 'no connect-src: the page fetches nothing');
     // A fresh page gets a fresh nonce.
-    const again = parseCsp(/content="([^"]*)"/.exec(chatHtml(panel.webview, vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri))![1]);
+    const again = parseCsp(
+      /content="([^"]*)"/.exec(chatHtml(panel.webview, vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri))![1],
+    );
     assert.notEqual(again.get('script-src')?.[0], scripts[0]);
   });
 

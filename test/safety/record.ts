@@ -26,4 +26,3 @@ export function writeResults(file: string, results: PersistedResults): void {
   writeFileSync(`${file}.tmp`, JSON.stringify(results, null, 2));
   renameSync(`${file}.tmp`, file);
 }
-

@@ -23,7 +23,11 @@ function jsFilesUnder(dir: string): string[] {
 
 /** When the code under test was last built: results older than this describe another build. */
 function buildTime(): number {
-  const files = [...jsFilesUnder(path.join(repoRoot, 'dist')), ...jsFilesUnder(path.join(repoRoot, 'out', 'test')), ...jsFilesUnder(path.join(repoRoot, 'out', 'src'))];
+  const files = [
+    ...jsFilesUnder(path.join(repoRoot, 'dist')),
+    ...jsFilesUnder(path.join(repoRoot, 'out', 'test')),
+    ...jsFilesUnder(path.join(repoRoot, 'out', 'src')),
+  ];
   return Math.max(0, ...files.map((f) => statSync(f).mtimeMs));
 }
 
@@ -46,9 +50,17 @@ async function runUnitTier(): Promise<PersistedResults> {
   const config = JSON.parse(readFileSync(path.join(repoRoot, '.mocharc.json'), 'utf8')) as { timeout?: number };
   const dir = path.join(repoRoot, 'out', 'test', 'unit');
   const mocha = new Mocha({ timeout: config.timeout ?? 20_000, reporter: 'dot' });
-  for (const file of jsFilesUnder(dir).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(file);
+  for (const file of jsFilesUnder(dir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort())
+    mocha.addFile(file);
   const tier: PersistedTier = { name: 'unit', passes: 0, failures: 0, pending: 0, tests: [] };
-  await new Promise<void>((resolve) => recordInto(mocha.run(() => resolve()), tier));
+  await new Promise<void>((resolve) =>
+    recordInto(
+      mocha.run(() => resolve()),
+      tier,
+    ),
+  );
   const results: PersistedResults = { finishedAt: new Date().toISOString(), complete: true, tiers: [tier] };
   writeResults(UNIT_RESULTS_FILE, results);
   return results;
@@ -82,9 +94,12 @@ async function main(): Promise<number> {
   else problems.push('no VS Code results');
   for (const tier of tiers) if (tier.fatal) problems.push(`${tier.name} tier failed as a whole: ${tier.fatal.split('\n')[0]}`);
 
-  const tagged: Array<TestResult & { tier: string; cases: number[] }> = tiers.flatMap((tier) => tier.tests.map((t) => ({ ...t, tier: tier.name, cases: casesOf(t.fullTitle) })));
+  const tagged: Array<TestResult & { tier: string; cases: number[] }> = tiers.flatMap((tier) =>
+    tier.tests.map((t) => ({ ...t, tier: tier.name, cases: casesOf(t.fullTitle) })),
+  );
   const known = new Set(SAFETY_CASES.map((c) => c.id));
-  for (const t of tagged) for (const id of t.cases) if (!known.has(id)) problems.push(`"${t.fullTitle}" claims SAFETY §${id}, which is not in SAFETY.md`);
+  for (const t of tagged)
+    for (const id of t.cases) if (!known.has(id)) problems.push(`"${t.fullTitle}" claims SAFETY §${id}, which is not in SAFETY.md`);
 
   console.log('');
   let holding = 0;
@@ -95,10 +110,20 @@ async function main(): Promise<number> {
     const failed = tests.filter((t) => t.state === 'failed');
     const holds = passed.length > 0 && failed.length === 0;
     if (holds) holding++;
-    const byTier = [...new Set(tests.map((t) => t.tier))].map((tier) => `${tier} ${tests.filter((t) => t.tier === tier).length}`).join(', ');
-    const verdict = holds ? 'pass' : failed.length ? `FAIL (${failed.length} failing)` : tests.length ? 'FAIL (no test passed)' : 'FAIL (no test)';
+    const byTier = [...new Set(tests.map((t) => t.tier))]
+      .map((tier) => `${tier} ${tests.filter((t) => t.tier === tier).length}`)
+      .join(', ');
+    const verdict = holds
+      ? 'pass'
+      : failed.length
+        ? `FAIL (${failed.length} failing)`
+        : tests.length
+          ? 'FAIL (no test passed)'
+          : 'FAIL (no test)';
     const count = `${tests.length} test${tests.length === 1 ? '' : 's'}`;
-    console.log(`§${String(safetyCase.id).padEnd(3)} ${safetyCase.title.padEnd(width)}  ${count.padStart(8)}  ${verdict}${byTier ? `  [${byTier}]` : ''}`);
+    console.log(
+      `§${String(safetyCase.id).padEnd(3)} ${safetyCase.title.padEnd(width)}  ${count.padStart(8)}  ${verdict}${byTier ? `  [${byTier}]` : ''}`,
+    );
     for (const t of failed) console.log(`       failing: ${t.tier}: ${t.fullTitle}`);
   }
   for (const problem of problems) console.log(`[safety] ${problem}`);

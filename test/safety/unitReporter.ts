@@ -11,7 +11,9 @@ class UnitResultsReporter extends Mocha.reporters.Spec {
     super(runner, options);
     const tier: PersistedTier = { name: 'unit', passes: 0, failures: 0, pending: 0, tests: [] };
     recordInto(runner, tier);
-    runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => writeResults(UNIT_RESULTS_FILE, { finishedAt: new Date().toISOString(), complete: true, tiers: [tier] }));
+    runner.once(Mocha.Runner.constants.EVENT_RUN_END, () =>
+      writeResults(UNIT_RESULTS_FILE, { finishedAt: new Date().toISOString(), complete: true, tiers: [tier] }),
+    );
   }
 }
 

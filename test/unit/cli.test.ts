@@ -7,9 +7,15 @@ import { FakeOpenAIServer } from '../fakes/openaiServer';
 
 const CLI = path.resolve(__dirname, '../../src/cli/main.js');
 
-function cli(args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; stdin?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, OPENAI_API_KEY: '', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, OPENAI_API_KEY: '', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -34,7 +40,16 @@ describe('headless CLI', () => {
 
   const editTurns = () => {
     server.enqueue(
-      { toolCalls: [{ name: 'apply_patch', arguments: JSON.stringify({ patch: "*** Begin Patch\n*** Update File: greet.js\n-console.log('hello');\n+console.log('hello, world');\n*** End Patch\n" }) }] },
+      {
+        toolCalls: [
+          {
+            name: 'apply_patch',
+            arguments: JSON.stringify({
+              patch: "*** Begin Patch\n*** Update File: greet.js\n-console.log('hello');\n+console.log('hello, world');\n*** End Patch\n",
+            }),
+          },
+        ],
+      },
       { toolCalls: [{ name: 'run_command', arguments: JSON.stringify({ command: 'node greet.js' }) }] },
       { text: 'Done: it greets the world.' },
     );
@@ -42,7 +57,9 @@ describe('headless CLI', () => {
 
   it('exec --yes streams the task, prints the diff, applies the edit, runs the command and exits 0', async () => {
     editTurns();
-    const result = await cli(['exec', 'greet the world', '--cwd', dir, '--yes', '--model', 'fake-model', '--verify', 'off'], { env: { OPENAI_BASE_URL: server.url } });
+    const result = await cli(['exec', 'greet the world', '--cwd', dir, '--yes', '--model', 'fake-model', '--verify', 'off'], {
+      env: { OPENAI_BASE_URL: server.url },
+    });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /Done: it greets the world\./);
     assert.match(result.stderr, /-console\.log\('hello'\);\n\+console\.log\('hello, world'\);/);
@@ -73,11 +90,16 @@ describe('headless CLI', () => {
   });
 
   it('apply-patch applies a patch from stdin, or writes nothing and exits 1', async () => {
-    const good = await cli(['apply-patch', '--cwd', dir], { stdin: "*** Begin Patch\n*** Update File: greet.js\n-console.log('hello');\n+console.log('hi');\n*** Add File: new.txt\n+new\n*** End Patch\n" });
+    const good = await cli(['apply-patch', '--cwd', dir], {
+      stdin:
+        "*** Begin Patch\n*** Update File: greet.js\n-console.log('hello');\n+console.log('hi');\n*** Add File: new.txt\n+new\n*** End Patch\n",
+    });
     assert.equal(good.code, 0, good.stderr);
     assert.match(good.stdout, /M greet\.js\nA new\.txt/);
     assert.equal(fs.readFileSync(path.join(dir, 'greet.js'), 'utf8'), "console.log('hi');\n");
-    const bad = await cli(['apply-patch', '--cwd', dir], { stdin: "*** Begin Patch\n*** Update File: greet.js\n-nothing like this\n+x\n*** Add File: other.txt\n+x\n*** End Patch\n" });
+    const bad = await cli(['apply-patch', '--cwd', dir], {
+      stdin: '*** Begin Patch\n*** Update File: greet.js\n-nothing like this\n+x\n*** Add File: other.txt\n+x\n*** End Patch\n',
+    });
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /error: .*Nothing was written/s);
     assert.equal(fs.existsSync(path.join(dir, 'other.txt')), false);

@@ -5,7 +5,10 @@ import { buildInlineView } from '../../src/core/review/inlineView';
 describe('inline review view', () => {
   it('expands each hunk in place with removed then added lines, mapped to view lines', async () => {
     const before = Array.from({ length: 20 }, (_, i) => `l${i + 1}`).join('\n') + '\n';
-    const result = await applyPatch('*** Begin Patch\n*** Update File: f\n l1\n-l2\n+L2\n+L2b\n l3\n@@\n l18\n-l19\n l20\n*** End Patch\n', { read: async () => before });
+    const result = await applyPatch(
+      '*** Begin Patch\n*** Update File: f\n l1\n-l2\n+L2\n+L2b\n l3\n@@\n l18\n-l19\n l20\n*** End Patch\n',
+      { read: async () => before },
+    );
     const view = buildInlineView(result.files[0], ['pending', 'accepted']);
     const lines = view.text.split('\n');
     assert.deepEqual(lines.slice(0, 5), ['l1', 'l2', 'L2', 'L2b', 'l3']);

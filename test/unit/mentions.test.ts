@@ -21,7 +21,10 @@ describe('@-mentions', () => {
     fs.writeFileSync(path.join(root, 'src', 'a.ts'), 'export const a = 1;\n');
     fs.writeFileSync(path.join(root, '.env'), 'TOKEN=x\n');
     const workspace = new NodeWorkspace({ root });
-    const text = await expandMentions('look at @src/a.ts @.env @src/ @terminal @../outside', { workspace, lastTerminalOutput: () => 'FAIL test 1' });
+    const text = await expandMentions('look at @src/a.ts @.env @src/ @terminal @../outside', {
+      workspace,
+      lastTerminalOutput: () => 'FAIL test 1',
+    });
     assert.match(text, /@src\/a\.ts:\n```\nexport const a = 1;/);
     assert.match(text, /@\.env:\n```\nTOKEN=x/);
     assert.match(text, /@src\/ \(files\):\nsrc\/a\.ts/);

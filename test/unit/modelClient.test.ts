@@ -24,10 +24,15 @@ for (const wireApi of ['chat', 'responses'] as WireApi[]) {
 
     it('streams text deltas in order and reports usage', async () => {
       server.enqueue({ text: 'Hello from the fake model!', chunkSize: 5, usage: { input: 12, output: 7 } });
-      const events = await collect(new OpenAIModelClient(settings).stream({ items: [{ role: 'user', content: 'hi' }] }, new AbortController().signal));
+      const events = await collect(
+        new OpenAIModelClient(settings).stream({ items: [{ role: 'user', content: 'hi' }] }, new AbortController().signal),
+      );
       assert.equal(textOf(events), 'Hello from the fake model!');
       assert.ok(events.filter((e) => e.type === 'text').length >= 5, 'text arrives as several deltas');
-      assert.deepEqual(events.find((e) => e.type === 'usage'), { type: 'usage', usage: { inputTokens: 12, outputTokens: 7 } });
+      assert.deepEqual(
+        events.find((e) => e.type === 'usage'),
+        { type: 'usage', usage: { inputTokens: 12, outputTokens: 7 } },
+      );
       const request = server.modelRequests()[0];
       assert.equal(request.path, wireApi === 'chat' ? '/v1/chat/completions' : '/v1/responses');
       assert.equal(request.body.stream, true);
@@ -35,21 +40,38 @@ for (const wireApi of ['chat', 'responses'] as WireApi[]) {
     });
 
     it('assembles tool calls and sends tool results back in the wire format', async () => {
-      server.enqueue({ toolCalls: [{ id: 'call_a', name: 'read_file', arguments: '{"path":"src/a.ts"}' }, { id: 'call_b', name: 'search', arguments: '{"pattern":"x"}' }] });
+      server.enqueue({
+        toolCalls: [
+          { id: 'call_a', name: 'read_file', arguments: '{"path":"src/a.ts"}' },
+          { id: 'call_b', name: 'search', arguments: '{"pattern":"x"}' },
+        ],
+      });
       const client = new OpenAIModelClient(settings);
-      const events = await collect(client.stream({ items: [{ role: 'user', content: 'go' }], tools: [{ name: 'read_file', description: 'r', parameters: { type: 'object' } }] }, new AbortController().signal));
+      const events = await collect(
+        client.stream(
+          { items: [{ role: 'user', content: 'go' }], tools: [{ name: 'read_file', description: 'r', parameters: { type: 'object' } }] },
+          new AbortController().signal,
+        ),
+      );
       const calls = events.flatMap((e) => (e.type === 'toolCall' ? [e.call] : []));
       assert.deepEqual(calls, [
         { id: 'call_a', name: 'read_file', arguments: '{"path":"src/a.ts"}' },
         { id: 'call_b', name: 'search', arguments: '{"pattern":"x"}' },
       ]);
       server.enqueue({ text: 'done' });
-      await collect(client.stream({ items: [
-        { role: 'user', content: 'go' },
-        { role: 'assistant', content: '', toolCalls: calls },
-        { role: 'tool', callId: 'call_a', content: 'file text' },
-        { role: 'tool', callId: 'call_b', content: 'no matches' },
-      ] }, new AbortController().signal));
+      await collect(
+        client.stream(
+          {
+            items: [
+              { role: 'user', content: 'go' },
+              { role: 'assistant', content: '', toolCalls: calls },
+              { role: 'tool', callId: 'call_a', content: 'file text' },
+              { role: 'tool', callId: 'call_b', content: 'no matches' },
+            ],
+          },
+          new AbortController().signal,
+        ),
+      );
       const body = server.modelRequests()[1].body;
       const serialized = JSON.stringify(wireApi === 'chat' ? body.messages : body.input);
       assert.match(serialized, /call_a/);
@@ -74,7 +96,9 @@ for (const wireApi of ['chat', 'responses'] as WireApi[]) {
     it('turns a wrong key into a 401 message that names the fix', async () => {
       server.enqueue({ text: 'never' });
       const bad = { ...settings, apiKey: 'sk-wrong' };
-      const err = await collect(new OpenAIModelClient(bad).stream({ items: [{ role: 'user', content: 'hi' }] }, new AbortController().signal)).catch((e) => e);
+      const err = await collect(
+        new OpenAIModelClient(bad).stream({ items: [{ role: 'user', content: 'hi' }] }, new AbortController().signal),
+      ).catch((e) => e);
       const described = describeModelError(err, bad);
       assert.match(described.message, /API key was rejected.*401/);
       assert.equal(described.action, 'setApiKey');
@@ -82,7 +106,9 @@ for (const wireApi of ['chat', 'responses'] as WireApi[]) {
 
     it('reports 429 with Retry-After as transient with the delay', async () => {
       server.enqueue({ fault: { status: 429, retryAfter: '3', message: 'slow down' } });
-      const err = await collect(new OpenAIModelClient(settings).stream({ items: [{ role: 'user', content: 'hi' }] }, new AbortController().signal)).catch((e) => e);
+      const err = await collect(
+        new OpenAIModelClient(settings).stream({ items: [{ role: 'user', content: 'hi' }] }, new AbortController().signal),
+      ).catch((e) => e);
       const described = describeModelError(err, settings);
       assert.equal(described.transient, true);
       assert.equal(described.retryAfterSeconds, 3);
@@ -97,7 +123,9 @@ describe('model settings and connection errors', () => {
     const url = server.url;
     await server.close();
     const settings: ModelSettings = { baseURL: url, apiKey: 'k', model: 'm', wireApi: 'chat' };
-    const err = await collect(new OpenAIModelClient(settings).stream({ items: [{ role: 'user', content: 'hi' }] }, new AbortController().signal)).catch((e) => e);
+    const err = await collect(
+      new OpenAIModelClient(settings).stream({ items: [{ role: 'user', content: 'hi' }] }, new AbortController().signal),
+    ).catch((e) => e);
     const described = describeModelError(err, settings);
     assert.match(described.message, new RegExp(`Cannot reach ${url.replace(/[./]/g, '\\$&')}`));
     assert.match(described.fix ?? '', /fixpoint\.baseUrl/);
@@ -122,8 +150,16 @@ describe('reasoning models', () => {
     try {
       for (const wireApi of ['chat', 'responses'] as WireApi[]) {
         server.enqueue({ reasoning: 'Thinking about it.', text: 'Answer.' });
-        const events = await collect(new OpenAIModelClient({ baseURL: server.url, model: 'o-fake', wireApi, reasoningEffort: 'high' }).stream({ items: [{ role: 'user', content: 'q' }] }, new AbortController().signal));
-        assert.deepEqual(events.filter((e) => e.type === 'reasoning'), [{ type: 'reasoning', delta: 'Thinking about it.' }]);
+        const events = await collect(
+          new OpenAIModelClient({ baseURL: server.url, model: 'o-fake', wireApi, reasoningEffort: 'high' }).stream(
+            { items: [{ role: 'user', content: 'q' }] },
+            new AbortController().signal,
+          ),
+        );
+        assert.deepEqual(
+          events.filter((e) => e.type === 'reasoning'),
+          [{ type: 'reasoning', delta: 'Thinking about it.' }],
+        );
         const body = server.modelRequests().at(-1)!.body;
         if (wireApi === 'chat') assert.equal(body.reasoning_effort, 'high');
         else assert.deepEqual(body.reasoning, { effort: 'high', summary: 'auto' });

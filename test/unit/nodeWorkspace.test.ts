@@ -26,7 +26,10 @@ describe('workspace listing and search (ripgrep, with the JS walk as fallback)',
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  for (const [label, ripgrepPath] of [['ripgrep', undefined], ['JS fallback', '/nonexistent/rg']] as const) {
+  for (const [label, ripgrepPath] of [
+    ['ripgrep', undefined],
+    ['JS fallback', '/nonexistent/rg'],
+  ] as const) {
     it(`${label}: honours .gitignore, root and nested .fixpointignore, exclude globs, node_modules`, async () => {
       const workspace = new NodeWorkspace({ root, ripgrepPath, exclude: ['**/deep/**'] });
       const { files } = await workspace.listFiles({ max: 100 });

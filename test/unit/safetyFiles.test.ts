@@ -6,7 +6,6 @@ import { describeRun, OUTPUT_CAP_CHARS } from '../../src/core/tools/runCommand';
 import { parseWebviewMessage } from '../../src/shared/protocol';
 import { createAgentHarness, type AgentHarness, patchArgs as patch } from './agent/harness';
 
-
 describe('file, output and message safety', () => {
   let h: AgentHarness | undefined;
   afterEach(() => h?.dispose());
@@ -20,7 +19,16 @@ describe('file, output and message safety', () => {
     };
     h = await createAgentHarness(files);
     h.server.enqueue(
-      { toolCalls: [{ name: 'apply_patch', arguments: patch('*** Update File: crlf.txt\n one\n-two\n+TWO\n three\n*** Update File: mixed.txt\n a\n-b\n+B\n c\n*** Update File: bom.txt\n-alpha\n+ALPHA\n beta\n*** Update File: nofinal.txt\n-x\n+X\n y\n') }] },
+      {
+        toolCalls: [
+          {
+            name: 'apply_patch',
+            arguments: patch(
+              '*** Update File: crlf.txt\n one\n-two\n+TWO\n three\n*** Update File: mixed.txt\n a\n-b\n+B\n c\n*** Update File: bom.txt\n-alpha\n+ALPHA\n beta\n*** Update File: nofinal.txt\n-x\n+X\n y\n',
+            ),
+          },
+        ],
+      },
       { text: 'ok' },
     );
     h.onProposal = (entry) => h!.session.review(entry.id, undefined, true);
@@ -34,11 +42,14 @@ describe('file, output and message safety', () => {
 
   it('SAFETY §16: endless output is capped (head and tail kept), ANSI stripped, and the process group killed on timeout', async () => {
     const started = Date.now();
-    const result = await runProcess(`node -e "let i=0; setInterval(()=>{ for(let j=0;j<2000;j++) console.log('\\u001b[32mline '+(i++)+'\\u001b[0m') }, 1)" & sleep 60`, {
-      cwd: process.cwd(),
-      timeoutMs: 1500,
-      signal: new AbortController().signal,
-    });
+    const result = await runProcess(
+      `node -e "let i=0; setInterval(()=>{ for(let j=0;j<2000;j++) console.log('\\u001b[32mline '+(i++)+'\\u001b[0m') }, 1)" & sleep 60`,
+      {
+        cwd: process.cwd(),
+        timeoutMs: 1500,
+        signal: new AbortController().signal,
+      },
+    );
     assert.equal(result.timedOut, true);
     assert.ok(Date.now() - started < 10_000, 'killed promptly');
     const described = describeRun(result);
@@ -66,6 +77,10 @@ describe('file, output and message safety', () => {
     assert.equal(parseWebviewMessage({ type: 'runCommand', command: 'rm -rf ~' }), undefined);
     assert.equal(parseWebviewMessage({ type: 'approve', id: 'x', decision: 'yes-all' }), undefined);
     assert.equal(parseWebviewMessage({ type: 'review', id: 'p', path: 42, decision: 'accept' }), undefined);
-    assert.deepEqual(parseWebviewMessage({ type: 'approve', id: 'a-1', decision: 'once' }), { type: 'approve', id: 'a-1', decision: 'once' });
+    assert.deepEqual(parseWebviewMessage({ type: 'approve', id: 'a-1', decision: 'once' }), {
+      type: 'approve',
+      id: 'a-1',
+      decision: 'once',
+    });
   });
 });

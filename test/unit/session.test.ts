@@ -11,15 +11,24 @@ describe('ChatSession', () => {
     h.server.enqueue({ text: 'First **answer**.', usage: { input: 50, output: 5 } }, { text: 'Second.' });
     await h.session.prompt('hello');
     const state = h.session.snapshot();
-    assert.deepEqual(state.entries.map((e) => e.kind), ['user', 'assistant']);
+    assert.deepEqual(
+      state.entries.map((e) => e.kind),
+      ['user', 'assistant'],
+    );
     assert.equal(state.entries[1].kind === 'assistant' && state.entries[1].text, 'First **answer**.');
     assert.equal(state.busy, false);
     assert.equal(state.contextUsed, 55);
-    assert.ok(h.posted.some((m) => m.type === 'delta'), 'text was streamed as deltas');
+    assert.ok(
+      h.posted.some((m) => m.type === 'delta'),
+      'text was streamed as deltas',
+    );
 
     await h.session.prompt('and again');
     const messages = h.server.modelRequests()[1].body.messages;
-    assert.deepEqual(messages.map((m: { role: string }) => m.role), ['system', 'user', 'assistant', 'user']);
+    assert.deepEqual(
+      messages.map((m: { role: string }) => m.role),
+      ['system', 'user', 'assistant', 'user'],
+    );
     assert.equal(messages[2].content, 'First **answer**.');
   });
 
@@ -64,10 +73,13 @@ describe('ChatSession', () => {
     h.server.enqueue({ text: 'quick' }, { text: 'slow' });
     await h.session.prompt('quick ask', { fast: true });
     await h.session.prompt('big task');
-    assert.deepEqual(h.server.modelRequests().map((r) => r.body.model), ['fake-fast-model', 'fake-model']);
+    assert.deepEqual(
+      h.server.modelRequests().map((r) => r.body.model),
+      ['fake-fast-model', 'fake-model'],
+    );
   });
 
-  it('the meter shows the cost: from the server when it reports one, else from the user\'s prices', async () => {
+  it("the meter shows the cost: from the server when it reports one, else from the user's prices", async () => {
     h = await createAgentHarness();
     h.server.enqueue({ text: 'a', usage: { input: 1000, output: 100, cost: 0.0042 } });
     await h.session.prompt('reported');
@@ -105,10 +117,25 @@ describe('streaming deltas', () => {
     }
     transcript.finishStreaming();
     const deltas = posted.filter((m) => m.type === 'delta');
-    assert.equal(deltas.filter((d) => d.id === 'a').map((d) => d.text).join(''), expected);
-    assert.equal(deltas.filter((d) => d.id === 'r').map((d) => d.text).join(''), '<0><100><200><300><400>');
+    assert.equal(
+      deltas
+        .filter((d) => d.id === 'a')
+        .map((d) => d.text)
+        .join(''),
+      expected,
+    );
+    assert.equal(
+      deltas
+        .filter((d) => d.id === 'r')
+        .map((d) => d.text)
+        .join(''),
+      '<0><100><200><300><400>',
+    );
     assert.ok(deltas.length < 100, `batched: ${deltas.length} messages for 505 deltas`);
     const lastDelta = posted.map((m) => m.type).lastIndexOf('delta');
-    assert.ok(posted.slice(lastDelta + 1).every((m) => m.type === 'entry'), 'the final entry updates come after every delta');
+    assert.ok(
+      posted.slice(lastDelta + 1).every((m) => m.type === 'entry'),
+      'the final entry updates come after every delta',
+    );
   });
 });

@@ -11,7 +11,10 @@ export class ChatApprover implements Approver {
 
   constructor(private readonly transcript: Transcript) {}
 
-  approveCommand({ command, prefix, reasons }: { command: string; prefix: string; reasons: string[] }, signal: AbortSignal): Promise<CommandApproval> {
+  approveCommand(
+    { command, prefix, reasons }: { command: string; prefix: string; reasons: string[] },
+    signal: AbortSignal,
+  ): Promise<CommandApproval> {
     if (signal.aborted) return Promise.resolve('deny');
     const entry: Extract<Entry, { kind: 'approval' }> = {
       kind: 'approval',
@@ -44,5 +47,4 @@ export class ChatApprover implements Approver {
     this.transcript.put({ ...waiting.entry, state: STATE_OF[decision] });
     waiting.resolve(decision);
   }
-
 }

@@ -40,7 +40,10 @@ export function compactHistory(items: readonly ChatItem[], budget: number): { it
     dropped += end - start;
   }
   if (dropped > 0) {
-    const note: ChatItem = { role: 'user', content: `${NOTE_PREFIX} ${dropped} earlier messages were removed to fit the context window. Re-read files before editing them.]` };
+    const note: ChatItem = {
+      role: 'user',
+      content: `${NOTE_PREFIX} ${dropped} earlier messages were removed to fit the context window. Re-read files before editing them.]`,
+    };
     out.splice(firstUser + 1, 0, note);
   }
   return { items: out, changed: true };
@@ -54,7 +57,7 @@ function isNote(item: ChatItem): boolean {
 export const SUMMARY_PREFIX = '[Summary of the earlier conversation, written by you to keep the thread:';
 const SUMMARY_INSTRUCTIONS = [
   'Summarize the conversation above for yourself, so you can continue the task without it.',
-  'Keep: the user\'s goal and constraints; decisions made and why; files read and what matters in them; edits proposed',
+  "Keep: the user's goal and constraints; decisions made and why; files read and what matters in them; edits proposed",
   'and whether the user accepted them; commands run and their results (exact failing tests, errors, paths,',
   'identifiers); what remains to do. Be concise and factual; use bullet points. Do not call tools.',
 ].join(' ');
@@ -80,14 +83,23 @@ export async function summarizeHistory(
   const old = items.slice(firstUser + 1, end);
   const summary = (await summarize([...items.slice(0, end), { role: 'user', content: SUMMARY_INSTRUCTIONS }])).trim();
   if (!summary) return undefined;
-  return [...items.slice(0, firstUser + 1), { role: 'user', content: `${SUMMARY_PREFIX} ${old.length} messages]\n${summary}` }, ...items.slice(end)];
+  return [
+    ...items.slice(0, firstUser + 1),
+    { role: 'user', content: `${SUMMARY_PREFIX} ${old.length} messages]\n${summary}` },
+    ...items.slice(end),
+  ];
 }
 
 /**
  * Brings the history under `budget` tokens: first by letting the model summarise the oldest exchanges, then
  * (if that is not enough, or the summary call fails) by eliding old tool output and dropping whole exchanges.
  */
-export async function fitContext(history: ChatItem[], budget: number, run: { client: ModelClient; transcript: TranscriptSink; signal: AbortSignal }, force = false): Promise<boolean> {
+export async function fitContext(
+  history: ChatItem[],
+  budget: number,
+  run: { client: ModelClient; transcript: TranscriptSink; signal: AbortSignal },
+  force = false,
+): Promise<boolean> {
   if (!force && historyTokensAtMost(history) <= budget) return false;
   const before = historyTokens(history);
   if (before <= budget && !force) return false;
@@ -111,7 +123,11 @@ export async function fitContext(history: ChatItem[], budget: number, run: { cli
   items = elided.items;
   const changed = items !== history || elided.changed;
   if (changed) history.splice(0, history.length, ...items);
-  transcript.put({ kind: 'notice', id: noticeId, text: changed ? `Context compacted: ${before} → ${historyTokens(history)} tokens (${how}).` : 'Nothing to compact yet.' });
+  transcript.put({
+    kind: 'notice',
+    id: noticeId,
+    text: changed ? `Context compacted: ${before} → ${historyTokens(history)} tokens (${how}).` : 'Nothing to compact yet.',
+  });
   return changed;
 }
 

@@ -76,7 +76,8 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
     // Read-only calls next to each other run together; a call that edits or runs something runs alone, in order.
     for (const batch of batches(turn.toolCalls, run)) {
       if (signal.aborted) {
-        for (const call of batch) history.push({ role: 'tool', callId: call.id, content: 'Interrupted: the user stopped the task before this call ran.' });
+        for (const call of batch)
+          history.push({ role: 'tool', callId: call.id, content: 'Interrupted: the user stopped the task before this call ran.' });
         continue;
       }
       const results = await Promise.all(batch.map((call) => runToolCall(call, run)));
@@ -91,11 +92,21 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
       return 'stopped';
     }
     if (mistakes >= options.maxConsecutiveMistakes) {
-      transcript.put({ kind: 'error', id: transcript.newId('error'), message: `The model made ${mistakes} invalid tool calls in a row, so the task was paused.`, fix: 'Rephrase the request, or try a stronger model.', action: 'retry' });
+      transcript.put({
+        kind: 'error',
+        id: transcript.newId('error'),
+        message: `The model made ${mistakes} invalid tool calls in a row, so the task was paused.`,
+        fix: 'Rephrase the request, or try a stronger model.',
+        action: 'retry',
+      });
       return 'mistakes';
     }
   }
-  transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: `Paused after ${options.maxSteps} steps (fixpoint.maxSteps). Send "continue" to go on.` });
+  transcript.put({
+    kind: 'notice',
+    id: transcript.newId('notice'),
+    text: `Paused after ${options.maxSteps} steps (fixpoint.maxSteps). Send "continue" to go on.`,
+  });
   return 'step-limit';
 }
 
@@ -119,7 +130,13 @@ async function streamTurnWithRetry(history: ChatItem[], run: AgentRun): Promise<
         return 'stopped';
       }
       if (err instanceof StreamStalled) {
-        transcript.put({ kind: 'error', id: transcript.newId('error'), message: `The model stream stalled for ${Math.round(options.streamIdleTimeoutMs / 1000)}s and was abandoned; no partial tool call was run.`, fix: 'Retry, or check the server.', action: 'retry' });
+        transcript.put({
+          kind: 'error',
+          id: transcript.newId('error'),
+          message: `The model stream stalled for ${Math.round(options.streamIdleTimeoutMs / 1000)}s and was abandoned; no partial tool call was run.`,
+          fix: 'Retry, or check the server.',
+          action: 'retry',
+        });
         return 'failed';
       }
       if (isContextOverflow(err) && compactions < options.maxCompactions) {
@@ -127,13 +144,21 @@ async function streamTurnWithRetry(history: ChatItem[], run: AgentRun): Promise<
         // The server's real limit may be below the configured window: use the one it names, else shrink.
         const named = statedContextLimit(err);
         const current = historyTokens(history);
-        const budget = Math.min(named ? named * COMPACT_AT : Infinity, current * (1 - 0.3 * compactions), options.contextWindow * COMPACT_AT);
+        const budget = Math.min(
+          named ? named * COMPACT_AT : Infinity,
+          current * (1 - 0.3 * compactions),
+          options.contextWindow * COMPACT_AT,
+        );
         if (await fitContext(history, budget, run)) continue;
       }
       const described = describeModelError(err, run.settings);
       if (described.transient && attempt <= options.retry.maxRetries) {
         const delay = retryDelayMs(attempt, options.retry, described.retryAfterSeconds);
-        transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: `${described.message} Retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${options.retry.maxRetries + 1})…` });
+        transcript.put({
+          kind: 'notice',
+          id: transcript.newId('notice'),
+          text: `${described.message} Retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${options.retry.maxRetries + 1})…`,
+        });
         try {
           await sleep(delay, signal);
         } catch {
@@ -142,7 +167,13 @@ async function streamTurnWithRetry(history: ChatItem[], run: AgentRun): Promise<
         }
         continue;
       }
-      transcript.put({ kind: 'error', id: transcript.newId('error'), message: described.message, fix: described.fix, action: described.action });
+      transcript.put({
+        kind: 'error',
+        id: transcript.newId('error'),
+        message: described.message,
+        fix: described.fix,
+        action: described.action,
+      });
       return 'failed';
     }
   }
@@ -161,7 +192,9 @@ function batches(calls: ToolCallRequest[], run: AgentRun): ToolCallRequest[][] {
 }
 
 function statedContextLimit(err: unknown): number | undefined {
-  const match = /maximum context length is (\d+)|context window of (\d+)|limit of (\d+) tokens/i.exec(String((err as Error)?.message ?? ''));
+  const match = /maximum context length is (\d+)|context window of (\d+)|limit of (\d+) tokens/i.exec(
+    String((err as Error)?.message ?? ''),
+  );
   const value = match && Number(match[1] ?? match[2] ?? match[3]);
   return value && value > 0 ? value : undefined;
 }
@@ -248,7 +281,13 @@ async function runToolCall(call: ToolCallRequest, run: AgentRun): Promise<ToolOu
     return { ok: false, output, mistake };
   };
   if (!tool) {
-    return fail(`Error: unknown tool "${call.name}". Available tools: ${tools.specs().map((t) => t.name).join(', ')}.`, true);
+    return fail(
+      `Error: unknown tool "${call.name}". Available tools: ${tools
+        .specs()
+        .map((t) => t.name)
+        .join(', ')}.`,
+      true,
+    );
   }
   let args: Record<string, unknown>;
   try {
@@ -256,7 +295,10 @@ async function runToolCall(call: ToolCallRequest, run: AgentRun): Promise<ToolOu
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
     args = withoutNulls(parsed as Record<string, unknown>);
   } catch {
-    return fail(`Error: the arguments of ${call.name} were not a valid JSON object: ${call.arguments.slice(0, 200)}. Call the tool again with a JSON object matching its schema.`, true);
+    return fail(
+      `Error: the arguments of ${call.name} were not a valid JSON object: ${call.arguments.slice(0, 200)}. Call the tool again with a JSON object matching its schema.`,
+      true,
+    );
   }
   const problem = validateArgs(tool.spec.parameters, args);
   if (problem) return fail(`Error: ${problem}. Call ${call.name} again with valid arguments.`, true, safeSummary(tool, args));
@@ -272,7 +314,15 @@ async function runToolCall(call: ToolCallRequest, run: AgentRun): Promise<ToolOu
     else if (err instanceof ToolError) outcome = { ok: false, output: `Error: ${err.message}` };
     else outcome = { ok: false, output: `Error: ${call.name} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}` };
   }
-  transcript.put({ kind: 'tool', id: cardId, name: call.name, summary, status: outcome.ok ? 'done' : 'failed', output: outcome.output, durationMs: Date.now() - started });
+  transcript.put({
+    kind: 'tool',
+    id: cardId,
+    name: call.name,
+    summary,
+    status: outcome.ok ? 'done' : 'failed',
+    output: outcome.output,
+    durationMs: Date.now() - started,
+  });
   return { ...outcome, mistake: false };
 }
 

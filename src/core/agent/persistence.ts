@@ -53,7 +53,12 @@ export function repairSnapshot(snapshot: SessionSnapshot): SessionSnapshot {
         return entry.state === 'pending' ? { ...entry, state: 'denied' } : entry;
       case 'verification':
         return entry.status === 'running'
-          ? { ...entry, status: 'stopped', reason: 'interrupted when VS Code closed', attempts: entry.attempts.map((a) => (a.state === 'running' ? { ...a, state: 'cancelled' } : a)) }
+          ? {
+              ...entry,
+              status: 'stopped',
+              reason: 'interrupted when VS Code closed',
+              attempts: entry.attempts.map((a) => (a.state === 'running' ? { ...a, state: 'cancelled' } : a)),
+            }
           : entry;
       case 'user':
         // Checkpoints live in memory with the task that made them; after a reload there is nothing to restore.
@@ -73,13 +78,19 @@ export function isSnapshot(value: unknown): value is SessionSnapshot {
 /** What the notice after a restore says, if anything needs saying. */
 export function restoredNotice(saved: SessionSnapshot, repaired: SessionSnapshot): string | undefined {
   const parts: string[] = [];
-  if (saved.history.length !== repaired.history.length) parts.push('The last task was interrupted when VS Code closed; nothing in flight was applied.');
+  if (saved.history.length !== repaired.history.length)
+    parts.push('The last task was interrupted when VS Code closed; nothing in flight was applied.');
   if (repaired.proposals.length) parts.push('Pending changes were restored for review.');
   return parts.length ? parts.join(' ') : undefined;
 }
 
 /** The history entry of a task: title from the first prompt (unless renamed), files written, outcome. */
-export function updatedRecord(task: TaskRecord, entries: readonly Entry[], filesWritten: readonly string[], outcome: TaskRecord['outcome']): TaskRecord | undefined {
+export function updatedRecord(
+  task: TaskRecord,
+  entries: readonly Entry[],
+  filesWritten: readonly string[],
+  outcome: TaskRecord['outcome'],
+): TaskRecord | undefined {
   const firstPrompt = entries.find((e) => e.kind === 'user');
   if (firstPrompt?.kind !== 'user') return undefined; // A task without a prompt is not recorded.
   return {

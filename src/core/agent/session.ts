@@ -21,7 +21,6 @@ import type { PromptOptions, SessionDeps } from './sessionDeps';
 
 export type { PromptOptions, SessionDeps } from './sessionDeps';
 
-
 /**
  * One task's conversation: the user's prompts, the agent's steps, and the state the webview renders.
  * Only one run at a time; `cancel()` stops the request, the running tool and any pending question at once.
@@ -70,8 +69,14 @@ export class ChatSession {
     this.recordingRunner = recordingRunner(deps.runner, (output) => (this.lastCommandOutput = output));
     // auto-edit and full-auto: a proposal that passed verification before review, touching no protected
     // path, is accepted without asking (still a checkpoint, still undoable).
-    this.reviewer = new ProposalReviewer(this.transcript, deps.writer, (proposal) =>
-      (deps.approvalMode?.() ?? 'review') !== 'review' && proposal.verification?.state === 'passed' && proposal.files.every((f) => !f.protected));
+    this.reviewer = new ProposalReviewer(
+      this.transcript,
+      deps.writer,
+      (proposal) =>
+        (deps.approvalMode?.() ?? 'review') !== 'review' &&
+        proposal.verification?.state === 'passed' &&
+        proposal.files.every((f) => !f.protected),
+    );
     this.preReview = deps.verifier && new PreReviewVerifier(deps.verifier, this.transcript, deps.workspace.root);
   }
 
@@ -109,7 +114,11 @@ export class ChatSession {
   async prompt(text: string, options: PromptOptions = {}): Promise<AgentEnd | 'busy' | 'misconfigured'> {
     if (text.trim() === '/compact') return this.compact();
     if (this.running) {
-      this.transcript.put({ kind: 'notice', id: this.transcript.newId('notice'), text: 'Still working on the previous request: stop it first.' });
+      this.transcript.put({
+        kind: 'notice',
+        id: this.transcript.newId('notice'),
+        text: 'Still working on the previous request: stop it first.',
+      });
       return 'busy';
     }
     // Busy from here on: a second prompt while the context is gathered must not start a second run.
@@ -121,7 +130,12 @@ export class ChatSession {
     this.reviewer.currentTurn = userId;
     this.transcript.put({ kind: 'user', id: userId, text });
     try {
-      const context = (await Promise.all([this.deps.promptContext(), expandMentions(text, { workspace: this.deps.workspace, lastTerminalOutput: () => this.lastCommandOutput })]))
+      const context = (
+        await Promise.all([
+          this.deps.promptContext(),
+          expandMentions(text, { workspace: this.deps.workspace, lastTerminalOutput: () => this.lastCommandOutput }),
+        ])
+      )
         .filter(Boolean)
         .join('\n\n');
       this.history.push({ role: 'user', content: context ? `${text}\n\n<context>\n${context}\n</context>` : text });
@@ -147,13 +161,22 @@ export class ChatSession {
     try {
       const items: ChatItem[] = [{ role: 'system', content: await this.deps.systemPrompt() }, ...this.history];
       const window = this.contextWindow();
-      await fitContext(items, window * 0.8, { client: this.deps.createClient(settings), transcript: this.transcript, signal: controller.signal }, true);
+      await fitContext(
+        items,
+        window * 0.8,
+        { client: this.deps.createClient(settings), transcript: this.transcript, signal: controller.signal },
+        true,
+      );
       this.history = items.slice(1);
       this.reportUsage(historyTokens(items));
       return 'answered';
     } catch (err) {
       // Stopped by the user, or the summary failed: either way the history is unchanged.
-      this.notice(controller.signal.aborted ? 'Compaction stopped; nothing changed.' : `Compaction failed; nothing changed (${err instanceof Error ? err.message : String(err)}).`);
+      this.notice(
+        controller.signal.aborted
+          ? 'Compaction stopped; nothing changed.'
+          : `Compaction failed; nothing changed (${err instanceof Error ? err.message : String(err)}).`,
+      );
       return 'answered';
     } finally {
       this.end(controller);
@@ -170,7 +193,13 @@ export class ChatSession {
     this.deps.post({ type: 'busy', busy: true, model: this.model });
     const problem = checkSettings(settings);
     if (!problem) return settings;
-    this.transcript.put({ kind: 'error', id: this.transcript.newId('error'), message: problem.message, fix: problem.fix, action: problem.action });
+    this.transcript.put({
+      kind: 'error',
+      id: this.transcript.newId('error'),
+      message: problem.message,
+      fix: problem.fix,
+      action: problem.action,
+    });
     return undefined;
   }
 
@@ -256,7 +285,10 @@ export class ChatSession {
     this.reviewer.currentTurn = userIds.at(-1) ?? '';
     for (const proposal of snapshot.proposals) {
       this.reviewer.restore(proposal, (outcome) => {
-        this.history.push({ role: 'user', content: `[A proposal restored after a reload was reviewed by the user:\n${describeOutcome(outcome)}]` });
+        this.history.push({
+          role: 'user',
+          content: `[A proposal restored after a reload was reviewed by the user:\n${describeOutcome(outcome)}]`,
+        });
         this.tasks.scheduleSave();
       });
     }
@@ -307,7 +339,8 @@ export class ChatSession {
   /** Reverts (or re-applies) the accepted edits of the turn that user entry `turnId` started. */
   async checkpoint(turnId: string, action: 'restore' | 'undo'): Promise<void> {
     const checkpoints = this.reviewer.checkpoints;
-    const report = action === 'restore' ? await checkpoints.restore(turnId, this.deps.writer) : await checkpoints.undoRestore(turnId, this.deps.writer);
+    const report =
+      action === 'restore' ? await checkpoints.restore(turnId, this.deps.writer) : await checkpoints.undoRestore(turnId, this.deps.writer);
     const { notice, forModel } = describeRestore(report, action);
     this.notice(notice);
     this.markCheckpoint(turnId);
@@ -371,7 +404,11 @@ export class ChatSession {
         const gate = commandGate(agentRun.toolContext);
         agentRun.toolContext.verifyProposal = (change, signal) => preReview.check(change, gate, signal);
       }
-      const end = await runAgentVerified(items, agentRun, { verifier: this.deps.verifier, writeLog: this.reviewer.writeLog, root: this.deps.workspace.root });
+      const end = await runAgentVerified(items, agentRun, {
+        verifier: this.deps.verifier,
+        writeLog: this.reviewer.writeLog,
+        root: this.deps.workspace.root,
+      });
       if (!transcript.live()) return end; // The user moved on to another task meanwhile.
       this.lastEnd = end === 'answered' ? 'answered' : end === 'stopped' ? 'stopped' : 'failed';
       // The loop may have compacted the history; keep its version (without the system prompt).
@@ -387,7 +424,14 @@ export class ChatSession {
   private reportUsage(used: number): void {
     this.contextUsed = used;
     const { input, output, cost } = this.billed;
-    this.deps.post({ type: 'usage', contextUsed: used, contextWindow: this.contextWindow(), inputTokens: input, outputTokens: output, cost });
+    this.deps.post({
+      type: 'usage',
+      contextUsed: used,
+      contextWindow: this.contextWindow(),
+      inputTokens: input,
+      outputTokens: output,
+      cost,
+    });
   }
 
   private showPlan(steps: PlanItem[]): void {

@@ -46,7 +46,14 @@ export class TaskHistory {
 
   /** The list for the history view; `currentId` marks the open task. */
   async items(currentId: string): Promise<HistoryItem[]> {
-    return (await this.list()).map((r) => ({ id: r.id, title: r.title, updatedAt: r.updatedAt, filesTouched: r.filesTouched, outcome: r.outcome, current: r.id === currentId }));
+    return (await this.list()).map((r) => ({
+      id: r.id,
+      title: r.title,
+      updatedAt: r.updatedAt,
+      filesTouched: r.filesTouched,
+      outcome: r.outcome,
+      current: r.id === currentId,
+    }));
   }
 
   async exportMarkdown(id: string): Promise<string | undefined> {
@@ -86,10 +93,20 @@ export function transcriptToMarkdown(title: string, entries: readonly Entry[]): 
         out.push(`> _Reasoning:_ ${entry.text.replace(/\n/g, '\n> ')}`, '');
         break;
       case 'tool':
-        out.push(`- \`${entry.name}\` ${entry.summary} — ${entry.status}${entry.durationMs !== undefined ? ` (${(entry.durationMs / 1000).toFixed(1)}s)` : ''}`, '');
+        out.push(
+          `- \`${entry.name}\` ${entry.summary} — ${entry.status}${entry.durationMs !== undefined ? ` (${(entry.durationMs / 1000).toFixed(1)}s)` : ''}`,
+          '',
+        );
         break;
       case 'plan':
-        out.push('**Plan**', '', ...entry.steps.map((s) => `- [${s.status === 'completed' ? 'x' : ' '}] ${s.text}${s.status === 'in_progress' ? ' (in progress)' : ''}`), '');
+        out.push(
+          '**Plan**',
+          '',
+          ...entry.steps.map(
+            (s) => `- [${s.status === 'completed' ? 'x' : ' '}] ${s.text}${s.status === 'in_progress' ? ' (in progress)' : ''}`,
+          ),
+          '',
+        );
         break;
       case 'approval':
         out.push(`- Command \`${entry.command}\`: ${entry.state}`, '');
@@ -98,7 +115,12 @@ export function transcriptToMarkdown(title: string, entries: readonly Entry[]): 
         out.push('**Proposed changes**', '', ...entry.files.map((f) => `- ${f.path} (+${f.added} −${f.removed}): ${f.status}`), '');
         break;
       case 'verification':
-        out.push(`**Verification** \`${entry.command}\`: ${entry.status}`, '', ...entry.attempts.map((a) => `- run ${a.attempt}: ${a.state}${a.exitCode !== undefined ? ` (exit ${a.exitCode})` : ''}`), '');
+        out.push(
+          `**Verification** \`${entry.command}\`: ${entry.status}`,
+          '',
+          ...entry.attempts.map((a) => `- run ${a.attempt}: ${a.state}${a.exitCode !== undefined ? ` (exit ${a.exitCode})` : ''}`),
+          '',
+        );
         break;
       case 'error':
         out.push(`> **Error:** ${entry.message}${entry.fix ? ` ${entry.fix}` : ''}`, '');

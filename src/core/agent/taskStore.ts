@@ -28,7 +28,10 @@ export class TaskStore {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private frozen = false;
 
-  constructor(store: Store | undefined, private readonly state: TaskState) {
+  constructor(
+    store: Store | undefined,
+    private readonly state: TaskState,
+  ) {
     this.tasks = store && new TaskHistory(store);
   }
 
@@ -51,7 +54,14 @@ export class TaskStore {
     const record = updatedRecord(this.task, entries, this.state.filesWritten(), this.state.outcome());
     if (!record) return;
     this.task = record;
-    const snapshot: SessionSnapshot = { version: SNAPSHOT_VERSION, savedAt: Date.now(), entries, history: this.state.history(), proposals: this.state.proposals(), lastPrompt: this.state.lastPrompt() };
+    const snapshot: SessionSnapshot = {
+      version: SNAPSHOT_VERSION,
+      savedAt: Date.now(),
+      entries,
+      history: this.state.history(),
+      proposals: this.state.proposals(),
+      lastPrompt: this.state.lastPrompt(),
+    };
     await this.tasks.save({ ...record }, snapshot);
   }
 

@@ -18,7 +18,8 @@ export function itemTokens(item: ChatItem): number {
   let n = cache.get(item);
   if (n === undefined) {
     n = PER_ITEM_OVERHEAD + countTokens(item.content);
-    if (item.role === 'assistant') for (const c of item.toolCalls ?? []) n += countTokens(c.name) + countTokens(c.arguments) + PER_ITEM_OVERHEAD;
+    if (item.role === 'assistant')
+      for (const c of item.toolCalls ?? []) n += countTokens(c.name) + countTokens(c.arguments) + PER_ITEM_OVERHEAD;
     cache.set(item, n);
   }
   return n;
@@ -38,7 +39,8 @@ export function historyTokensAtMost(items: readonly ChatItem[]): number {
   let bytes = 0;
   for (const item of items) {
     bytes += PER_ITEM_OVERHEAD + Buffer.byteLength(item.content, 'utf8');
-    if (item.role === 'assistant') for (const c of item.toolCalls ?? []) bytes += PER_ITEM_OVERHEAD + Buffer.byteLength(c.name) + Buffer.byteLength(c.arguments);
+    if (item.role === 'assistant')
+      for (const c of item.toolCalls ?? []) bytes += PER_ITEM_OVERHEAD + Buffer.byteLength(c.name) + Buffer.byteLength(c.arguments);
   }
   return bytes;
 }

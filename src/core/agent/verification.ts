@@ -29,7 +29,10 @@ export function commandGate(context: Omit<ApprovalContext, 'signal'>): CommandGa
     },
     async allowUnsandboxed(command, reason, signal) {
       const reasons = [reason, 'Verify-before-review normally runs in a sandbox with the network off.'];
-      return (await context.approver.approveCommand({ command: `${command}   (outside any sandbox)`, prefix: command, reasons }, signal)) !== 'deny';
+      return (
+        (await context.approver.approveCommand({ command: `${command}   (outside any sandbox)`, prefix: command, reasons }, signal)) !==
+        'deny'
+      );
     },
   };
 }
@@ -77,45 +80,66 @@ export async function verifyAfterAccept(ctx: AfterAcceptContext): Promise<void> 
   try {
     target = await verifier.resolve(signal);
   } catch (err) {
-    transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: `Your accepted edits were not verified: finding the check failed (${errorText(err)}).` });
+    transcript.put({
+      kind: 'notice',
+      id: transcript.newId('notice'),
+      text: `Your accepted edits were not verified: finding the check failed (${errorText(err)}).`,
+    });
     return;
   }
   if (target.kind === 'none') {
-    transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: `Your accepted edits were not verified: ${target.why} Set "fixpoint.verify.command" (e.g. "npm test") to have Fixpoint run it after edits.` });
+    transcript.put({
+      kind: 'notice',
+      id: transcript.newId('notice'),
+      text: `Your accepted edits were not verified: ${target.why} Set "fixpoint.verify.command" (e.g. "npm test") to have Fixpoint run it after edits.`,
+    });
     return;
   }
   const label = targetLabel(target);
-  const entry: VerificationEntry = { kind: 'verification', id: transcript.newId('verify'), command: label, why: target.why, status: 'running', attempts: [] };
+  const entry: VerificationEntry = {
+    kind: 'verification',
+    id: transcript.newId('verify'),
+    command: label,
+    why: target.why,
+    status: 'running',
+    attempts: [],
+  };
   transcript.put(entry);
   let result;
   try {
     result = await runFixLoop({
-    command: label,
-    maxAttempts,
-    signal,
-    runVerification: async (_attempt, runSignal) => {
-      const run = await verifier.runInWorkspace(target, ctx.gate, runSignal);
-      // A check that could not start (Restricted Mode…) is not a failure the model could fix.
-      if (run.skipped) throw new CheckNotRun(run.output);
-      return run;
-    },
-    summarize: (run) => summarizeRun(run, { root: ctx.root }),
-    onTimeline: (timeline) => transcript.put({ ...entry, attempts: toAttempts(timeline) }),
-    askModelToFix: async (summary, attempt) => {
-      const mark = ctx.writeLog.length;
-      const end = await ctx.continueAgent(
-        `[Fixpoint ran \`${label}\` after your accepted edits and it failed (run ${attempt} of ${maxAttempts}).]\n${summary}\n` +
-          'Find the cause and fix it with apply_patch. The check runs again automatically once your fix is accepted.',
-      );
-      const written = ctx.writeLog.slice(mark);
-      if (end !== 'answered' || written.length === 0) return 'gave-up';
-      const fingerprint = createHash('sha256').update(written.map((w) => `${w.path}\0${w.contentHash}`).join('\n')).digest('hex');
-      return { patchFingerprint: fingerprint, description: `edited ${[...new Set(written.map((w) => w.path))].join(', ')}` };
-    },
-  });
+      command: label,
+      maxAttempts,
+      signal,
+      runVerification: async (_attempt, runSignal) => {
+        const run = await verifier.runInWorkspace(target, ctx.gate, runSignal);
+        // A check that could not start (Restricted Mode…) is not a failure the model could fix.
+        if (run.skipped) throw new CheckNotRun(run.output);
+        return run;
+      },
+      summarize: (run) => summarizeRun(run, { root: ctx.root }),
+      onTimeline: (timeline) => transcript.put({ ...entry, attempts: toAttempts(timeline) }),
+      askModelToFix: async (summary, attempt) => {
+        const mark = ctx.writeLog.length;
+        const end = await ctx.continueAgent(
+          `[Fixpoint ran \`${label}\` after your accepted edits and it failed (run ${attempt} of ${maxAttempts}).]\n${summary}\n` +
+            'Find the cause and fix it with apply_patch. The check runs again automatically once your fix is accepted.',
+        );
+        const written = ctx.writeLog.slice(mark);
+        if (end !== 'answered' || written.length === 0) return 'gave-up';
+        const fingerprint = createHash('sha256')
+          .update(written.map((w) => `${w.path}\0${w.contentHash}`).join('\n'))
+          .digest('hex');
+        return { patchFingerprint: fingerprint, description: `edited ${[...new Set(written.map((w) => w.path))].join(', ')}` };
+      },
+    });
   } catch (err) {
     // Never leave a spinning card: a check that could not run, or crashed, ends the timeline with the reason.
-    transcript.put({ ...entry, status: 'stopped', reason: err instanceof CheckNotRun ? err.message : `The check could not run: ${errorText(err)}` });
+    transcript.put({
+      ...entry,
+      status: 'stopped',
+      reason: err instanceof CheckNotRun ? err.message : `The check could not run: ${errorText(err)}`,
+    });
     return;
   }
   const status = result.status === 'passed' ? 'passed' : result.status === 'stopped' ? 'stopped' : 'failed';
@@ -126,7 +150,11 @@ export async function verifyAfterAccept(ctx: AfterAcceptContext): Promise<void> 
  * Runs the agent, then — when the mode is "after accept" and this run wrote files — the self-healing
  * verification loop, which continues the same agent run with each failure.
  */
-export async function runAgentVerified(items: ChatItem[], run: AgentRun, verification: { verifier?: Verifier; writeLog: readonly FileWrite[]; root: string }): Promise<AgentEnd> {
+export async function runAgentVerified(
+  items: ChatItem[],
+  run: AgentRun,
+  verification: { verifier?: Verifier; writeLog: readonly FileWrite[]; root: string },
+): Promise<AgentEnd> {
   const writesBefore = verification.writeLog.length;
   let end = await runAgent(items, run);
   const { verifier } = verification;
@@ -160,7 +188,11 @@ export class PreReviewVerifier {
   private attempts = 0;
   private entry: VerificationEntry | undefined;
 
-  constructor(private readonly verifier: Verifier, private readonly transcript: TranscriptSink, private readonly root: string) {}
+  constructor(
+    private readonly verifier: Verifier,
+    private readonly transcript: TranscriptSink,
+    private readonly root: string,
+  ) {}
 
   /** A new task starts counting again. */
   reset(): void {
@@ -175,11 +207,28 @@ export class PreReviewVerifier {
     if (target.kind === 'none') return { verification: { state: 'not-run', summary: target.why }, retry: false };
     const label = targetLabel(target);
     this.attempts++;
-    this.entry ??= { kind: 'verification', id: this.transcript.newId('verify'), command: label, why: `${target.why} (in an isolated copy, before review)`, status: 'running', attempts: [] };
-    const attempts = [...this.entry.attempts.map((a, i, all) => (i === all.length - 1 && a.state === 'failed' ? { ...a, fix: 'revised patch' } : a)), { attempt: this.attempts, state: 'running' as const, failures: [] }];
+    this.entry ??= {
+      kind: 'verification',
+      id: this.transcript.newId('verify'),
+      command: label,
+      why: `${target.why} (in an isolated copy, before review)`,
+      status: 'running',
+      attempts: [],
+    };
+    const attempts = [
+      ...this.entry.attempts.map((a, i, all) => (i === all.length - 1 && a.state === 'failed' ? { ...a, fix: 'revised patch' } : a)),
+      { attempt: this.attempts, state: 'running' as const, failures: [] },
+    ];
     this.put({ status: 'running', attempts });
     const files = change.files.flatMap((f) =>
-      f.kind === 'delete' ? [{ path: f.path, content: undefined }] : f.movePath ? [{ path: f.path, content: undefined }, { path: f.movePath, content: f.newContent }] : [{ path: f.path, content: f.newContent }],
+      f.kind === 'delete'
+        ? [{ path: f.path, content: undefined }]
+        : f.movePath
+          ? [
+              { path: f.path, content: undefined },
+              { path: f.movePath, content: f.newContent },
+            ]
+          : [{ path: f.path, content: f.newContent }],
     );
     let run;
     try {
@@ -196,11 +245,24 @@ export class PreReviewVerifier {
     const summary = summarizeRun(run, { root: this.root });
     const passed = run.exitCode === 0 && !run.timedOut && !run.cancelled;
     const state = run.cancelled ? 'cancelled' : run.timedOut ? 'timed-out' : passed ? 'passed' : 'failed';
-    attempts[attempts.length - 1] = { attempt: this.attempts, state, exitCode: run.exitCode, durationMs: run.durationMs, failures: summary.failures.slice(0, 10).map(describeFailure) };
+    attempts[attempts.length - 1] = {
+      attempt: this.attempts,
+      state,
+      exitCode: run.exitCode,
+      durationMs: run.durationMs,
+      failures: summary.failures.slice(0, 10).map(describeFailure),
+    };
     const retry = !passed && !run.cancelled && this.attempts < mode.maxAttempts;
-    this.put({ status: passed ? 'passed' : run.cancelled ? 'stopped' : retry ? 'running' : 'failed', attempts, reason: !passed && !retry ? `still failing after ${this.attempts} attempt(s); shown for review with a failed badge` : undefined });
+    this.put({
+      status: passed ? 'passed' : run.cancelled ? 'stopped' : retry ? 'running' : 'failed',
+      attempts,
+      reason: !passed && !retry ? `still failing after ${this.attempts} attempt(s); shown for review with a failed badge` : undefined,
+    });
     if (passed) this.entry = undefined;
-    return { verification: { state: passed ? 'passed' : 'failed', command: label, summary: summary.summary, sandboxed: run.sandboxed }, retry };
+    return {
+      verification: { state: passed ? 'passed' : 'failed', command: label, summary: summary.summary, sandboxed: run.sandboxed },
+      retry,
+    };
   }
 
   private put(change: Partial<VerificationEntry>): void {

@@ -40,5 +40,8 @@ export function buildFixPrompt(target: FixTarget): string {
 }
 
 function numbered(text: string, start: number): string {
-  return text.split(/\r?\n/).map((line, i) => `${String(start + i).padStart(5)}  ${line}`).join('\n');
+  return text
+    .split(/\r?\n/)
+    .map((line, i) => `${String(start + i).padStart(5)}  ${line}`)
+    .join('\n');
 }

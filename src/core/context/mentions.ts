@@ -55,11 +55,15 @@ async function keywordBlock(name: (typeof MENTION_KEYWORDS)[number], { workspace
     }
     case 'selection': {
       const selection = workspace.selection();
-      return selection ? `@selection (${selection.path} lines ${selection.startLine}-${selection.endLine}):\n\`\`\`\n${selection.text}\n\`\`\`` : '@selection: (nothing is selected)';
+      return selection
+        ? `@selection (${selection.path} lines ${selection.startLine}-${selection.endLine}):\n\`\`\`\n${selection.text}\n\`\`\``
+        : '@selection: (nothing is selected)';
     }
     case 'terminal': {
       const output = lastTerminalOutput();
-      return output ? `@terminal (last command output):\n\`\`\`\n${capHeadTail(output, 20_000)}\n\`\`\`` : '@terminal: (no command has run yet)';
+      return output
+        ? `@terminal (last command output):\n\`\`\`\n${capHeadTail(output, 20_000)}\n\`\`\``
+        : '@terminal: (no command has run yet)';
     }
   }
 }
@@ -77,7 +81,10 @@ async function pathBlock(input: string, workspace: Workspace): Promise<string> {
       return `@${resolved.relative}:\n\`\`\`\n${capHeadTail(text, MAX_FILE_CHARS)}\n\`\`\``;
     }
   }
-  const { files, truncated } = await workspace.listFiles({ dir: resolved.relative === '.' ? undefined : resolved.relative, max: MAX_FOLDER_FILES });
+  const { files, truncated } = await workspace.listFiles({
+    dir: resolved.relative === '.' ? undefined : resolved.relative,
+    max: MAX_FOLDER_FILES,
+  });
   if (files.length === 0) return `@${input}: (no such file or folder)`;
   return `@${resolved.relative}/ (files):\n${files.join('\n')}${truncated ? '\n…' : ''}`;
 }

@@ -13,13 +13,19 @@ export async function editorContext(workspace: Workspace): Promise<string> {
   if (others.length) parts.push(`Other visible files: ${others.join(', ')}`);
   const selection = workspace.selection();
   if (selection && !isSecretPath(selection.path)) {
-    const text = selection.text.length > MAX_SELECTION_CHARS ? `${selection.text.slice(0, MAX_SELECTION_CHARS)}\n[… selection cut]` : selection.text;
+    const text =
+      selection.text.length > MAX_SELECTION_CHARS ? `${selection.text.slice(0, MAX_SELECTION_CHARS)}\n[… selection cut]` : selection.text;
     parts.push(`Selected in ${selection.path} (lines ${selection.startLine}-${selection.endLine}):\n\`\`\`\n${text}\n\`\`\``);
   }
   if (active) {
     const diagnostics = (await workspace.diagnostics(active)).filter((d) => d.severity === 'error' || d.severity === 'warning');
     if (diagnostics.length) {
-      parts.push(`Problems in ${active}:\n${diagnostics.slice(0, MAX_DIAGNOSTICS).map((d) => `- ${d.line}:${d.column} ${d.severity}: ${d.message}`).join('\n')}`);
+      parts.push(
+        `Problems in ${active}:\n${diagnostics
+          .slice(0, MAX_DIAGNOSTICS)
+          .map((d) => `- ${d.line}:${d.column} ${d.severity}: ${d.message}`)
+          .join('\n')}`,
+      );
     }
   }
   return parts.join('\n\n');

@@ -48,7 +48,12 @@ export function checkSettings(settings: ModelSettings): UserFacingError | undefi
 export function describeModelError(err: unknown, settings: ModelSettings): UserFacingError {
   const endpoint = endpointLabel(settings);
   if (err instanceof OpenAI.APIConnectionTimeoutError) {
-    return { message: `The request to ${endpoint} timed out.`, fix: 'Check that the server is running and reachable, then retry.', action: 'retry', transient: true };
+    return {
+      message: `The request to ${endpoint} timed out.`,
+      fix: 'Check that the server is running and reachable, then retry.',
+      action: 'retry',
+      transient: true,
+    };
   }
   if (err instanceof OpenAI.APIConnectionError) {
     const code = causeCode(err);
@@ -62,13 +67,24 @@ export function describeModelError(err: unknown, settings: ModelSettings): UserF
     };
   }
   if (err instanceof OpenAI.APIError) {
-    const detail = err.error && typeof err.error === 'object' && 'message' in err.error ? String((err.error as { message: unknown }).message) : '';
+    const detail =
+      err.error && typeof err.error === 'object' && 'message' in err.error ? String((err.error as { message: unknown }).message) : '';
     const said = detail ? ` The server said: ${detail}` : '';
     switch (err.status) {
       case 401:
-        return { message: `The API key was rejected by ${endpoint} (401).${said}`, fix: 'Run "Fixpoint: Set API Key" with a valid key.', action: 'setApiKey', transient: false };
+        return {
+          message: `The API key was rejected by ${endpoint} (401).${said}`,
+          fix: 'Run "Fixpoint: Set API Key" with a valid key.',
+          action: 'setApiKey',
+          transient: false,
+        };
       case 403:
-        return { message: `Access denied by ${endpoint} (403).${said}`, fix: 'Check that the key has access to this model.', action: 'setApiKey', transient: false };
+        return {
+          message: `Access denied by ${endpoint} (403).${said}`,
+          fix: 'Check that the key has access to this model.',
+          action: 'setApiKey',
+          transient: false,
+        };
       case 404:
         return {
           message: `The model "${settings.model}" or the API path was not found at ${endpoint} (404).${said}`,
@@ -77,12 +93,28 @@ export function describeModelError(err: unknown, settings: ModelSettings): UserF
           transient: false,
         };
       case 429:
-        return { message: `Rate limited by ${endpoint} (429).${said}`, fix: 'Wait a moment and retry.', action: 'retry', transient: true, retryAfterSeconds: retryAfterOf(err) };
+        return {
+          message: `Rate limited by ${endpoint} (429).${said}`,
+          fix: 'Wait a moment and retry.',
+          action: 'retry',
+          transient: true,
+          retryAfterSeconds: retryAfterOf(err),
+        };
       default:
         if (err.status !== undefined && err.status >= 500) {
-          return { message: `The server at ${endpoint} failed (${err.status}).${said}`, fix: 'Retry in a moment.', action: 'retry', transient: true, retryAfterSeconds: retryAfterOf(err) };
+          return {
+            message: `The server at ${endpoint} failed (${err.status}).${said}`,
+            fix: 'Retry in a moment.',
+            action: 'retry',
+            transient: true,
+            retryAfterSeconds: retryAfterOf(err),
+          };
         }
-        return { message: `The request was refused by ${endpoint}${err.status ? ` (${err.status})` : ''}.${said}`, action: 'retry', transient: false };
+        return {
+          message: `The request was refused by ${endpoint}${err.status ? ` (${err.status})` : ''}.${said}`,
+          action: 'retry',
+          transient: false,
+        };
     }
   }
   const text = err instanceof Error ? err.message : String(err);

@@ -55,11 +55,15 @@ export class OpenAIModelClient implements ModelClient {
         }
       }
       if (chunk.usage) {
-        yield { type: 'usage', usage: { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens, ...reportedCost(chunk.usage) } };
+        yield {
+          type: 'usage',
+          usage: { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens, ...reportedCost(chunk.usage) },
+        };
       }
     }
     // A stream that ended without a finish reason was cut: its tool calls may be incomplete (and still parse).
-    if (pending.size && !finished && !signal.aborted) throw new OpenAI.APIConnectionError({ message: 'The stream ended before the tool call was complete.' });
+    if (pending.size && !finished && !signal.aborted)
+      throw new OpenAI.APIConnectionError({ message: 'The stream ended before the tool call was complete.' });
     for (const [index, call] of [...pending].sort(([a], [b]) => a - b)) {
       yield { type: 'toolCall', call: { ...call, id: call.id || `call_${index}` } };
     }
@@ -73,9 +77,7 @@ export class OpenAIModelClient implements ModelClient {
         tools: request.tools?.length ? request.tools.map(toResponsesTool) : undefined,
         stream: true,
         store: false,
-        ...(this.settings.reasoningEffort
-          ? { reasoning: { effort: this.settings.reasoningEffort, summary: 'auto' as const } }
-          : {}),
+        ...(this.settings.reasoningEffort ? { reasoning: { effort: this.settings.reasoningEffort, summary: 'auto' as const } } : {}),
       },
       { signal },
     );
@@ -95,7 +97,10 @@ export class OpenAIModelClient implements ModelClient {
         case 'response.completed':
           if (event.response.usage) {
             const { input_tokens, output_tokens } = event.response.usage;
-            yield { type: 'usage', usage: { inputTokens: input_tokens, outputTokens: output_tokens, ...reportedCost(event.response.usage) } };
+            yield {
+              type: 'usage',
+              usage: { inputTokens: input_tokens, outputTokens: output_tokens, ...reportedCost(event.response.usage) },
+            };
           }
           break;
         case 'response.failed':
@@ -163,7 +168,12 @@ function toResponsesTool(tool: ToolSpec): OpenAI.Responses.FunctionTool {
 
 /** "Test connection": the models the endpoint lists (sorted), or the SDK error for describeModelError. */
 export async function listModels(settings: Pick<ModelSettings, 'baseURL' | 'apiKey'>, signal?: AbortSignal): Promise<string[]> {
-  const client = new OpenAI({ apiKey: settings.apiKey || PLACEHOLDER_KEY, baseURL: settings.baseURL || undefined, maxRetries: 0, timeout: 15_000 });
+  const client = new OpenAI({
+    apiKey: settings.apiKey || PLACEHOLDER_KEY,
+    baseURL: settings.baseURL || undefined,
+    maxRetries: 0,
+    timeout: 15_000,
+  });
   const ids: string[] = [];
   for await (const model of client.models.list({ signal })) ids.push(model.id);
   return ids.sort();

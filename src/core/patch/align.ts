@@ -211,7 +211,7 @@ export function alignAt(old: OldLine[], file: PreparedFile, start: number, maxSk
     if (total === INF) continue;
     const fileIndex = new Array<number>(m);
     let k = skips;
-    for (let i = m; i > 0; ) {
+    for (let i = m; i > 0;) {
       if (viaSkip[i * width + k]) {
         k--;
         continue;

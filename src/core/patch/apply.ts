@@ -57,7 +57,9 @@ async function requireTextFile(overlay: Overlay, path: string, patchLine: number
     throw new PatchError(`line ${patchLine}: cannot ${verb} ${path}: the file does not exist.${hint}`);
   }
   if (hasNul(content)) {
-    throw new PatchError(`line ${patchLine}: cannot ${verb} ${path}: it is a binary file (it contains NUL bytes); apply_patch edits text files only.`);
+    throw new PatchError(
+      `line ${patchLine}: cannot ${verb} ${path}: it is a binary file (it contains NUL bytes); apply_patch edits text files only.`,
+    );
   }
   return content;
 }

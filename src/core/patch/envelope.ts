@@ -52,9 +52,7 @@ export function findEnvelope(lines: string[]): Envelope {
   } else if (FILE_MARKER.test(lines[i].trim())) {
     bodyStart = i; // A missing `*** Begin Patch` is harmless when the first line is a file marker.
   } else {
-    throw new PatchError(
-      `line ${i + 1}: expected "*** Begin Patch" as the first line of the patch, found ${quote(lines[i])}.`,
-    );
+    throw new PatchError(`line ${i + 1}: expected "*** Begin Patch" as the first line of the patch, found ${quote(lines[i])}.`);
   }
 
   // Walk back from the end over blank lines and the closers of the wrappers we saw.

@@ -51,13 +51,7 @@ function insertWithoutContext(hunk: Hunk, lines: FileLine[], label: HunkLabel, e
  * itself (never the model's copy), '-' lines are dropped, '+' lines are re-indented to the file's indentation
  * and take the line ending of their neighbours.
  */
-function buildReplacement(
-  hunk: Hunk,
-  match: Alignment,
-  file: PreparedFile,
-  label: HunkLabel,
-  dominantEol: string,
-): FileLine[] {
+function buildReplacement(hunk: Hunk, match: Alignment, file: PreparedFile, label: HunkLabel, dominantEol: string): FileLine[] {
   const out: FileLine[] = [];
   let oldIndex = 0;
   let lastFileIndex = match.start - 1;

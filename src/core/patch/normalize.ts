@@ -58,9 +58,26 @@ export function joinFile(file: Pick<SplitFile, 'bom' | 'finalNewline' | 'dominan
 
 // Typographic characters models substitute for ASCII ones. Mapped only for comparison, never written.
 const PUNCTUATION: Record<string, string> = {
-  '\u2018': "'", '\u2019': "'", '\u201A': "'", '\u201B': "'", '\u2032': "'", '\u00B4': "'",
-  '\u201C': '"', '\u201D': '"', '\u201E': '"', '\u201F': '"', '\u2033': '"', '\u00AB': '"', '\u00BB': '"',
-  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201A': "'",
+  '\u201B': "'",
+  '\u2032': "'",
+  '\u00B4': "'",
+  '\u201C': '"',
+  '\u201D': '"',
+  '\u201E': '"',
+  '\u201F': '"',
+  '\u2033': '"',
+  '\u00AB': '"',
+  '\u00BB': '"',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2015': '-',
+  '\u2212': '-',
   '\u2026': '...',
 };
 const UNICODE_SPACES = /[\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
@@ -79,7 +96,10 @@ export function looseKey(text: string): string {
 /** Typographic punctuation and Unicode spaces mapped to ASCII, zero-width characters removed. */
 export function punctuationToAscii(text: string): string {
   if (!/[^\x00-\x7F]/.test(text)) return text;
-  return text.replace(ZERO_WIDTH, '').replace(UNICODE_SPACES, ' ').replace(PUNCTUATION_CHARS, (c) => PUNCTUATION[c] ?? c);
+  return text
+    .replace(ZERO_WIDTH, '')
+    .replace(UNICODE_SPACES, ' ')
+    .replace(PUNCTUATION_CHARS, (c) => PUNCTUATION[c] ?? c);
 }
 
 export function leadingWhitespace(text: string): string {

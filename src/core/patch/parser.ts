@@ -113,9 +113,7 @@ function parseAddBody(reader: LineReader): string[] {
     } else if (line.trim() === '') {
       blanks++;
     } else {
-      throw new PatchError(
-        `line ${lineNo}: every line of an added file must start with "+", found ${quote(line)}.`,
-      );
+      throw new PatchError(`line ${lineNo}: every line of an added file must start with "+", found ${quote(line)}.`);
     }
   }
   return out;
@@ -181,9 +179,7 @@ function parseUpdate(reader: LineReader, path: string, markerLine: number): Upda
   }
   close();
   if (op.hunks.length === 0 && op.movePath === undefined) {
-    throw new PatchError(
-      `line ${markerLine}: "*** Update File: ${path}" has no hunks; add "@@" hunks with context, "-" and "+" lines.`,
-    );
+    throw new PatchError(`line ${markerLine}: "*** Update File: ${path}" has no hunks; add "@@" hunks with context, "-" and "+" lines.`);
   }
   return op;
 }
@@ -220,6 +216,9 @@ function addHeader(hunk: Hunk, header: string): void {
     return;
   }
   // "@@ text" or "@@ text @@" (some models close the header like a unified diff).
-  const text = header.slice(2).replace(/\s*@@\s*$/, '').trim();
+  const text = header
+    .slice(2)
+    .replace(/\s*@@\s*$/, '')
+    .trim();
   if (text !== '') hunk.headers.push(text);
 }

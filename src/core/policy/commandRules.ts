@@ -88,13 +88,22 @@ const READ_ONLY: Record<string, ReadOnlyRule> = {
     readsFiles: true,
     check: (args) => (positionals(args).length > 1 ? 'a second file argument is an output file' : undefined),
   },
-  grep: { readsFiles: true, check: forbid({ long: ['recursive', 'directories', 'dereference-recursive'], short: 'rRd' }, 'reads every file, including ignored and secret ones (use rg)') },
+  grep: {
+    readsFiles: true,
+    check: forbid(
+      { long: ['recursive', 'directories', 'dereference-recursive'], short: 'rRd' },
+      'reads every file, including ignored and secret ones (use rg)',
+    ),
+  },
   rg: {
     readsFiles: true,
     check: all(
       forbid({ long: ['pre', 'pre-glob'] }, 'runs a preprocessor program on every file'),
       forbid({ long: ['search-zip'], short: 'z' }, 'runs decompression programs'),
-      forbid({ long: ['hidden', 'no-ignore', 'no-ignore-vcs', 'no-ignore-dot', 'no-ignore-files', 'follow'], short: 'uL.' }, 'reads hidden, ignored or linked files'),
+      forbid(
+        { long: ['hidden', 'no-ignore', 'no-ignore-vcs', 'no-ignore-dot', 'no-ignore-files', 'follow'], short: 'uL.' },
+        'reads hidden, ignored or linked files',
+      ),
     ),
   },
   find: {
@@ -124,7 +133,8 @@ const GIT_READ_ONLY: Readonly<Record<string, ArgCheck>> = {
   'merge-base': () => undefined,
   'cat-file': forbid({ long: ['textconv', 'filters'] }, 'runs filter drivers'),
   grep: all(GIT_OUTPUT, forbid({ short: 'O' }, 'opens files in a pager program')),
-  branch: (args) => listOnly(args, ['-a', '-r', '-v', '-vv', '--all', '--remotes', '--verbose', '--show-current', '--no-color'], ['-l', '--list']),
+  branch: (args) =>
+    listOnly(args, ['-a', '-r', '-v', '-vv', '--all', '--remotes', '--verbose', '--show-current', '--no-color'], ['-l', '--list']),
   tag: (args) => listOnly(args, ['-n'], ['-l', '--list']),
   remote: (args) => (args.every((a) => a === '-v' || a === '--verbose') ? undefined : 'changes remotes'),
   stash: (args) => (args[0] === 'list' || args[0] === 'show' ? GIT_OUTPUT(args) : 'changes the stash'),
@@ -146,13 +156,34 @@ function listOnly(args: readonly string[], flags: readonly string[], listFlags: 
 const GIT_HARMLESS_GLOBALS = new Set(['--no-pager', '-P', '--no-optional-locks', '--literal-pathspecs']);
 
 const VERSION_TOOLS = new Set([
-  'node', 'npm', 'npx', 'yarn', 'pnpm', 'bun', 'deno', 'python', 'python3', 'pip', 'pip3', 'go', 'rustc', 'cargo',
-  'java', 'javac', 'tsc', 'ruby', 'gem', 'dotnet', 'git', 'make', 'cmake', 'gcc', 'clang',
+  'node',
+  'npm',
+  'npx',
+  'yarn',
+  'pnpm',
+  'bun',
+  'deno',
+  'python',
+  'python3',
+  'pip',
+  'pip3',
+  'go',
+  'rustc',
+  'cargo',
+  'java',
+  'javac',
+  'tsc',
+  'ruby',
+  'gem',
+  'dotnet',
+  'git',
+  'make',
+  'cmake',
+  'gcc',
+  'clang',
 ]);
 
-export type ReadOnlyVerdict =
-  | { ok: true; globSafe: boolean; readsFiles: boolean }
-  | { ok: false; reason: string };
+export type ReadOnlyVerdict = { ok: true; globSafe: boolean; readsFiles: boolean } | { ok: false; reason: string };
 
 /**
  * Whether argv is a read-only invocation of a known program. The program must be named bare (`ls`, not
@@ -194,7 +225,22 @@ function gitVerdict(args: readonly string[], opts: { gitConfigRunsCode?: boolean
 // Dangerous commands (§10): always asked, denied by the caller in full-auto.
 
 export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'csh', 'tcsh', 'ash', 'busybox']);
-export const INTERPRETERS = new Set([...SHELLS, 'python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'lua', 'deno', 'bun', 'osascript', 'pwsh', 'powershell']);
+export const INTERPRETERS = new Set([
+  ...SHELLS,
+  'python',
+  'python2',
+  'python3',
+  'perl',
+  'ruby',
+  'node',
+  'php',
+  'lua',
+  'deno',
+  'bun',
+  'osascript',
+  'pwsh',
+  'powershell',
+]);
 export const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'aria2c', 'http', 'https', 'xh', 'iwr', 'invoke-webrequest']);
 
 const ALWAYS_DANGEROUS: Readonly<Record<string, string>> = {
@@ -248,7 +294,10 @@ function gitDanger(args: readonly string[]): string[] {
   const rest = args.slice(i + 1);
   switch (sub) {
     case 'push':
-      if (findOption(rest, { long: ['force', 'force-with-lease', 'mirror', 'delete', 'prune'], short: 'fd' }) || rest.some((a) => a.startsWith('+') || a.startsWith(':'))) {
+      if (
+        findOption(rest, { long: ['force', 'force-with-lease', 'mirror', 'delete', 'prune'], short: 'fd' }) ||
+        rest.some((a) => a.startsWith('+') || a.startsWith(':'))
+      ) {
         return ['`git push --force/--delete` rewrites or deletes remote history'];
       }
       return [];
@@ -257,13 +306,19 @@ function gitDanger(args: readonly string[]): string[] {
     case 'clean':
       return findOption(rest, { long: ['dry-run'], short: 'n' }) ? [] : ['`git clean` deletes untracked files'];
     case 'checkout':
-      return rest.includes('--') || rest.includes('.') || findOption(rest, { long: ['force'], short: 'f' }) ? ['`git checkout -- <path>` discards uncommitted changes'] : [];
+      return rest.includes('--') || rest.includes('.') || findOption(rest, { long: ['force'], short: 'f' })
+        ? ['`git checkout -- <path>` discards uncommitted changes']
+        : [];
     case 'restore':
-      return findOption(rest, { long: ['staged'], short: 'S' }) && !findOption(rest, { long: ['worktree'], short: 'W' }) ? [] : ['`git restore` discards uncommitted changes'];
+      return findOption(rest, { long: ['staged'], short: 'S' }) && !findOption(rest, { long: ['worktree'], short: 'W' })
+        ? []
+        : ['`git restore` discards uncommitted changes'];
     case 'stash':
       return rest[0] === 'drop' || rest[0] === 'clear' ? ['`git stash drop/clear` deletes saved changes'] : [];
     case 'branch':
-      return findOption(rest, { exact: ['-D'], long: ['delete'] }) || rest.some((a) => /^-[a-zA-Z]*D/.test(a)) ? ['`git branch -D` deletes unmerged branches'] : [];
+      return findOption(rest, { exact: ['-D'], long: ['delete'] }) || rest.some((a) => /^-[a-zA-Z]*D/.test(a))
+        ? ['`git branch -D` deletes unmerged branches']
+        : [];
     case 'filter-branch':
     case 'filter-repo':
       return ['rewrites the whole history'];

@@ -43,4 +43,3 @@ export function wrappedCommand(program: string, args: readonly string[]): string
   if (program === 'timeout' || program === 'chroot') i++; // the duration / the new root
   return args.slice(i);
 }
-

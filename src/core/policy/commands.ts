@@ -86,7 +86,11 @@ export function classifyCommand(command: string, options: CommandPolicyOptions =
   for (const inv of analysis.invocations) {
     const rule = denyRules.find((r) => matchesPrefix(inv.argv, r, true));
     if (rule) {
-      return { decision: 'deny', risk: analysis.dangerous.length ? 'dangerous' : 'normal', reasons: [`denied by your rule \`${rule.join(' ')}\``] };
+      return {
+        decision: 'deny',
+        risk: analysis.dangerous.length ? 'dangerous' : 'normal',
+        reasons: [`denied by your rule \`${rule.join(' ')}\``],
+      };
     }
   }
 
@@ -220,7 +224,8 @@ function expand(inv: Invocation, depth: number, result: Analysis): Invocation[] 
   if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(first)) {
     result.syntax.push('an environment assignment');
     const rest = inv.argv.slice(inv.argv.findIndex((a) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(a)));
-    if (rest.length > 0 && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[0])) out.push(...expand({ ...inv, argv: rest, nested: true }, depth, result));
+    if (rest.length > 0 && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[0]))
+      out.push(...expand({ ...inv, argv: rest, nested: true }, depth, result));
     return out;
   }
   const program = baseName(first);
@@ -257,7 +262,11 @@ function fileArgumentProblems(args: readonly string[]): string[] {
       else continue;
     }
     const candidates = [value, value.slice(value.lastIndexOf(':') + 1)];
-    if (candidates.some((v) => v.startsWith('/') || v.startsWith('~') || /^[A-Za-z]:[\\/]/.test(v) || v.replace(/\\/g, '/').split('/').includes('..'))) {
+    if (
+      candidates.some(
+        (v) => v.startsWith('/') || v.startsWith('~') || /^[A-Za-z]:[\\/]/.test(v) || v.replace(/\\/g, '/').split('/').includes('..'),
+      )
+    ) {
       problems.push(`reads \`${value}\`, outside the workspace`);
     } else if (candidates.some((v) => v !== '' && isSecretPath(v))) {
       problems.push(`reads \`${value}\`, which may hold secrets`);

@@ -109,10 +109,7 @@ export function safeGitArgs(args: readonly string[], options: SafeGitOptions = {
  *   appended after any the base environment already has — only the 'all' ones, so commands the user approved
  *   keep working with the user's credentials, ssh and signing set-up.
  */
-export function gitEnv(
-  base: Readonly<Record<string, string | undefined>>,
-  options: SafeGitOptions = {},
-): Record<string, string> {
+export function gitEnv(base: Readonly<Record<string, string | undefined>>, options: SafeGitOptions = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(base)) if (value !== undefined) env[name] = value;
   env.GIT_TERMINAL_PROMPT = '0';

@@ -3,19 +3,7 @@
  * §17, §21). No I/O beyond reading the workspace's files and ignore rules; no `vscode`.
  */
 export { resolveWorkspacePath, isProtectedPath, protectedPathReason, foldPath, isInside, type ResolvedPath } from './paths';
-export {
-  classifyCommand,
-  type CommandClassification,
-  type CommandDecision,
-  type CommandPolicyOptions,
-  type CommandRisk,
-} from './commands';
+export { classifyCommand, type CommandClassification, type CommandDecision, type CommandPolicyOptions, type CommandRisk } from './commands';
 export { safeGitArgs, gitEnv, driverOverrides, gitConfigRunsCode, SAFE_GIT_CONFIG, type SafeGitOptions } from './git';
-export {
-  isSecretPath,
-  createIgnoreFilter,
-  scrubEnvironment,
-  isSecretEnvName,
-  type IgnoreFilterOptions,
-} from './secrets';
+export { isSecretPath, createIgnoreFilter, scrubEnvironment, isSecretEnvName, type IgnoreFilterOptions } from './secrets';
 export { findInvisible, revealInvisible, hasInvisible, formatCodePoint, type InvisibleChar, type InvisibleKind } from './invisible';

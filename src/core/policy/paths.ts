@@ -9,9 +9,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
-export type ResolvedPath =
-  | { ok: true; absolute: string; relative: string }
-  | { ok: false; reason: string };
+export type ResolvedPath = { ok: true; absolute: string; relative: string } | { ok: false; reason: string };
 
 const HINT = 'Use a path relative to the workspace root, e.g. "src/index.ts".';
 
@@ -142,11 +140,7 @@ function errCode(err: unknown): string {
  *   streams such as `.git::$INDEX_ALLOCATION`), as Windows does.
  */
 export function foldPath(relative: string): string {
-  const folded = relative
-    .normalize('NFKC')
-    .toUpperCase()
-    .toLowerCase()
-    .replace(/\\/g, '/');
+  const folded = relative.normalize('NFKC').toUpperCase().toLowerCase().replace(/\\/g, '/');
   const out: string[] = [];
   for (let segment of folded.split('/')) {
     const colon = segment.indexOf(':');

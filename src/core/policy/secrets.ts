@@ -40,9 +40,7 @@ const SECRET_NAMES = new Set([
   'terraform.tfstate', // state files embed resource secrets in clear text
 ]);
 
-const SECRET_EXTENSIONS = [
-  '.pem', '.key', '.p12', '.pfx', '.jks', '.keystore', '.ppk', '.kdbx', '.tfvars', '.tfstate', '.env',
-];
+const SECRET_EXTENSIONS = ['.pem', '.key', '.p12', '.pfx', '.jks', '.keystore', '.ppk', '.kdbx', '.tfvars', '.tfstate', '.env'];
 
 const SSH_KEY_PREFIXES = ['id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519'];
 
@@ -97,10 +95,7 @@ const IGNORE_FILES = ['.gitignore', '.fixpointignore'];
  * re-included — git's rules. Ignored folders are not searched for further ignore files (git does not read them
  * either), which also keeps the walk away from `node_modules`.
  */
-export async function createIgnoreFilter(
-  root: string,
-  options: IgnoreFilterOptions = {},
-): Promise<(relative: string) => boolean> {
+export async function createIgnoreFilter(root: string, options: IgnoreFilterOptions = {}): Promise<(relative: string) => boolean> {
   const maxFolders = options.maxFolders ?? 20_000;
   const sets: RuleSet[] = [];
   const excludes = (options.exclude ?? []).filter((g) => g.trim() !== '');
@@ -182,8 +177,21 @@ async function readText(file: string): Promise<string | undefined> {
 
 /** Name segments (split on `_` and other non-alphanumerics, upper-cased) that mark a credential. */
 const SECRET_ENV_SEGMENTS = new Set([
-  'KEY', 'APIKEY', 'TOKEN', 'AUTHTOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'PASS', 'PASSPHRASE',
-  'CREDENTIAL', 'CREDENTIALS', 'AUTH', 'PAT', 'COOKIE', 'PRIVATE',
+  'KEY',
+  'APIKEY',
+  'TOKEN',
+  'AUTHTOKEN',
+  'SECRET',
+  'PASSWORD',
+  'PASSWD',
+  'PASS',
+  'PASSPHRASE',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'AUTH',
+  'PAT',
+  'COOKIE',
+  'PRIVATE',
 ]);
 
 /**
@@ -197,9 +205,7 @@ export function isSecretEnvName(name: string): boolean {
   const upper = name.toUpperCase();
   if (SECRET_ENV_NAMES.has(upper)) return true;
   // Segments also count when glued to a prefix (`PGPASSWORD`, `GHTOKEN`), for the unambiguous words.
-  return upper
-    .split(/[^A-Z0-9]+/)
-    .some((segment) => SECRET_ENV_SEGMENTS.has(segment) || /(PASSWORD|TOKEN|SECRET|APIKEY)$/.test(segment));
+  return upper.split(/[^A-Z0-9]+/).some((segment) => SECRET_ENV_SEGMENTS.has(segment) || /(PASSWORD|TOKEN|SECRET|APIKEY)$/.test(segment));
 }
 
 /** `scheme://user:password@host` — a password embedded in a URL (e.g. `DATABASE_URL`). */

@@ -27,4 +27,3 @@ export function matchesPrefix(argv: readonly string[], rule: readonly string[], 
   if (rule.length > argv.length) return false;
   return rule.every((word, i) => (i === 0 && byBaseName ? baseName(argv[0]) === baseName(word) : argv[i] === word));
 }
-

@@ -45,14 +45,22 @@ export class Checkpoints {
 
   async restore(turnId: string, writer: FileWriter): Promise<RestoreReport> {
     const report = await revert(this.turns.get(turnId) ?? [], writer, 'before');
-    if (report.restored.length) this.restoredTurns.set(turnId, (this.turns.get(turnId) ?? []).filter((f) => report.restored.includes(f.path)));
+    if (report.restored.length)
+      this.restoredTurns.set(
+        turnId,
+        (this.turns.get(turnId) ?? []).filter((f) => report.restored.includes(f.path)),
+      );
     return report;
   }
 
   /** Re-applies what a restore reverted. */
   async undoRestore(turnId: string, writer: FileWriter): Promise<RestoreReport> {
     const files = this.restoredTurns.get(turnId) ?? [];
-    const report = await revert(files.map((f) => ({ path: f.path, before: f.after, after: f.before })), writer, 'before');
+    const report = await revert(
+      files.map((f) => ({ path: f.path, before: f.after, after: f.before })),
+      writer,
+      'before',
+    );
     this.restoredTurns.delete(turnId);
     return report;
   }
@@ -66,7 +74,9 @@ export class Checkpoints {
 /** What the chat says after a restore (or its undo), and what the model is told when files changed. */
 export function describeRestore(report: RestoreReport, action: 'restore' | 'undo'): { notice: string; forModel?: string } {
   const verb = action === 'restore' ? 'Restored' : 'Re-applied';
-  const parts = [report.restored.length ? `${verb} ${report.restored.join(', ')}.` : `Nothing to ${action === 'restore' ? 'restore' : 're-apply'}.`];
+  const parts = [
+    report.restored.length ? `${verb} ${report.restored.join(', ')}.` : `Nothing to ${action === 'restore' ? 'restore' : 're-apply'}.`,
+  ];
   if (report.skipped.length) parts.push(`Left alone (changed since): ${report.skipped.map((s) => s.path).join(', ')}.`);
   const forModel = report.restored.length
     ? `[The user ${action === 'restore' ? 'reverted your accepted edits to' : 're-applied your edits to'}: ${report.restored.join(', ')}. Re-read files before editing them.]`

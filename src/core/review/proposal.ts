@@ -20,7 +20,10 @@ export class Proposal {
   /** Set when the proposal was verified before review. */
   verification: ProposalVerification | undefined;
 
-  constructor(readonly id: string, changes: FileChange[]) {
+  constructor(
+    readonly id: string,
+    changes: FileChange[],
+  ) {
     this.files = changes.map((change) => ({
       change,
       decisions: Array<PendingDecision>(change.kind === 'update' ? Math.max(1, change.hunks.length) : 1).fill('pending'),
@@ -121,7 +124,11 @@ function countLines(change: FileChange): { added: number; removed: number } {
  * edited the file meanwhile, the hunks are rebased onto the new text; hunks that no longer fit are reported
  * as stale and left out, so the user's edit is never overwritten.
  */
-export function contentWithAcceptedHunks(change: FileChange, decisions: readonly PendingDecision[], current: string): { content: string; stale: number[] } {
+export function contentWithAcceptedHunks(
+  change: FileChange,
+  decisions: readonly PendingDecision[],
+  current: string,
+): { content: string; stale: number[] } {
   const accepted = change.hunks.map((hunk, index) => ({ hunk, index })).filter(({ index }) => decisions[index] === 'accepted');
   if (current === change.oldContent && accepted.length === change.hunks.length && change.newContent !== undefined) {
     return { content: change.newContent, stale: [] };

@@ -99,7 +99,13 @@ export class ProposalReviewer implements Reviewer {
         this.changed(proposal);
         onDecided(proposal.outcome());
       })
-      .catch((err: unknown) => this.transcript.put({ kind: 'error', id: this.transcript.newId('error'), message: `The restored changes could not be written: ${err instanceof Error ? err.message : String(err)}` }));
+      .catch((err: unknown) =>
+        this.transcript.put({
+          kind: 'error',
+          id: this.transcript.newId('error'),
+          message: `The restored changes could not be written: ${err instanceof Error ? err.message : String(err)}`,
+        }),
+      );
   }
 
   decideHunk(id: string, path: string, index: number, accept: boolean): void {
@@ -183,7 +189,10 @@ export class ProposalReviewer implements Reviewer {
     }
     await this.writer.write(ops);
     for (const op of ops) {
-      this.writeLog.push({ path: op.path, contentHash: op.content === undefined ? 'deleted' : createHash('sha256').update(op.content).digest('hex').slice(0, 16) });
+      this.writeLog.push({
+        path: op.path,
+        contentHash: op.content === undefined ? 'deleted' : createHash('sha256').update(op.content).digest('hex').slice(0, 16),
+      });
       this.checkpoints.record(turnId, op.path, before.get(op.path), op.content);
       if (op.renameFrom) this.checkpoints.record(turnId, op.renameFrom, before.get(op.renameFrom), undefined);
     }

@@ -80,7 +80,10 @@ export function workspacePatchSource(workspace: Workspace): PatchSource {
     async read(path) {
       const relative = await workspacePath(workspace.root, path);
       // A failed match quotes nearby lines back to the model: secrets must not be probed that way (§9).
-      if (isSecretPath(relative)) throw new ToolError(`${relative} looks like a secret (keys, .env files); Fixpoint does not edit or quote it. Ask the user to change it.`);
+      if (isSecretPath(relative))
+        throw new ToolError(
+          `${relative} looks like a secret (keys, .env files); Fixpoint does not edit or quote it. Ask the user to change it.`,
+        );
       const bytes = await workspace.readFile(relative);
       if (!bytes) return undefined;
       if (isProbablyBinary(bytes)) throw new ToolError(`${relative} is binary; it cannot be edited with a text patch.`);
@@ -100,7 +103,8 @@ export function describeOutcome(outcome: ReviewOutcome): string {
       const rejected = numbered('rejected');
       const stale = numbered('stale');
       if (accepted.length === file.hunks.length) return `${file.path}: all ${file.hunks.length} hunk(s) accepted and written.`;
-      if (rejected.length === file.hunks.length) return `${file.path}: rejected by the user; nothing written.${file.note ? ` User: ${file.note}` : ''}`;
+      if (rejected.length === file.hunks.length)
+        return `${file.path}: rejected by the user; nothing written.${file.note ? ` User: ${file.note}` : ''}`;
       const parts = [];
       if (accepted.length) parts.push(`hunks ${accepted.join(',')} accepted`);
       if (rejected.length) parts.push(`${rejected.join(',')} rejected`);

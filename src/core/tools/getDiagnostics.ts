@@ -17,7 +17,12 @@ export const getDiagnosticsTool: ToolDefinition<{ path?: string }> = {
     const relative = args.path ? await workspacePath(workspace.root, args.path) : undefined;
     const diagnostics = await workspace.diagnostics(relative);
     if (diagnostics.length === 0) return ok(relative ? `No problems in ${relative}.` : 'No problems in the workspace.');
-    const shown = diagnostics.slice(0, 200).map((d) => `${d.path}:${d.line}:${d.column}: ${d.severity}${d.code ? ` ${d.code}` : ''}${d.source ? ` [${d.source}]` : ''}: ${d.message}`);
+    const shown = diagnostics
+      .slice(0, 200)
+      .map(
+        (d) =>
+          `${d.path}:${d.line}:${d.column}: ${d.severity}${d.code ? ` ${d.code}` : ''}${d.source ? ` [${d.source}]` : ''}: ${d.message}`,
+      );
     return ok(shown.join('\n') + (diagnostics.length > 200 ? `\n[${diagnostics.length - 200} more not shown]` : ''));
   },
 };

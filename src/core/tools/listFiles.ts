@@ -10,7 +10,8 @@ interface ListArgs {
 export const listFilesTool: ToolDefinition<ListArgs> = {
   spec: {
     name: 'list_files',
-    description: 'List workspace files (recursively), honouring .gitignore, .fixpointignore and fixpoint.exclude. Optional folder path and glob (e.g. "**/*.ts").',
+    description:
+      'List workspace files (recursively), honouring .gitignore, .fixpointignore and fixpoint.exclude. Optional folder path and glob (e.g. "**/*.ts").',
     parameters: {
       type: 'object',
       properties: {

@@ -39,10 +39,14 @@ export const readFileTool: ToolDefinition<ReadArgs> = {
   async run(args, { workspace }) {
     const relative = await workspacePath(workspace.root, args.path);
     if (isSecretPath(relative)) {
-      throw new ToolError(`${relative} looks like a secret (keys, .env files) and is not sent to the model. Ask the user to paste what you need from it.`);
+      throw new ToolError(
+        `${relative} looks like a secret (keys, .env files) and is not sent to the model. Ask the user to paste what you need from it.`,
+      );
     }
     if (await workspace.isIgnored(relative)) {
-      throw new ToolError(`${relative} is excluded by .gitignore, .fixpointignore or fixpoint.exclude and is not sent to the model. If you need it, ask the user to mention it with @${relative}.`);
+      throw new ToolError(
+        `${relative} is excluded by .gitignore, .fixpointignore or fixpoint.exclude and is not sent to the model. If you need it, ask the user to mention it with @${relative}.`,
+      );
     }
     const bytes = await workspace.readFile(relative);
     if (!bytes) throw new ToolError(`${relative} does not exist. Use list_files or search to find the right path.`);
@@ -52,7 +56,8 @@ export const readFileTool: ToolDefinition<ReadArgs> = {
     const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
     if (lines.length > 1 && lines.at(-1) === '') lines.pop();
     const start = Math.max(1, args.start_line ?? 1);
-    if (start > lines.length && lines.length > 0) throw new ToolError(`${relative} has only ${lines.length} lines; start_line ${start} is past the end.`);
+    if (start > lines.length && lines.length > 0)
+      throw new ToolError(`${relative} has only ${lines.length} lines; start_line ${start} is past the end.`);
     const end = Math.min(lines.length, args.end_line ?? start + MAX_LINES - 1);
     let out = '';
     let last = start - 1;

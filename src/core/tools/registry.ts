@@ -9,8 +9,12 @@ import { searchTool } from './search';
 import type { ToolDefinition } from './types';
 import { updatePlanTool } from './updatePlan';
 
+/** A tool of any argument type: each tool validates its own arguments, so the registry cannot name one type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arguments are contravariant; unknown would reject every tool
+type AnyTool = ToolDefinition<any>;
+
 /** Every tool the agent may call. The names and arguments are a public contract. */
-export const ALL_TOOLS: readonly ToolDefinition<any>[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any -- each tool has its own argument type
+export const ALL_TOOLS: readonly AnyTool[] = [
   listFilesTool,
   readFileTool,
   searchTool,
@@ -22,13 +26,13 @@ export const ALL_TOOLS: readonly ToolDefinition<any>[] = [ // eslint-disable-lin
 ];
 
 export class ToolRegistry {
-  private readonly byName: Map<string, ToolDefinition<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  private readonly byName: Map<string, AnyTool>;
 
-  constructor(tools: readonly ToolDefinition<any>[] = ALL_TOOLS) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  constructor(tools: readonly AnyTool[] = ALL_TOOLS) {
     this.byName = new Map(tools.map((t) => [t.spec.name, t]));
   }
 
-  get(name: string): ToolDefinition<any> | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any
+  get(name: string): AnyTool | undefined {
     return this.byName.get(name);
   }
 

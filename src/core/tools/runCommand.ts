@@ -18,7 +18,8 @@ interface RunArgs {
 export const runCommandTool: ToolDefinition<RunArgs> = {
   spec: {
     name: 'run_command',
-    description: "Run a shell command in the workspace (VS Code's integrated terminal). The user approves commands that are not read-only. Returns the exit code and output.",
+    description:
+      "Run a shell command in the workspace (VS Code's integrated terminal). The user approves commands that are not read-only. Returns the exit code and output.",
     parameters: {
       type: 'object',
       properties: {
@@ -36,7 +37,9 @@ export const runCommandTool: ToolDefinition<RunArgs> = {
     const cwdRelative = args.cwd ? await workspacePath(context.workspace.root, args.cwd) : '';
     const verdict = await allowedVerdict(args.command, context);
     if (context.approvalMode() === 'full-auto' && verdict.risk === 'dangerous') {
-      throw new ToolError(`Full-auto mode never runs commands like this (${verdict.reasons.join('; ')}). Ask the user to run it, or switch to review mode.`);
+      throw new ToolError(
+        `Full-auto mode never runs commands like this (${verdict.reasons.join('; ')}). Ask the user to run it, or switch to review mode.`,
+      );
     }
     const cwd = cwdRelative ? `${context.workspace.root}/${cwdRelative}` : context.workspace.root;
     const options = { cwd, timeoutMs: args.timeout_ms ?? DEFAULT_TIMEOUT_MS, signal: context.signal };
@@ -57,7 +60,10 @@ export type ApprovalContext = Pick<ToolContext, 'runner' | 'approver' | 'command
 async function allowedVerdict(command: string, context: Omit<ApprovalContext, 'approver' | 'allowPrefix' | 'signal'>) {
   const allowed = context.runner.canRun();
   if (!allowed.ok) throw new ToolError(`Commands cannot run here: ${allowed.reason}`);
-  const verdict = classifyCommand(command, { ...context.commandRules(), gitConfigRunsCode: gitConfigRunsCode(await context.workspace.gitConfigKeys()) });
+  const verdict = classifyCommand(command, {
+    ...context.commandRules(),
+    gitConfigRunsCode: gitConfigRunsCode(await context.workspace.gitConfigKeys()),
+  });
   if (verdict.decision === 'deny') throw new ToolError(`The user's policy denies this command (${verdict.reasons.join('; ')}).`);
   return verdict;
 }

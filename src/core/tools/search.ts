@@ -11,7 +11,8 @@ interface SearchArgs {
 export const searchTool: ToolDefinition<SearchArgs> = {
   spec: {
     name: 'search',
-    description: 'Search file contents of the workspace (ripgrep). Literal text by default; regex=true for a Rust-style regex. Results as path:line: text.',
+    description:
+      'Search file contents of the workspace (ripgrep). Literal text by default; regex=true for a Rust-style regex. Results as path:line: text.',
     parameters: {
       type: 'object',
       properties: {
@@ -28,7 +29,10 @@ export const searchTool: ToolDefinition<SearchArgs> = {
   summarize: (a) => `${a.regex ? '/' + a.pattern + '/' : JSON.stringify(a.pattern)}${a.glob ? ` in ${a.glob}` : ''}`,
   async run(args, { workspace, signal }) {
     if (args.pattern === '') throw new ToolError('pattern must not be empty.');
-    const { hits: all, truncated } = await workspace.search({ pattern: args.pattern, regex: args.regex ?? false, glob: args.glob, max: args.max ?? 200 }, signal);
+    const { hits: all, truncated } = await workspace.search(
+      { pattern: args.pattern, regex: args.regex ?? false, glob: args.glob, max: args.max ?? 200 },
+      signal,
+    );
     // Secret files (.env, keys) are never quoted to the model, even when ripgrep reads them (SAFETY §9).
     const hits = all.filter((h) => !isSecretPath(h.path));
     if (hits.length === 0) return ok(all.length ? 'No matches outside secret files (.env, keys), which are not searched.' : 'No matches.');

@@ -4,7 +4,10 @@
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 
 export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '').replace(/\r\n/g, '\n').replace(/[^\n]*\r(?!\n)/g, '');
+  return text
+    .replace(ANSI, '')
+    .replace(/\r\n/g, '\n')
+    .replace(/[^\n]*\r(?!\n)/g, '');
 }
 
 /** Keeps the head and the tail (where errors and summaries usually are) of long output. */

@@ -20,7 +20,12 @@ const MESSAGE_CHARS = 400;
 
 /** A short message: the first few meaningful lines, trimmed. */
 function message(lines: readonly string[]): string {
-  const kept = lines.flatMap((l) => l.split('\n')).map((l) => l.trim()).filter((l) => l !== '').slice(0, MESSAGE_LINES).join('\n');
+  const kept = lines
+    .flatMap((l) => l.split('\n'))
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .slice(0, MESSAGE_LINES)
+    .join('\n');
   return kept.length > MESSAGE_CHARS ? `${kept.slice(0, MESSAGE_CHARS)}…` : kept;
 }
 
@@ -77,7 +82,7 @@ export const tap: Extractor = (lines) => {
       const yaml = parseTapYaml(body);
       if (yaml.failureType === 'subtestsFailed') continue; // the suite line repeats its children's failures
       const where = frameLocation((yaml.stack ?? '').split('\n').map((f) => `at ${f}`)) ?? splitLocation(yaml.location);
-      out.push({ test: m[2], ...where, message: message([yaml.name ? `${yaml.name}: ${yaml.error ?? ''}` : yaml.error ?? 'failed']) });
+      out.push({ test: m[2], ...where, message: message([yaml.name ? `${yaml.name}: ${yaml.error ?? ''}` : (yaml.error ?? 'failed')]) });
     } else {
       const text = body.filter((l) => !isStackFrame(l));
       out.push({ test: m[2], ...frameLocation(body), message: message(text.length ? text : ['failed']) });
@@ -124,7 +129,10 @@ export const mochaSpec: Extractor = (lines) => {
     let end = j + 1;
     while (end < lines.length && !/^\s*\d+\) /.test(lines[end])) end++;
     const body = lines.slice(j + 1, end);
-    const text = body.slice(0, stopAt(body, (l) => isStackFrame(l) || /^\s*\+ expected - actual/.test(l)));
+    const text = body.slice(
+      0,
+      stopAt(body, (l) => isStackFrame(l) || /^\s*\+ expected - actual/.test(l)),
+    );
     out.push({ test: title.join(' ').replace(/:$/, ''), ...frameLocation(body), message: message(text) });
     i = end - 1;
   }
@@ -157,7 +165,10 @@ export const vitest: Extractor = (lines) => {
     while (end < lines.length && !/^\s*FAIL\s/.test(lines[end]) && !/^⎯{5}/.test(lines[end])) end++;
     const body = lines.slice(i + 1, end);
     const at = body.map((l) => /^\s*❯ (.+?):(\d+):\d+$/.exec(l)).find((x) => x);
-    const text = body.slice(0, stopAt(body, (l) => /^\s*❯ /.test(l) || /^- Expected/.test(l)));
+    const text = body.slice(
+      0,
+      stopAt(body, (l) => /^\s*❯ /.test(l) || /^- Expected/.test(l)),
+    );
     out.push({ test: m[2], file: at?.[1] ?? m[1], line: at ? Number(at[2]) : undefined, message: message(text) });
     i = end - 1;
   }
@@ -184,7 +195,8 @@ export const pytest: Extractor = (lines) => {
   for (const l of lines) {
     const m = /^(FAILED|ERROR) (\S+?)(?:::(\S+))?(?: - (.+))?$/.exec(l);
     if (!m) continue;
-    const section = sections.get(m[3] ? m[3].replace(/::/g, '.') : `ERROR collecting ${m[2]}`) ?? sections.get(m[3]?.split('::').pop() ?? '');
+    const section =
+      sections.get(m[3] ? m[3].replace(/::/g, '.') : `ERROR collecting ${m[2]}`) ?? sections.get(m[3]?.split('::').pop() ?? '');
     out.push({
       test: m[3] ? `${m[2]}::${m[3]}` : m[2],
       file: section?.file ?? m[2],
@@ -232,10 +244,14 @@ export const goTest: Extractor = (lines) => {
     if (m) {
       // A parent's block holds its subtests' reports: its own lines end at the first nested `--- `.
       const below = blockBelow(lines, i, m[1].length);
-      const body = below.slice(0, stopAt(below, (l) => /^\s*--- (FAIL|PASS|SKIP)/.test(l)));
+      const body = below.slice(
+        0,
+        stopAt(below, (l) => /^\s*--- (FAIL|PASS|SKIP)/.test(l)),
+      );
       const at = stopAt(body, (l) => /^\s*\S+\.go:\d+: /.test(l));
       const located = /^\s*(\S+\.go):(\d+): (.*)$/.exec(body[at] ?? '');
-      if (located) out.push({ test: m[2], file: located[1], line: Number(located[2]), message: message([located[3], ...body.slice(at + 1)]) });
+      if (located)
+        out.push({ test: m[2], file: located[1], line: Number(located[2]), message: message([located[3], ...body.slice(at + 1)]) });
       else if (body.some((l) => l.trim() !== '')) out.push({ test: m[2], message: message(body) });
       else if (!lines.some((l) => l.includes(`--- FAIL: ${m[2]}/`))) out.push({ test: m[2], message: 'failed' });
       continue;
@@ -247,7 +263,10 @@ export const goTest: Extractor = (lines) => {
     }
     const panic = /^panic: (.+)$/.exec(lines[i]);
     if (panic) {
-      const frame = lines.slice(i + 1).map((l) => /^\s+(\/\S+\.go|\S+\.go):(\d+)/.exec(l)).find((x) => x && !x[1].includes('/go/src/'));
+      const frame = lines
+        .slice(i + 1)
+        .map((l) => /^\s+(\/\S+\.go|\S+\.go):(\d+)/.exec(l))
+        .find((x) => x && !x[1].includes('/go/src/'));
       out.push({ file: frame?.[1], line: frame ? Number(frame[2]) : undefined, message: `panic: ${panic[1]}` });
     }
   }

@@ -67,7 +67,12 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
   const summarize = options.summarize ?? ((r: RunResult) => summarizeRun(r));
   const { signal, command } = options;
   const end = (status: FixLoopStatus, cause: FixLoopCause, reason: string | undefined, last?: VerifySummary): FixLoopResult => ({
-    status, cause, attempts: timeline.length, timeline: timeline.map((e) => ({ ...e })), reason, last,
+    status,
+    cause,
+    attempts: timeline.length,
+    timeline: timeline.map((e) => ({ ...e })),
+    reason,
+    last,
   });
   const stopped = (last?: VerifySummary) => {
     const running = timeline[timeline.length - 1];
@@ -78,7 +83,8 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
     return end('stopped', 'aborted', 'stopped by the user', last);
   };
 
-  if (command === undefined) return end('no-command', 'no-command', 'no verification command was found; set fixpoint.verify.command or add a test task');
+  if (command === undefined)
+    return end('no-command', 'no-command', 'no verification command was found; set fixpoint.verify.command or add a test task');
   // (failure signature, patch fingerprint) pairs already tried: proposing one again would repeat a known outcome.
   const tried = new Set<string>();
   let last: VerifySummary | undefined;
@@ -139,7 +145,10 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
  */
 export function failureSignature(result: Pick<RunResult, 'exitCode' | 'output' | 'timedOut'>, failures: readonly Failure[]): string {
   const body = failures.length
-    ? failures.map((f) => `${f.test ?? ''}@${f.file ?? ''}:${f.line ?? ''} ${f.message}`).sort().join('\n')
+    ? failures
+        .map((f) => `${f.test ?? ''}@${f.file ?? ''}:${f.line ?? ''} ${f.message}`)
+        .sort()
+        .join('\n')
     : result.output.slice(-2_000);
   return `${result.timedOut ? 'timeout' : result.exitCode}\n${normalizeVolatile(body)}`;
 }

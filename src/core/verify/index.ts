@@ -3,7 +3,14 @@
  * Pure core: processes, shadows and the sandbox are in src/node/sandbox and the hosts.
  */
 export { resolveVerification, type ResolveInput, type TaskCandidate, type VerifyResolution } from './resolve';
-export { summarizeOutput, summarizeRun, describe as describeFailure, type Failure, type SummarizeOptions, type VerifySummary } from './summarize';
+export {
+  summarizeOutput,
+  summarizeRun,
+  describe as describeFailure,
+  type Failure,
+  type SummarizeOptions,
+  type VerifySummary,
+} from './summarize';
 export {
   runFixLoop,
   failureSignature,

@@ -104,7 +104,10 @@ async function detectPackageJson(files: Files): Promise<Detected | undefined> {
   const declared = typeof manifest.packageManager === 'string' ? /^(npm|pnpm|yarn|bun)@/.exec(manifest.packageManager)?.[1] : undefined;
   if (declared) {
     const manager = declared as PackageManager;
-    return { command: TEST_COMMAND[manager], why: `package.json test script, packageManager ${manifest.packageManager} → ${TEST_COMMAND[manager]}` };
+    return {
+      command: TEST_COMMAND[manager],
+      why: `package.json test script, packageManager ${manifest.packageManager} → ${TEST_COMMAND[manager]}`,
+    };
   }
   for (const [lockfile, manager] of LOCKFILES) {
     if (await exists(files, lockfile)) {
@@ -131,7 +134,8 @@ async function detectMakeTest(files: Files): Promise<Detected | undefined> {
     const text = await readText(files, name);
     if (text === undefined) continue;
     // A rule line `test:` or `test other:` (not `test := value`, which is a variable).
-    if (/^(?:[\w.-]+[ \t]+)*test(?:[ \t]+[\w.-]+)*[ \t]*:(?!=)/m.test(text)) return { command: 'make test', why: `${name} test target → make test` };
+    if (/^(?:[\w.-]+[ \t]+)*test(?:[ \t]+[\w.-]+)*[ \t]*:(?!=)/m.test(text))
+      return { command: 'make test', why: `${name} test target → make test` };
     return undefined;
   }
   return undefined;

@@ -32,7 +32,10 @@ const DEFAULT_LISTED = 25;
 /** Extraction reads at most this much of the output's end (failure reports come last); keeps regexes cheap. */
 const EXTRACT_WINDOW = 400_000;
 
-export function summarizeRun(result: RunResult, options: Omit<SummarizeOptions, 'exitCode' | 'timedOut' | 'cancelled'> = {}): VerifySummary {
+export function summarizeRun(
+  result: RunResult,
+  options: Omit<SummarizeOptions, 'exitCode' | 'timedOut' | 'cancelled'> = {},
+): VerifySummary {
   return summarizeOutput(result.output, { ...options, exitCode: result.exitCode, timedOut: result.timedOut, cancelled: result.cancelled });
 }
 
@@ -54,9 +57,13 @@ export function summarizeOutput(raw: string, options: SummarizeOptions = {}): Ve
 
 function statusLine(count: number, o: SummarizeOptions): string {
   if (o.cancelled) return 'Verification was stopped before it finished.';
-  if (o.timedOut) return `Verification timed out and was killed${count ? ` (${count} failure${count === 1 ? '' : 's'} reported before that)` : ''}.`;
+  if (o.timedOut)
+    return `Verification timed out and was killed${count ? ` (${count} failure${count === 1 ? '' : 's'} reported before that)` : ''}.`;
   const code = o.exitCode === undefined ? 'no exit code' : `exit code ${o.exitCode}`;
-  if (o.exitCode === 0) return count ? `Verification passed (exit code 0), though the output reports ${count} failure(s).` : 'Verification passed (exit code 0).';
+  if (o.exitCode === 0)
+    return count
+      ? `Verification passed (exit code 0), though the output reports ${count} failure(s).`
+      : 'Verification passed (exit code 0).';
   if (count === 0) return `Verification failed (${code}); no failing test or error location was recognised in the output.`;
   return `Verification failed (${code}): ${count} failure${count === 1 ? '' : 's'}.`;
 }

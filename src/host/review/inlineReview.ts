@@ -16,23 +16,30 @@ export class InlineReviewController extends Disposable implements vscode.TextDoc
   readonly onDidChange = this.contentChanged.event;
   private readonly lensesChanged = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.lensesChanged.event;
-  private readonly added = this._register(vscode.window.createTextEditorDecorationType({
-    isWholeLine: true,
-    backgroundColor: new vscode.ThemeColor('diffEditor.insertedLineBackground'),
-    overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
-    overviewRulerLane: vscode.OverviewRulerLane.Left,
-  }));
-  private readonly removed = this._register(vscode.window.createTextEditorDecorationType({
-    isWholeLine: true,
-    backgroundColor: new vscode.ThemeColor('diffEditor.removedLineBackground'),
-    textDecoration: 'line-through',
-    overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.deletedForeground'),
-    overviewRulerLane: vscode.OverviewRulerLane.Left,
-  }));
+  private readonly added = this._register(
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor('diffEditor.insertedLineBackground'),
+      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+    }),
+  );
+  private readonly removed = this._register(
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor('diffEditor.removedLineBackground'),
+      textDecoration: 'line-through',
+      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.deletedForeground'),
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+    }),
+  );
   private readonly decided = this._register(vscode.window.createTextEditorDecorationType({ isWholeLine: true, opacity: '0.55' }));
   private readonly opened = new Set<string>();
 
-  constructor(private readonly reviewer: ProposalReviewer, private readonly root: string) {
+  constructor(
+    private readonly reviewer: ProposalReviewer,
+    private readonly root: string,
+  ) {
     super();
     this._register(vscode.workspace.registerTextDocumentContentProvider(REVIEW_SCHEME, this));
     this._register(vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, this));
@@ -56,7 +63,9 @@ export class InlineReviewController extends Disposable implements vscode.TextDoc
     const target = this.resolve(uri);
     if (!target) return '(this proposal is no longer pending)';
     if (uri.scheme === PROPOSED_SCHEME) {
-      return new URLSearchParams(uri.query).get('side') === 'old' ? target.file.change.oldContent ?? '' : target.file.change.newContent ?? '';
+      return new URLSearchParams(uri.query).get('side') === 'old'
+        ? (target.file.change.oldContent ?? '')
+        : (target.file.change.newContent ?? '');
     }
     return this.view(target.proposal, target.path)?.text ?? '';
   }
@@ -74,18 +83,39 @@ export class InlineReviewController extends Disposable implements vscode.TextDoc
         new vscode.CodeLens(top, { title: '$(close-all) Reject File', command: 'fixpoint.rejectFile', arguments: [document.uri] }),
       );
     }
-    lenses.push(new vscode.CodeLens(top, { title: '$(diff) Side-by-side Diff', command: 'fixpoint.openDiff', arguments: [target.proposal.id, target.path] }));
+    lenses.push(
+      new vscode.CodeLens(top, {
+        title: '$(diff) Side-by-side Diff',
+        command: 'fixpoint.openDiff',
+        arguments: [target.proposal.id, target.path],
+      }),
+    );
     if (target.file.protected) lenses.push(new vscode.CodeLens(top, { title: '$(warning) Protected path: review carefully', command: '' }));
     for (const hunk of view.hunks) {
       const range = new vscode.Range(hunk.startLine, 0, hunk.startLine, 0);
       const label = view.hunks.length > 1 ? ` (${hunk.index + 1}/${view.hunks.length})` : '';
       if (hunk.decision === 'pending') {
         lenses.push(
-          new vscode.CodeLens(range, { title: `$(check) Accept${label}`, tooltip: 'Accept this hunk (Alt+A)', command: 'fixpoint.acceptHunk', arguments: [document.uri, hunk.index] }),
-          new vscode.CodeLens(range, { title: '$(close) Reject', tooltip: 'Reject this hunk (Alt+R)', command: 'fixpoint.rejectHunk', arguments: [document.uri, hunk.index] }),
+          new vscode.CodeLens(range, {
+            title: `$(check) Accept${label}`,
+            tooltip: 'Accept this hunk (Alt+A)',
+            command: 'fixpoint.acceptHunk',
+            arguments: [document.uri, hunk.index],
+          }),
+          new vscode.CodeLens(range, {
+            title: '$(close) Reject',
+            tooltip: 'Reject this hunk (Alt+R)',
+            command: 'fixpoint.rejectHunk',
+            arguments: [document.uri, hunk.index],
+          }),
         );
       } else {
-        lenses.push(new vscode.CodeLens(range, { title: `${hunk.decision === 'accepted' ? '$(pass) Accepted' : hunk.decision === 'stale' ? '$(warning) Stale' : '$(circle-slash) Rejected'}${label}`, command: '' }));
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: `${hunk.decision === 'accepted' ? '$(pass) Accepted' : hunk.decision === 'stale' ? '$(warning) Stale' : '$(circle-slash) Rejected'}${label}`,
+            command: '',
+          }),
+        );
       }
     }
     return lenses;
@@ -135,7 +165,8 @@ export class InlineReviewController extends Disposable implements vscode.TextDoc
     this.decorateAll();
     // Land on the first change, so a quick fix's proposal shows up where the problem was.
     const first = this.view(proposal, file)?.hunks.find((h) => h.decision === 'pending');
-    if (first) editor.revealRange(new vscode.Range(first.startLine, 0, first.startLine, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    if (first)
+      editor.revealRange(new vscode.Range(first.startLine, 0, first.startLine, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
   private async openDiff(id?: string, file?: string): Promise<void> {
@@ -145,7 +176,8 @@ export class InlineReviewController extends Disposable implements vscode.TextDoc
     if (!target || !change) return;
     const proposed = proposalUri(PROPOSED_SCHEME, target.id, target.file);
     // The left side is the real file (the user's current text); a new file is compared with an empty one.
-    const original = change.kind !== 'add' ? vscode.Uri.file(path.join(this.root, change.path)) : proposed.with({ query: `${proposed.query}&side=old` });
+    const original =
+      change.kind !== 'add' ? vscode.Uri.file(path.join(this.root, change.path)) : proposed.with({ query: `${proposed.query}&side=old` });
     await vscode.commands.executeCommand('vscode.diff', original, proposed, `${target.file} ↔ proposed by Fixpoint`, { preview: true });
   }
 
@@ -164,7 +196,9 @@ export class InlineReviewController extends Disposable implements vscode.TextDoc
     if (!target) return;
     const view = this.view(target.proposal, target.path);
     const line = editor?.selection.active.line ?? 0;
-    const hunk = index ?? (view?.hunks.find((h) => h.decision === 'pending' && line <= h.endLine) ?? view?.hunks.find((h) => h.decision === 'pending'))?.index;
+    const hunk =
+      index ??
+      (view?.hunks.find((h) => h.decision === 'pending' && line <= h.endLine) ?? view?.hunks.find((h) => h.decision === 'pending'))?.index;
     if (hunk === undefined) return;
     this.reviewer.decideHunk(target.proposal.id, target.path, hunk, accept);
     if (index === undefined) setTimeout(() => this.moveToHunk(1), 0);
@@ -186,7 +220,10 @@ export class InlineReviewController extends Disposable implements vscode.TextDoc
     if (!editor || !view) return;
     const line = editor.selection.active.line;
     const pending = view.hunks.filter((h) => h.decision === 'pending');
-    const next = direction === 1 ? pending.find((h) => h.startLine > line) ?? pending[0] : [...pending].reverse().find((h) => h.startLine < line) ?? pending.at(-1);
+    const next =
+      direction === 1
+        ? (pending.find((h) => h.startLine > line) ?? pending[0])
+        : ([...pending].reverse().find((h) => h.startLine < line) ?? pending.at(-1));
     if (!next) return;
     const position = new vscode.Position(next.startLine, 0);
     editor.selection = new vscode.Selection(position, position);
@@ -198,19 +235,33 @@ export class InlineReviewController extends Disposable implements vscode.TextDoc
       const target = this.resolve(editor.document.uri);
       const view = target && this.view(target.proposal, target.path);
       const lines = (pick: (h: InlineView['hunks'][number]) => number[], decided: boolean) =>
-        (view?.hunks ?? []).filter((h) => (h.decision !== 'pending') === decided).flatMap(pick).map((l) => new vscode.Range(l, 0, l, 0));
-      editor.setDecorations(this.added, lines((h) => h.addedLines, false));
-      editor.setDecorations(this.removed, lines((h) => h.removedLines, false));
-      editor.setDecorations(this.decided, lines((h) => [...h.addedLines, ...h.removedLines], true));
+        (view?.hunks ?? [])
+          .filter((h) => (h.decision !== 'pending') === decided)
+          .flatMap(pick)
+          .map((l) => new vscode.Range(l, 0, l, 0));
+      editor.setDecorations(
+        this.added,
+        lines((h) => h.addedLines, false),
+      );
+      editor.setDecorations(
+        this.removed,
+        lines((h) => h.removedLines, false),
+      );
+      editor.setDecorations(
+        this.decided,
+        lines((h) => [...h.addedLines, ...h.removedLines], true),
+      );
     }
   }
 
   private async closeReviewEditors(id: string): Promise<void> {
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((tab) => {
-      const input = tab.input;
-      const uri = input instanceof vscode.TabInputText ? input.uri : undefined;
-      return uri && parseProposalUri(uri)?.proposalId === id;
-    });
+    const tabs = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .filter((tab) => {
+        const input = tab.input;
+        const uri = input instanceof vscode.TabInputText ? input.uri : undefined;
+        return uri && parseProposalUri(uri)?.proposalId === id;
+      });
     if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
   }
 }
@@ -218,8 +269,22 @@ export class InlineReviewController extends Disposable implements vscode.TextDoc
 function languageOf(file: string): string {
   const ext = path.extname(file).toLowerCase();
   const known: Record<string, string> = {
-    '.ts': 'typescript', '.tsx': 'typescriptreact', '.js': 'javascript', '.jsx': 'javascriptreact', '.mjs': 'javascript', '.cjs': 'javascript',
-    '.json': 'json', '.md': 'markdown', '.py': 'python', '.rs': 'rust', '.go': 'go', '.css': 'css', '.html': 'html', '.yml': 'yaml', '.yaml': 'yaml', '.sh': 'shellscript',
+    '.ts': 'typescript',
+    '.tsx': 'typescriptreact',
+    '.js': 'javascript',
+    '.jsx': 'javascriptreact',
+    '.mjs': 'javascript',
+    '.cjs': 'javascript',
+    '.json': 'json',
+    '.md': 'markdown',
+    '.py': 'python',
+    '.rs': 'rust',
+    '.go': 'go',
+    '.css': 'css',
+    '.html': 'html',
+    '.yml': 'yaml',
+    '.yaml': 'yaml',
+    '.sh': 'shellscript',
   };
   return known[ext] ?? 'plaintext';
 }

@@ -16,8 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 export type SandboxAvailability =
-  | { available: true; kind: 'bubblewrap'; version: string; path: string }
-  | { available: false; reason: string };
+  { available: true; kind: 'bubblewrap'; version: string; path: string } | { available: false; reason: string };
 
 export interface SandboxOptions {
   /** The bwrap binary (absolute path from `detectSandbox`, or 'bwrap'). */
@@ -85,9 +84,16 @@ async function probe(explicit: string | undefined, timeoutMs: number): Promise<S
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'fixpoint-bwrap-probe-'));
   try {
     const marker = 'fixpoint-sandbox-ok';
-    const result = await run(bwrap, [...sandboxArgv(scratch, { bwrapPath: bwrap }).slice(1), 'sh', '-c', `echo ${marker} > probe && cat probe`], timeoutMs);
+    const result = await run(
+      bwrap,
+      [...sandboxArgv(scratch, { bwrapPath: bwrap }).slice(1), 'sh', '-c', `echo ${marker} > probe && cat probe`],
+      timeoutMs,
+    );
     if (result.error || !result.stdout.includes(marker)) {
-      return { available: false, reason: `bubblewrap cannot create a sandbox here (user namespaces disabled?): ${result.error ?? result.stderr.trim()}` };
+      return {
+        available: false,
+        reason: `bubblewrap cannot create a sandbox here (user namespaces disabled?): ${result.error ?? result.stderr.trim()}`,
+      };
     }
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
@@ -112,7 +118,7 @@ async function findOnPath(name: string): Promise<string | undefined> {
 function run(file: string, args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string; error?: string }> {
   return new Promise((resolve) => {
     execFile(file, args, { timeout: timeoutMs, killSignal: 'SIGKILL', encoding: 'utf8' }, (err, stdout, stderr) =>
-      resolve({ stdout, stderr, error: err ? (stderr.trim() || err.message) : undefined }),
+      resolve({ stdout, stderr, error: err ? stderr.trim() || err.message : undefined }),
     );
   });
 }

@@ -90,7 +90,14 @@ async function createShadowIn(root: string, baseDir: string, options: CreateShad
     const files = repo ? await gitFiles(repo, signal) : await walkFiles(workspace, options.exclude ?? [], signal);
     const links = await copyFiles(source, top, files, signal);
     links.push(...(await linkDependencies(source, top, files)));
-    const objects = repo ? await initShadowGit(repo, top, links.map((l) => path.relative(top, l.path)), signal) : undefined;
+    const objects = repo
+      ? await initShadowGit(
+          repo,
+          top,
+          links.map((l) => path.relative(top, l.path)),
+          signal,
+        )
+      : undefined;
     const shadowPath = path.join(top, path.relative(source, workspace));
     const readOnlyPaths = [...new Set([...links.map((l) => l.target), ...(objects ? [objects] : [])])];
     return makeShadow({ top, path: shadowPath, links, readOnlyPaths, kind: repo ? 'git' : 'copy', fileCount: files.length });
@@ -121,8 +128,11 @@ function ownGitEnv(): Record<string, string> {
 
 function git(args: string[], cwd: string, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', safeGitArgs(args), { cwd, env: ownGitEnv(), signal, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) =>
-      err ? reject(new Error(`git ${args[0]} failed: ${stderr.trim() || err.message}`)) : resolve(stdout),
+    execFile(
+      'git',
+      safeGitArgs(args),
+      { cwd, env: ownGitEnv(), signal, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout, stderr) => (err ? reject(new Error(`git ${args[0]} failed: ${stderr.trim() || err.message}`)) : resolve(stdout)),
     );
   });
 }
@@ -155,7 +165,10 @@ async function gitFiles(repo: string, signal?: AbortSignal): Promise<ListedFile[
     const tab = entry.indexOf('\t');
     if (tab < 0) continue;
     const mode = entry.slice(0, 6);
-    files.set(entry.slice(tab + 1), { path: entry.slice(tab + 1), kind: mode === '120000' ? 'link' : mode === '160000' ? 'gitlink' : 'file' });
+    files.set(entry.slice(tab + 1), {
+      path: entry.slice(tab + 1),
+      kind: mode === '120000' ? 'link' : mode === '160000' ? 'gitlink' : 'file',
+    });
   }
   // A nested repository is listed as `dir/`.
   for (const p of untracked.split('\0')) if (p !== '') files.set(p.replace(/\/$/, ''), { path: p.replace(/\/$/, ''), kind: 'unknown' });
@@ -165,7 +178,10 @@ async function gitFiles(repo: string, signal?: AbortSignal): Promise<ListedFile[
 /** Returns the user's object store, which the shadow's git reads through its alternates file. */
 async function initShadowGit(repo: string, top: string, linked: readonly string[], signal?: AbortSignal): Promise<string> {
   const commonDir = (await git(['rev-parse', '--path-format=absolute', '--git-common-dir'], repo, signal)).trim();
-  const head = await git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], repo, signal).then((s) => s.trim(), () => undefined);
+  const head = await git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], repo, signal).then(
+    (s) => s.trim(),
+    () => undefined,
+  );
   await git(['init', '-q', '--template=', '.'], top, signal);
   const objects = path.join(top, '.git', 'objects');
   await fs.mkdir(path.join(objects, 'info'), { recursive: true });
@@ -176,7 +192,18 @@ async function initShadowGit(repo: string, top: string, linked: readonly string[
   // `node_modules/` in .gitignore matches folders, not the links standing in for them: hide the links from
   // the shadow's `git status` (the shadow's own exclude file; the user's is not touched).
   await fs.mkdir(path.join(top, '.git', 'info'), { recursive: true });
-  await fs.writeFile(path.join(top, '.git', 'info', 'exclude'), linked.map((p) => `/${p.split(path.sep).join('/').replace(/[[\]*?\\]/g, '\\$&')}\n`).join(''));
+  await fs.writeFile(
+    path.join(top, '.git', 'info', 'exclude'),
+    linked
+      .map(
+        (p) =>
+          `/${p
+            .split(path.sep)
+            .join('/')
+            .replace(/[[\]*?\\]/g, '\\$&')}\n`,
+      )
+      .join(''),
+  );
   if (head) {
     await git(['update-ref', '--no-deref', 'HEAD', head], top, signal);
     await git(['read-tree', 'HEAD'], top, signal);
@@ -198,7 +225,8 @@ async function walkFiles(root: string, exclude: readonly string[], signal?: Abor
       const relative = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (!DEPENDENCY_FOLDERS.includes(entry.name) && !ignored(`${relative}/`)) queue.push(relative);
-      } else if ((entry.isFile() || entry.isSymbolicLink()) && !ignored(relative)) files.push({ path: relative, kind: entry.isFile() ? 'file' : 'link' });
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && !ignored(relative))
+        files.push({ path: relative, kind: entry.isFile() ? 'file' : 'link' });
     }
   }
   return files;
@@ -208,7 +236,12 @@ async function walkFiles(root: string, exclude: readonly string[], signal?: Abor
 // Copying and linking
 
 /** Copies `files` (relative to `source`) into `top`; returns the links it had to make (submodules). */
-async function copyFiles(source: string, top: string, files: readonly ListedFile[], signal?: AbortSignal): Promise<Array<{ path: string; target: string }>> {
+async function copyFiles(
+  source: string,
+  top: string,
+  files: readonly ListedFile[],
+  signal?: AbortSignal,
+): Promise<Array<{ path: string; target: string }>> {
   const dirs = new Set<string>();
   for (const file of files) for (let d = path.posix.dirname(file.path); d !== '.' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d);
   for (const dir of [...dirs].sort()) await fs.mkdir(path.join(top, dir), { recursive: true });
@@ -248,7 +281,11 @@ async function copyFiles(source: string, top: string, files: readonly ListedFile
 }
 
 /** Links dependency folders that sit beside a manifest (root, and each package of a monorepo). */
-async function linkDependencies(source: string, top: string, files: readonly ListedFile[]): Promise<Array<{ path: string; target: string }>> {
+async function linkDependencies(
+  source: string,
+  top: string,
+  files: readonly ListedFile[],
+): Promise<Array<{ path: string; target: string }>> {
   const homes = new Set(['.']);
   for (const file of files) if (MANIFESTS.has(path.posix.basename(file.path))) homes.add(path.posix.dirname(file.path));
   const links: Array<{ path: string; target: string }> = [];
@@ -256,7 +293,11 @@ async function linkDependencies(source: string, top: string, files: readonly Lis
     for (const name of DEPENDENCY_FOLDERS) {
       const from = path.join(source, home, name);
       const to = path.join(top, home, name);
-      const exists = async (p: string) => fs.lstat(p).then(() => true, () => false);
+      const exists = async (p: string) =>
+        fs.lstat(p).then(
+          () => true,
+          () => false,
+        );
       if (!(await exists(from)) || (await exists(to))) continue;
       const target = await fs.realpath(from).catch(() => undefined);
       if (!target || !(await fs.stat(target)).isDirectory()) continue;
@@ -280,7 +321,11 @@ async function applyOps(top: string, shadowPath: string, ops: readonly ShadowFil
   const realTop = await fs.realpath(top);
   const resolved: Array<{ op: ShadowFileOp; target: string; from?: string }> = [];
   for (const op of ops) {
-    resolved.push({ op, target: await insideShadow(realTop, shadowPath, op.path), from: op.renameFrom ? await insideShadow(realTop, shadowPath, op.renameFrom) : undefined });
+    resolved.push({
+      op,
+      target: await insideShadow(realTop, shadowPath, op.path),
+      from: op.renameFrom ? await insideShadow(realTop, shadowPath, op.renameFrom) : undefined,
+    });
   }
   for (const { op, target, from } of resolved) {
     if (op.content === undefined) {
@@ -290,7 +335,10 @@ async function applyOps(top: string, shadowPath: string, ops: readonly ShadowFil
     await fs.mkdir(path.dirname(target), { recursive: true });
     const temp = `${target}.fixpoint-${randomBytes(4).toString('hex')}.tmp`;
     await fs.writeFile(temp, op.content);
-    const mode = await fs.stat(from ?? target).then((s) => s.mode & 0o7777, () => undefined);
+    const mode = await fs.stat(from ?? target).then(
+      (s) => s.mode & 0o7777,
+      () => undefined,
+    );
     if (mode !== undefined) await fs.chmod(temp, mode);
     await fs.rename(temp, target);
     if (from && from !== target) await fs.rm(from, { force: true });

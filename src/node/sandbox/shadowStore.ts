@@ -61,7 +61,8 @@ export async function ensureShadowBase(base: string): Promise<string> {
   await fs.mkdir(base, { recursive: true, mode: 0o700 });
   const info = await fs.lstat(base);
   if (!info.isDirectory() || info.isSymbolicLink()) throw new Error(`shadow folder ${base} is not a plain directory`);
-  if (typeof process.getuid === 'function' && info.uid !== process.getuid()) throw new Error(`shadow folder ${base} belongs to another user`);
+  if (typeof process.getuid === 'function' && info.uid !== process.getuid())
+    throw new Error(`shadow folder ${base} belongs to another user`);
   if ((info.mode & 0o077) !== 0) await fs.chmod(base, 0o700);
   return base;
 }
@@ -71,7 +72,12 @@ export function ownerFileOf(shadowDir: string): string {
 }
 
 export async function writeOwner(shadowDir: string, root: string): Promise<void> {
-  const owner: ShadowOwner = { pid: process.pid, processStart: await processStartTime(process.pid), root, created: new Date().toISOString() };
+  const owner: ShadowOwner = {
+    pid: process.pid,
+    processStart: await processStartTime(process.pid),
+    root,
+    created: new Date().toISOString(),
+  };
   await fs.writeFile(ownerFileOf(shadowDir), JSON.stringify(owner), { flag: 'wx', mode: 0o600 });
 }
 
@@ -94,7 +100,10 @@ export async function removeShadow(shadowDir: string): Promise<void> {
 export async function cleanupStaleShadows(options: { baseDir?: string } = {}): Promise<string[]> {
   if (!options.baseDir && defaultShadowBase() !== diskShadowBase()) {
     // Both places a shadow may have been made in (memory first, disk when memory was short).
-    return [...(await cleanupStaleShadows({ baseDir: defaultShadowBase() })), ...(await cleanupStaleShadows({ baseDir: diskShadowBase() }))];
+    return [
+      ...(await cleanupStaleShadows({ baseDir: defaultShadowBase() })),
+      ...(await cleanupStaleShadows({ baseDir: diskShadowBase() })),
+    ];
   }
   const base = options.baseDir ?? defaultShadowBase();
   let names: string[];

@@ -34,7 +34,9 @@ describe('Restricted Mode (untrusted workspace)', function () {
 
   it('SAFETY §18: the workspace is untrusted and Fixpoint activates with limited support', async () => {
     assert.equal(vscode.workspace.isTrusted, false, 'this window is in Restricted Mode');
-    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { capabilities: { untrustedWorkspaces: { supported: unknown } } };
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      capabilities: { untrustedWorkspaces: { supported: unknown } };
+    };
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
     api = await activateFixpoint();
     assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
@@ -52,9 +54,17 @@ describe('Restricted Mode (untrusted workspace)', function () {
     await api.prompt('Create the marker file.');
     const result = toolResult(server, 'call_cmd') ?? '';
     assert.match(result, /Restricted Mode/, result);
-    assert.equal(api.snapshot().entries.some((e) => e.kind === 'approval'), false, 'the user is not even asked');
+    assert.equal(
+      api.snapshot().entries.some((e) => e.kind === 'approval'),
+      false,
+      'the user is not even asked',
+    );
     assert.equal(existsSync(marker), false, 'the command did not run');
-    assert.equal(vscode.window.terminals.some((t) => t.name.startsWith('Fixpoint')), false, 'no terminal was opened');
+    assert.equal(
+      vscode.window.terminals.some((t) => t.name.startsWith('Fixpoint')),
+      false,
+      'no terminal was opened',
+    );
   });
 
   it('SAFETY §18: a run_task call is refused with a Restricted Mode message and the task does not run', async () => {
@@ -73,7 +83,14 @@ describe('Restricted Mode (untrusted workspace)', function () {
     api ??= await activateFixpoint();
     const file = path.join(root, 'src', 'calc.js');
     const before = readFileSync(file);
-    const patch = ['*** Begin Patch', '*** Update File: src/calc.js', '@@', "-'use strict';", "+'use strict'; // reviewed", '*** End Patch'].join('\n');
+    const patch = [
+      '*** Begin Patch',
+      '*** Update File: src/calc.js',
+      '@@',
+      "-'use strict';",
+      "+'use strict'; // reviewed",
+      '*** End Patch',
+    ].join('\n');
     server.enqueue(...toolTurns('call_patch', 'apply_patch', { patch }));
     const done = api.prompt('Mark the file reviewed.');
     await waitFor('a pending proposal', () => api.session.reviewer.pending()[0]);

@@ -25,11 +25,16 @@ describe('approval modes', () => {
       h.session.approve(entry.id, 'deny');
     };
     h.server.enqueue(
-      { toolCalls: [
-        run('inside', `node -e "require('fs').writeFileSync('inside.txt','1')"`),
-        run('outside', `node -e "require('fs').writeFileSync('${outside}','1')"`),
-        run('net', `node -e "require('http').get('http://127.0.0.1:${h.server.port}/v1/models',()=>process.exit(0)).on('error',()=>process.exit(7))"`),
-      ] },
+      {
+        toolCalls: [
+          run('inside', `node -e "require('fs').writeFileSync('inside.txt','1')"`),
+          run('outside', `node -e "require('fs').writeFileSync('${outside}','1')"`),
+          run(
+            'net',
+            `node -e "require('http').get('http://127.0.0.1:${h.server.port}/v1/models',()=>process.exit(0)).on('error',()=>process.exit(7))"`,
+          ),
+        ],
+      },
       { text: 'done' },
     );
     await h.session.prompt('go');
@@ -53,7 +58,11 @@ describe('approval modes', () => {
   });
 
   it('auto-edit applies a proposal verified before review by itself, but never a protected path', async () => {
-    h = await createAgentHarness({ 'a.txt': 'a\n', 'AGENTS.md': 'rules\n' }, {}, { approvalMode: 'auto-edit', verify: { when: 'before-review', command: 'true' } });
+    h = await createAgentHarness(
+      { 'a.txt': 'a\n', 'AGENTS.md': 'rules\n' },
+      {},
+      { approvalMode: 'auto-edit', verify: { when: 'before-review', command: 'true' } },
+    );
     h.allow.push('true');
     const shown: string[] = [];
     h.onProposal = (entry) => {
@@ -63,8 +72,24 @@ describe('approval modes', () => {
       if (entry.files.some((f) => f.protected)) h.session.review(entry.id, undefined, false);
     };
     h.server.enqueue(
-      { toolCalls: [{ id: 'plain', name: 'apply_patch', arguments: JSON.stringify({ patch: '*** Begin Patch\n*** Update File: a.txt\n-a\n+A\n*** End Patch\n' }) }] },
-      { toolCalls: [{ id: 'rules', name: 'apply_patch', arguments: JSON.stringify({ patch: '*** Begin Patch\n*** Update File: AGENTS.md\n-rules\n+no rules\n*** End Patch\n' }) }] },
+      {
+        toolCalls: [
+          {
+            id: 'plain',
+            name: 'apply_patch',
+            arguments: JSON.stringify({ patch: '*** Begin Patch\n*** Update File: a.txt\n-a\n+A\n*** End Patch\n' }),
+          },
+        ],
+      },
+      {
+        toolCalls: [
+          {
+            id: 'rules',
+            name: 'apply_patch',
+            arguments: JSON.stringify({ patch: '*** Begin Patch\n*** Update File: AGENTS.md\n-rules\n+no rules\n*** End Patch\n' }),
+          },
+        ],
+      },
       { text: 'ok' },
     );
     await h.session.prompt('edit');

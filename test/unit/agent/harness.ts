@@ -38,7 +38,11 @@ export interface HarnessExtras {
   approvalMode?: ApprovalMode;
 }
 
-export async function createAgentHarness(files: Record<string, string> = {}, options: Partial<AgentOptions> = {}, reuse: HarnessExtras = {}): Promise<AgentHarness> {
+export async function createAgentHarness(
+  files: Record<string, string> = {},
+  options: Partial<AgentOptions> = {},
+  reuse: HarnessExtras = {},
+): Promise<AgentHarness> {
   const root = reuse.root ?? fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-agent-')));
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
@@ -100,7 +104,12 @@ export async function createAgentHarness(files: Record<string, string> = {}, opt
       ? new NodeVerifier({
           workspace,
           runner,
-          settings: () => ({ when: reuse.verify!.when, command: reuse.verify!.command, maxAttempts: reuse.verify!.maxAttempts ?? 3, timeoutMs: 60_000 }),
+          settings: () => ({
+            when: reuse.verify!.when,
+            command: reuse.verify!.command,
+            maxAttempts: reuse.verify!.maxAttempts ?? 3,
+            timeoutMs: 60_000,
+          }),
         })
       : undefined,
   });

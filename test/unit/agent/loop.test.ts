@@ -10,7 +10,13 @@ describe('agent loop', () => {
   it('runs tool calls, feeds results back and ends with the answer', async () => {
     h = await createAgentHarness({ 'src/app.ts': 'export const answer = 42;\n', 'README.md': '# demo\n' });
     h.server.enqueue(
-      { text: 'Let me look.', toolCalls: [{ id: 'c1', name: 'list_files', arguments: '{}' }, { id: 'c2', name: 'read_file', arguments: '{"path":"src/app.ts"}' }] },
+      {
+        text: 'Let me look.',
+        toolCalls: [
+          { id: 'c1', name: 'list_files', arguments: '{}' },
+          { id: 'c2', name: 'read_file', arguments: '{"path":"src/app.ts"}' },
+        ],
+      },
       { toolCalls: [{ id: 'c3', name: 'search', arguments: '{"pattern":"answer"}' }] },
       { text: 'The answer is 42.' },
     );
@@ -20,19 +26,31 @@ describe('agent loop', () => {
     assert.match(first.c2, /1\texport const answer = 42;/);
     assert.match(toolResults(h.server, 2).c3, /src\/app\.ts:1: export const answer = 42;/);
     const cards = h.entries('tool');
-    assert.deepEqual(cards.map((c) => c.kind === 'tool' && [c.name, c.status]), [['list_files', 'done'], ['read_file', 'done'], ['search', 'done']]);
-    assert.equal(h.entries('assistant').at(-1)?.kind === 'assistant' && (h.entries('assistant').at(-1) as { text: string }).text, 'The answer is 42.');
+    assert.deepEqual(
+      cards.map((c) => c.kind === 'tool' && [c.name, c.status]),
+      [
+        ['list_files', 'done'],
+        ['read_file', 'done'],
+        ['search', 'done'],
+      ],
+    );
+    assert.equal(
+      h.entries('assistant').at(-1)?.kind === 'assistant' && (h.entries('assistant').at(-1) as { text: string }).text,
+      'The answer is 42.',
+    );
   });
 
   it('SAFETY §23: malformed JSON, unknown tools and bad arguments go back to the model, no side effect', async () => {
     h = await createAgentHarness({ 'a.txt': 'a\n' });
     h.server.enqueue(
-      { toolCalls: [
-        { id: 'bad1', name: 'read_file', arguments: '{"path": "a.txt"' },
-        { id: 'bad2', name: 'delete_everything', arguments: '{}' },
-        { id: 'bad3', name: 'read_file', arguments: '{"file":"a.txt"}' },
-        { id: 'bad3', name: 'apply_patch', arguments: '{}' },
-      ] },
+      {
+        toolCalls: [
+          { id: 'bad1', name: 'read_file', arguments: '{"path": "a.txt"' },
+          { id: 'bad2', name: 'delete_everything', arguments: '{}' },
+          { id: 'bad3', name: 'read_file', arguments: '{"file":"a.txt"}' },
+          { id: 'bad3', name: 'apply_patch', arguments: '{}' },
+        ],
+      },
       { text: 'Sorry.' },
     );
     await h.session.prompt('go');
@@ -65,15 +83,25 @@ describe('agent loop', () => {
     assert.equal(await h.session.prompt('count'), 'answered');
     assert.equal(fs.readFileSync(path.join(h.root, 'count.txt'), 'utf8'), 'x');
     const notices = h.entries('notice').map((e) => (e.kind === 'notice' ? e.text : ''));
-    assert.ok(notices.some((t) => /Rate limited.*Retrying in 0\.1s/.test(t)), notices.join('|'));
-    assert.ok(notices.some((t) => /failed \(503\).*Retrying/.test(t)), notices.join('|'));
+    assert.ok(
+      notices.some((t) => /Rate limited.*Retrying in 0\.1s/.test(t)),
+      notices.join('|'),
+    );
+    assert.ok(
+      notices.some((t) => /failed \(503\).*Retrying/.test(t)),
+      notices.join('|'),
+    );
     assert.equal(h.server.modelRequests().length, 4);
   });
 
   it('SAFETY §25: a stream that dies mid tool call runs nothing and is retried', async () => {
     h = await createAgentHarness();
     h.allow.push('node -e');
-    const call = { id: 'w', name: 'run_command', arguments: JSON.stringify({ command: `node -e "require('fs').writeFileSync('ran.txt','1')"` }) };
+    const call = {
+      id: 'w',
+      name: 'run_command',
+      arguments: JSON.stringify({ command: `node -e "require('fs').writeFileSync('ran.txt','1')"` }),
+    };
     h.server.enqueue({ toolCalls: [call], cutAfterChunks: 2 }, { text: 'recovered' });
     assert.equal(await h.session.prompt('go'), 'answered');
     assert.equal(fs.existsSync(path.join(h.root, 'ran.txt')), false);
@@ -102,11 +130,19 @@ describe('agent loop', () => {
       { text: 'fits now' },
     );
     assert.equal(await h.session.prompt('read it'), 'answered');
-    const last = h.server.modelRequests().at(-1)!.body.messages as Array<{ role: string; content: string | null; tool_calls?: Array<{ id: string }>; tool_call_id?: string }>;
+    const last = h.server.modelRequests().at(-1)!.body.messages as Array<{
+      role: string;
+      content: string | null;
+      tool_calls?: Array<{ id: string }>;
+      tool_call_id?: string;
+    }>;
     const callIds = last.flatMap((m) => m.tool_calls?.map((c) => c.id) ?? []);
     const resultIds = last.filter((m) => m.role === 'tool').map((m) => m.tool_call_id);
     assert.deepEqual(resultIds, callIds, 'every call still has its result, in order');
-    assert.ok(last.some((m) => m.role === 'user' && /Summary of the earlier conversation[\s\S]*read big\.txt twice/.test(m.content ?? '')), 'older turns were summarised by the model');
+    assert.ok(
+      last.some((m) => m.role === 'user' && /Summary of the earlier conversation[\s\S]*read big\.txt twice/.test(m.content ?? '')),
+      'older turns were summarised by the model',
+    );
     assert.equal(last.filter((m) => m.role === 'user')[0].content, 'read it', 'the original request is kept verbatim');
     const summaryRequest = h.server.modelRequests().at(-2)!.body;
     assert.equal(summaryRequest.tools, undefined, 'the summary call offers no tools');
@@ -126,7 +162,10 @@ describe('agent loop', () => {
     assert.ok(h.entries('tool').some((e) => e.kind === 'tool' && e.status === 'failed' && /cancelled|Interrupted/.test(e.output ?? '')));
     assert.equal(await h.session.prompt('again'), 'answered');
     const messages = h.server.modelRequests().at(-1)!.body.messages as Array<{ role: string; tool_call_id?: string }>;
-    assert.ok(messages.some((m) => m.role === 'tool' && m.tool_call_id === 's'), 'the interrupted call has a result');
+    assert.ok(
+      messages.some((m) => m.role === 'tool' && m.tool_call_id === 's'),
+      'the interrupted call has a result',
+    );
   });
 
   it('pauses at the step limit', async () => {
@@ -139,7 +178,19 @@ describe('agent loop', () => {
   it('update_plan shows a checklist', async () => {
     h = await createAgentHarness();
     h.server.enqueue(
-      { toolCalls: [{ name: 'update_plan', arguments: JSON.stringify({ steps: [{ text: 'read', status: 'completed' }, { text: 'fix', status: 'in_progress' }] }) }] },
+      {
+        toolCalls: [
+          {
+            name: 'update_plan',
+            arguments: JSON.stringify({
+              steps: [
+                { text: 'read', status: 'completed' },
+                { text: 'fix', status: 'in_progress' },
+              ],
+            }),
+          },
+        ],
+      },
       { text: 'ok' },
     );
     await h.session.prompt('plan');
@@ -162,12 +213,23 @@ describe('compaction', () => {
     );
     assert.equal(await h.session.prompt('inspect big.txt'), 'answered');
     const requests = h.server.modelRequests();
-    const final = requests.at(-1)!.body.messages as Array<{ role: string; content: string | null; tool_call_id?: string; tool_calls?: Array<{ id: string }> }>;
+    const final = requests.at(-1)!.body.messages as Array<{
+      role: string;
+      content: string | null;
+      tool_call_id?: string;
+      tool_calls?: Array<{ id: string }>;
+    }>;
     assert.equal(final[1].content, 'inspect big.txt');
     assert.match(final[2].content ?? '', /Summary of the earlier conversation[\s\S]*1,500 repetitions/);
     const calls = final.flatMap((m) => m.tool_calls?.map((c) => c.id) ?? []);
-    assert.deepEqual(final.filter((m) => m.role === 'tool').map((m) => m.tool_call_id), calls, 'no orphaned tool result');
-    assert.ok(h.entries('notice').some((e) => e.kind === 'notice' && /Context compacted: \d+ → \d+ tokens \(summarised older turns/.test(e.text)));
+    assert.deepEqual(
+      final.filter((m) => m.role === 'tool').map((m) => m.tool_call_id),
+      calls,
+      'no orphaned tool result',
+    );
+    assert.ok(
+      h.entries('notice').some((e) => e.kind === 'notice' && /Context compacted: \d+ → \d+ tokens \(summarised older turns/.test(e.text)),
+    );
   });
 
   it('/compact summarises on demand, and autoCompact: false leaves the history alone until an overflow', async () => {

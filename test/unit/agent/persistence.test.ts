@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import { FileStore } from '../../../src/node/fileStore';
 import { createAgentHarness, type AgentHarness, patchArgs as patch } from './harness';
 
-
 describe('crash recovery', () => {
   const harnesses: AgentHarness[] = [];
   afterEach(async () => {
@@ -18,7 +17,10 @@ describe('crash recovery', () => {
     const store = new FileStore(path.join(root, '.state'));
     const first = await createAgentHarness({}, {}, { root, store });
     harnesses.push(first);
-    first.server.enqueue({ text: 'Editing.', toolCalls: [{ id: 'edit', name: 'apply_patch', arguments: patch('*** Update File: a.txt\n one\n-two\n+TWO\n') }] });
+    first.server.enqueue({
+      text: 'Editing.',
+      toolCalls: [{ id: 'edit', name: 'apply_patch', arguments: patch('*** Update File: a.txt\n one\n-two\n+TWO\n') }],
+    });
     let proposed!: () => void;
     const proposalShown = new Promise<void>((resolve) => (proposed = resolve));
     first.onProposal = () => proposed();
@@ -43,8 +45,14 @@ describe('crash recovery', () => {
     second.server.enqueue({ text: 'Resumed.' });
     assert.equal(await second.session.prompt('continue'), 'answered');
     const messages = second.server.modelRequests()[0].body.messages as Array<{ role: string; content: string; tool_call_id?: string }>;
-    assert.ok(messages.some((m) => m.role === 'tool' && m.tool_call_id === 'edit' && /Interrupted/.test(m.content)), 'dangling call answered');
-    assert.ok(messages.some((m) => m.role === 'user' && /restored after a reload.*\n.*a\.txt: all 1 hunk/s.test(m.content)), 'the decision reached the model');
+    assert.ok(
+      messages.some((m) => m.role === 'tool' && m.tool_call_id === 'edit' && /Interrupted/.test(m.content)),
+      'dangling call answered',
+    );
+    assert.ok(
+      messages.some((m) => m.role === 'user' && /restored after a reload.*\n.*a\.txt: all 1 hunk/s.test(m.content)),
+      'the decision reached the model',
+    );
     fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -66,7 +74,17 @@ describe('task history', () => {
     const h = await createAgentHarness({}, {}, { root, store: new FileStore(path.join(root, '.state')) });
     try {
       h.onProposal = (entry) => h.session.review(entry.id, undefined, true);
-      h.server.enqueue({ toolCalls: [{ name: 'apply_patch', arguments: JSON.stringify({ patch: '*** Begin Patch\n*** Update File: a.txt\n-a\n+b\n*** End Patch\n' }) }] }, { text: 'Edited a.txt.' });
+      h.server.enqueue(
+        {
+          toolCalls: [
+            {
+              name: 'apply_patch',
+              arguments: JSON.stringify({ patch: '*** Begin Patch\n*** Update File: a.txt\n-a\n+b\n*** End Patch\n' }),
+            },
+          ],
+        },
+        { text: 'Edited a.txt.' },
+      );
       await h.session.prompt('first task: edit a.txt');
       await h.session.save();
       h.session.newTask();
@@ -75,7 +93,13 @@ describe('task history', () => {
       await h.session.save();
 
       const items = await h.session.historyItems();
-      assert.deepEqual(items.map((i) => [i.title, i.current, i.outcome]), [['second task', true, 'answered'], ['first task: edit a.txt', false, 'answered']]);
+      assert.deepEqual(
+        items.map((i) => [i.title, i.current, i.outcome]),
+        [
+          ['second task', true, 'answered'],
+          ['first task: edit a.txt', false, 'answered'],
+        ],
+      );
       assert.deepEqual(items[1].filesTouched, ['a.txt']);
 
       assert.equal(await h.session.restore(items[1].id), true);
@@ -85,7 +109,10 @@ describe('task history', () => {
       assert.match(markdown ?? '', /^# Edit a\n\n## You\n\nfirst task: edit a\.txt/);
       assert.match(markdown ?? '', /- a\.txt \(\+1 −1\): accepted/);
       await h.session.deleteTask(items[0].id);
-      assert.deepEqual((await h.session.historyItems()).map((i) => i.title), ['Edit a']);
+      assert.deepEqual(
+        (await h.session.historyItems()).map((i) => i.title),
+        ['Edit a'],
+      );
     } finally {
       await h.server.close();
       fs.rmSync(root, { recursive: true, force: true });

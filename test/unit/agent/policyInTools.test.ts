@@ -4,7 +4,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createAgentHarness, toolResults, type AgentHarness, patchArgs as patch } from './harness';
 
-
 describe('the policy inside the tools', () => {
   let h: AgentHarness;
   afterEach(() => h?.dispose());
@@ -28,10 +27,12 @@ describe('the policy inside the tools', () => {
   it('SAFETY §9: search never quotes secret files, and apply_patch refuses to touch them', async () => {
     h = await createAgentHarness({ '.env': 'API_KEY=sk-live-123\n', 'app.js': 'const key = process.env.API_KEY;\n' });
     h.server.enqueue(
-      { toolCalls: [
-        { id: 's', name: 'search', arguments: '{"pattern":"API_KEY"}' },
-        { id: 'p', name: 'apply_patch', arguments: patch('*** Update File: .env\n-API_KEY=guess\n+API_KEY=x\n') },
-      ] },
+      {
+        toolCalls: [
+          { id: 's', name: 'search', arguments: '{"pattern":"API_KEY"}' },
+          { id: 'p', name: 'apply_patch', arguments: patch('*** Update File: .env\n-API_KEY=guess\n+API_KEY=x\n') },
+        ],
+      },
       { text: 'ok' },
     );
     await h.session.prompt('find the key');
@@ -59,11 +60,27 @@ describe('the policy inside the tools', () => {
       for (const file of proposal?.files ?? []) if (file.status === 'pending') h.session.review(entry.id, file.path, false);
     };
     h.server.enqueue(
-      { toolCalls: [{ id: 'p', name: 'apply_patch', arguments: patch('*** Update File: cfg/settings.json\n-{}\n+{"task.allowAutomaticTasks": "on"}\n*** Update File: a.txt\n-a\n+A\n') }] },
+      {
+        toolCalls: [
+          {
+            id: 'p',
+            name: 'apply_patch',
+            arguments: patch(
+              '*** Update File: cfg/settings.json\n-{}\n+{"task.allowAutomaticTasks": "on"}\n*** Update File: a.txt\n-a\n+A\n',
+            ),
+          },
+        ],
+      },
       { text: 'ok' },
     );
     await h.session.prompt('edit');
-    assert.deepEqual(proposal?.files.map((f) => [f.path, f.protected, f.status]), [['.vscode/settings.json', true, 'pending'], ['a.txt', false, 'accepted']]);
+    assert.deepEqual(
+      proposal?.files.map((f) => [f.path, f.protected, f.status]),
+      [
+        ['.vscode/settings.json', true, 'pending'],
+        ['a.txt', false, 'accepted'],
+      ],
+    );
     assert.equal(fs.readFileSync(path.join(h.root, '.vscode/settings.json'), 'utf8'), '{}\n');
     assert.equal(fs.readFileSync(path.join(h.root, 'a.txt'), 'utf8'), 'A\n');
   });

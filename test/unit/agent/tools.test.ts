@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createAgentHarness, toolResults, type AgentHarness, patchArgs as patch } from './harness';
 
-
 describe('agent tools', () => {
   let h: AgentHarness;
   afterEach(() => h?.dispose());
@@ -11,7 +10,15 @@ describe('agent tools', () => {
   it('apply_patch proposes; nothing is written before the user accepts, then exactly the accepted file', async () => {
     h = await createAgentHarness({ 'a.txt': 'one\ntwo\nthree\n', 'b.txt': 'alpha\nbeta\n' });
     h.server.enqueue(
-      { toolCalls: [{ id: 'p', name: 'apply_patch', arguments: patch('*** Update File: a.txt\n one\n-two\n+TWO\n three\n*** Update File: b.txt\n alpha\n-beta\n+BETA\n') }] },
+      {
+        toolCalls: [
+          {
+            id: 'p',
+            name: 'apply_patch',
+            arguments: patch('*** Update File: a.txt\n one\n-two\n+TWO\n three\n*** Update File: b.txt\n alpha\n-beta\n+BETA\n'),
+          },
+        ],
+      },
       { text: 'done' },
     );
     let seenBeforeDecision = '';
@@ -33,7 +40,15 @@ describe('agent tools', () => {
     const lines = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`);
     h = await createAgentHarness({ 'f.txt': lines.join('\n') + '\n' });
     h.server.enqueue(
-      { toolCalls: [{ id: 'p', name: 'apply_patch', arguments: patch('*** Update File: f.txt\n line 2\n-line 3\n+LINE 3\n line 4\n@@\n line 26\n-line 27\n+LINE 27\n line 28\n') }] },
+      {
+        toolCalls: [
+          {
+            id: 'p',
+            name: 'apply_patch',
+            arguments: patch('*** Update File: f.txt\n line 2\n-line 3\n+LINE 3\n line 4\n@@\n line 26\n-line 27\n+LINE 27\n line 28\n'),
+          },
+        ],
+      },
       { text: 'ok' },
     );
     h.onProposal = (entry) => {
@@ -49,18 +64,28 @@ describe('agent tools', () => {
 
   it('SAFETY §8: a user edit made while the proposal is pending is never overwritten', async () => {
     h = await createAgentHarness({ 'f.txt': 'a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n' });
-    h.server.enqueue({ toolCalls: [{ id: 'p', name: 'apply_patch', arguments: patch('*** Update File: f.txt\n a\n-b\n+B\n c\n') }] }, { text: 'ok' });
+    h.server.enqueue(
+      { toolCalls: [{ id: 'p', name: 'apply_patch', arguments: patch('*** Update File: f.txt\n a\n-b\n+B\n c\n') }] },
+      { text: 'ok' },
+    );
     h.onProposal = (entry) => {
       fs.writeFileSync(path.join(h.root, 'f.txt'), 'a\nb\nc\nd\ne\nf\ng\nh\ni\nUSER EDIT\n');
       h.session.review(entry.id, undefined, true);
     };
     await h.session.prompt('edit');
-    assert.equal(fs.readFileSync(path.join(h.root, 'f.txt'), 'utf8'), 'a\nB\nc\nd\ne\nf\ng\nh\ni\nUSER EDIT\n', 'rebased onto the user edit');
+    assert.equal(
+      fs.readFileSync(path.join(h.root, 'f.txt'), 'utf8'),
+      'a\nB\nc\nd\ne\nf\ng\nh\ni\nUSER EDIT\n',
+      'rebased onto the user edit',
+    );
   });
 
   it('SAFETY §8: a conflicting user edit marks the hunk stale instead of overwriting', async () => {
     h = await createAgentHarness({ 'f.txt': 'a\nb\nc\n' });
-    h.server.enqueue({ toolCalls: [{ id: 'p', name: 'apply_patch', arguments: patch('*** Update File: f.txt\n a\n-b\n+B\n c\n') }] }, { text: 'ok' });
+    h.server.enqueue(
+      { toolCalls: [{ id: 'p', name: 'apply_patch', arguments: patch('*** Update File: f.txt\n a\n-b\n+B\n c\n') }] },
+      { text: 'ok' },
+    );
     h.onProposal = (entry) => {
       fs.writeFileSync(path.join(h.root, 'f.txt'), 'a\nuser changed b\nc\n');
       h.session.review(entry.id, undefined, true);
@@ -72,7 +97,10 @@ describe('agent tools', () => {
 
   it('a patch that does not match is reported to the model, and nothing is proposed', async () => {
     h = await createAgentHarness({ 'f.txt': 'a\nb\nc\n' });
-    h.server.enqueue({ toolCalls: [{ id: 'p', name: 'apply_patch', arguments: patch('*** Update File: f.txt\n x\n-y\n+Y\n z\n') }] }, { text: 'ok' });
+    h.server.enqueue(
+      { toolCalls: [{ id: 'p', name: 'apply_patch', arguments: patch('*** Update File: f.txt\n x\n-y\n+Y\n z\n') }] },
+      { text: 'ok' },
+    );
     await h.session.prompt('edit');
     assert.match(toolResults(h.server, 1).p, /^Error: The patch was not applied/);
     assert.equal(h.entries('proposal').length, 0);
@@ -81,12 +109,14 @@ describe('agent tools', () => {
   it('SAFETY §1: paths outside the workspace are refused for every tool', async () => {
     h = await createAgentHarness({ 'a.txt': 'a\n' });
     h.server.enqueue(
-      { toolCalls: [
-        { id: 'r1', name: 'read_file', arguments: '{"path":"../../etc/passwd"}' },
-        { id: 'r2', name: 'read_file', arguments: '{"path":"/etc/passwd"}' },
-        { id: 'r3', name: 'apply_patch', arguments: patch('*** Add File: ../escape.txt\n+x\n') },
-        { id: 'r4', name: 'list_files', arguments: '{"path":"~/"}' },
-      ] },
+      {
+        toolCalls: [
+          { id: 'r1', name: 'read_file', arguments: '{"path":"../../etc/passwd"}' },
+          { id: 'r2', name: 'read_file', arguments: '{"path":"/etc/passwd"}' },
+          { id: 'r3', name: 'apply_patch', arguments: patch('*** Add File: ../escape.txt\n+x\n') },
+          { id: 'r4', name: 'list_files', arguments: '{"path":"~/"}' },
+        ],
+      },
       { text: 'ok' },
     );
     await h.session.prompt('escape');
@@ -97,7 +127,15 @@ describe('agent tools', () => {
 
   it('SAFETY §9: secrets are not read for the model', async () => {
     h = await createAgentHarness({ '.env': 'OPENAI_API_KEY=sk-secret\n', 'keys/server.pem': '-----BEGIN-----\n' });
-    h.server.enqueue({ toolCalls: [{ id: 'e', name: 'read_file', arguments: '{"path":".env"}' }, { id: 'k', name: 'read_file', arguments: '{"path":"keys/server.pem"}' }] }, { text: 'ok' });
+    h.server.enqueue(
+      {
+        toolCalls: [
+          { id: 'e', name: 'read_file', arguments: '{"path":".env"}' },
+          { id: 'k', name: 'read_file', arguments: '{"path":"keys/server.pem"}' },
+        ],
+      },
+      { text: 'ok' },
+    );
     await h.session.prompt('read secrets');
     const body = JSON.stringify(h.server.modelRequests()[1].body);
     assert.doesNotMatch(body, /sk-secret|BEGIN/);

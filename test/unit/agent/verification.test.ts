@@ -6,10 +6,12 @@ import { createAgentHarness, toolResults, type AgentHarness } from './harness';
 
 // A tiny project whose test fails until `add` is fixed; verification runs the real `node --test`.
 const project = {
-  'math.js': "exports.add = (a, b) => a - b;\n",
-  'math.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { add } = require('./math');\ntest('adds', () => assert.strictEqual(add(2, 3), 5));\n",
+  'math.js': 'exports.add = (a, b) => a - b;\n',
+  'math.test.js':
+    "const test = require('node:test');\nconst assert = require('node:assert');\nconst { add } = require('./math');\ntest('adds', () => assert.strictEqual(add(2, 3), 5));\n",
 };
-const patch = (from: string, to: string) => JSON.stringify({ patch: `*** Begin Patch\n*** Update File: math.js\n-${from}\n+${to}\n*** End Patch\n` });
+const patch = (from: string, to: string) =>
+  JSON.stringify({ patch: `*** Begin Patch\n*** Update File: math.js\n-${from}\n+${to}\n*** End Patch\n` });
 const WRONG = patch('exports.add = (a, b) => a - b;', 'exports.add = (a, b) => a * b;');
 const RIGHT_AFTER_WRONG = patch('exports.add = (a, b) => a * b;', 'exports.add = (a, b) => a + b;');
 const RIGHT = patch('exports.add = (a, b) => a - b;', 'exports.add = (a, b) => a + b;');
@@ -37,8 +39,14 @@ describe('verified, self-healing edits', () => {
     const verification = h.entries('verification')[0];
     assert.ok(verification?.kind === 'verification');
     assert.equal(verification.status, 'passed');
-    assert.deepEqual(verification.attempts.map((a) => a.state), ['failed', 'passed']);
-    assert.ok(verification.attempts[0].failures.some((f) => /adds/.test(f)), JSON.stringify(verification.attempts[0]));
+    assert.deepEqual(
+      verification.attempts.map((a) => a.state),
+      ['failed', 'passed'],
+    );
+    assert.ok(
+      verification.attempts[0].failures.some((f) => /adds/.test(f)),
+      JSON.stringify(verification.attempts[0]),
+    );
     assert.equal(verification.attempts[0].fix, 'edited math.js');
     const feedback = (h.server.modelRequests()[2].body.messages as Array<{ role: string; content: string }>).at(-1)!;
     assert.match(feedback.content, /ran `node --test` after your accepted edits and it failed \(run 1 of 3\)/);
@@ -52,7 +60,10 @@ describe('verified, self-healing edits', () => {
     h.server.enqueue({ toolCalls: [{ name: 'apply_patch', arguments: WRONG }] }, { text: 'done' });
     await h.session.prompt('fix');
     const verification = h.entries('verification')[0];
-    assert.ok(verification?.kind === 'verification' && verification.status === 'stopped' && /denied/.test(verification.reason ?? ''), JSON.stringify(verification));
+    assert.ok(
+      verification?.kind === 'verification' && verification.status === 'stopped' && /denied/.test(verification.reason ?? ''),
+      JSON.stringify(verification),
+    );
     assert.equal(h.server.modelRequests().length, 2, 'no fix loop after a refusal');
   });
 
@@ -89,7 +100,10 @@ describe('verified, self-healing edits', () => {
     assert.equal(fs.readFileSync(path.join(h.root, 'math.js'), 'utf8'), 'exports.add = (a, b) => a + b;\n');
     const verification = h.entries('verification')[0];
     assert.ok(verification?.kind === 'verification' && verification.status === 'passed');
-    assert.deepEqual(verification.attempts.map((a) => a.state), ['failed', 'passed']);
+    assert.deepEqual(
+      verification.attempts.map((a) => a.state),
+      ['failed', 'passed'],
+    );
     const leftovers = fs.existsSync(defaultShadowBase()) ? fs.readdirSync(defaultShadowBase()).filter((name) => !name.startsWith('.')) : [];
     assert.deepEqual(leftovers, [], 'every shadow copy was removed');
   });
@@ -97,7 +111,17 @@ describe('verified, self-healing edits', () => {
   it('says so when there is no verification command', async () => {
     h = await createAgentHarness({ 'notes.txt': 'a\n' }, {}, { verify: { when: 'after-accept' } });
     h.onProposal = (entry) => h.session.review(entry.id, undefined, true);
-    h.server.enqueue({ toolCalls: [{ name: 'apply_patch', arguments: JSON.stringify({ patch: '*** Begin Patch\n*** Update File: notes.txt\n-a\n+b\n*** End Patch\n' }) }] }, { text: 'ok' });
+    h.server.enqueue(
+      {
+        toolCalls: [
+          {
+            name: 'apply_patch',
+            arguments: JSON.stringify({ patch: '*** Begin Patch\n*** Update File: notes.txt\n-a\n+b\n*** End Patch\n' }),
+          },
+        ],
+      },
+      { text: 'ok' },
+    );
     await h.session.prompt('edit');
     assert.ok(h.entries('notice').some((e) => e.kind === 'notice' && /not verified.*fixpoint\.verify\.command/.test(e.text)));
   });

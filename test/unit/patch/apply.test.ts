@@ -49,13 +49,19 @@ describe('applyPatch', () => {
 
   it('keeps the file text for fuzzily matched context lines', async () => {
     const file = 'const a = "x";   \nconst b = \'y\';\nconst c = 1;\n';
-    const result = await applyPatch(wrap('f.ts', '@@\n const a = \u201cx\u201d;\n const b = \u2018y\u2019;\n-const c = 1;\n+const c = 2;'), source({ 'f.ts': file }));
+    const result = await applyPatch(
+      wrap('f.ts', '@@\n const a = \u201cx\u201d;\n const b = \u2018y\u2019;\n-const c = 1;\n+const c = 2;'),
+      source({ 'f.ts': file }),
+    );
     assert.strictEqual(result.files[0].newContent, 'const a = "x";   \nconst b = \'y\';\nconst c = 2;\n');
   });
 
   it('gives actionable feedback for context that is not in the file', async () => {
     const file = Array.from({ length: 50 }, (_, i) => `line ${i + 1} of the file`).join('\n') + '\n';
-    const message = await refusal(wrap('f.txt', '@@\n line 40 of the file\n line 41 of the flie\n line 42 of the fool\n-line 43 of the file\n+new'), { 'f.txt': file });
+    const message = await refusal(
+      wrap('f.txt', '@@\n line 40 of the file\n line 41 of the flie\n line 42 of the fool\n-line 43 of the file\n+new'),
+      { 'f.txt': file },
+    );
     assert.match(message, /hunk 1 of f\.txt \(patch line 3\)/);
     assert.match(message, /Closest match at lines 40–43/);
     assert.match(message, /41 \| line 41 of the file/);
@@ -104,7 +110,10 @@ describe('applyPatch', () => {
   });
 
   it('reports a move as one update with movePath', async () => {
-    const result = await applyPatch('*** Begin Patch\n*** Update File: a.txt\n*** Move to: b.txt\n*** End Patch', source({ 'a.txt': 'x\n' }));
+    const result = await applyPatch(
+      '*** Begin Patch\n*** Update File: a.txt\n*** Move to: b.txt\n*** End Patch',
+      source({ 'a.txt': 'x\n' }),
+    );
     assert.deepStrictEqual(
       result.files.map((f) => [f.kind, f.path, f.movePath, f.oldContent, f.newContent]),
       [['update', 'a.txt', 'b.txt', 'x\n', 'x\n']],

@@ -36,7 +36,10 @@ describe('patch fixtures', () => {
       const source = { read: async (p: string) => input.get(p) };
       const errorFile = path.join(dir, 'expected-error.txt');
       if (fs.existsSync(errorFile)) {
-        const needles = fs.readFileSync(errorFile, 'utf8').split('\n').filter((l) => l.trim() !== '');
+        const needles = fs
+          .readFileSync(errorFile, 'utf8')
+          .split('\n')
+          .filter((l) => l.trim() !== '');
         await assert.rejects(applyPatch(patch, source), (err: unknown) => {
           assert.ok(err instanceof PatchError, `expected a PatchError, got ${String(err)}`);
           for (const needle of needles) assert.ok(err.message.includes(needle), `message lacks ${JSON.stringify(needle)}:\n${err.message}`);

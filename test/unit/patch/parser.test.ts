@@ -77,7 +77,9 @@ describe('patch parser', () => {
       "apply_patch <<'EOF'\n*** Begin Patch\n*** Delete File: x\n*** End Patch\nEOF\n",
       '```sh\napply_patch <<"PATCH"\n*** Begin Patch\n*** Delete File: x\n*** End Patch\nPATCH\n```',
     ]) {
-      assert.deepStrictEqual(parsePatch(text).ops, [{ kind: 'delete', path: 'x', patchLine: text.split('\n').findIndex((l) => l.includes('Delete')) + 1 }]);
+      assert.deepStrictEqual(parsePatch(text).ops, [
+        { kind: 'delete', path: 'x', patchLine: text.split('\n').findIndex((l) => l.includes('Delete')) + 1 },
+      ]);
     }
   });
 

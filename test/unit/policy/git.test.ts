@@ -16,7 +16,15 @@ describe('policy/git', () => {
   const git = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
     execFileSync('git', args, { cwd: repo, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const fired = () => markers.filter((m) => existsSync(path.join(repo, `PWN_${m}`)));
-  const plainEnv = () => ({ ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: repo, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' });
+  const plainEnv = () => ({
+    ...process.env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    HOME: repo,
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@t',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@t',
+  });
 
   beforeEach(async () => {
     repo = await fs.mkdtemp(path.join(os.tmpdir(), 'fixpoint-git-'));
@@ -104,16 +112,21 @@ describe('policy/git', () => {
     assert.equal(env.GIT_CONFIG_KEY_1, 'core.fsmonitor');
     assert.ok(Number(env.GIT_CONFIG_COUNT) > 5);
     // Commands the user approved keep their credential helper and protocols.
-    const keys = Object.keys(env).filter((k) => k.startsWith('GIT_CONFIG_KEY_')).map((k) => env[k]);
+    const keys = Object.keys(env)
+      .filter((k) => k.startsWith('GIT_CONFIG_KEY_'))
+      .map((k) => env[k]);
     assert.ok(!keys.includes('credential.helper'));
     assert.ok(!keys.includes('protocol.allow'));
   });
 
   it('SAFETY §14: driverOverrides neutralises repository-named drivers', () => {
-    assert.deepEqual(
-      driverOverrides(['filter.lfs.clean', 'diff.pdf.textconv', 'merge.ours.driver', 'pager.log', 'user.name']),
-      ['filter.lfs.clean=', 'filter.lfs.required=false', 'diff.pdf.textconv=', 'merge.ours.driver=', 'pager.log=false'],
-    );
+    assert.deepEqual(driverOverrides(['filter.lfs.clean', 'diff.pdf.textconv', 'merge.ours.driver', 'pager.log', 'user.name']), [
+      'filter.lfs.clean=',
+      'filter.lfs.required=false',
+      'diff.pdf.textconv=',
+      'merge.ours.driver=',
+      'pager.log=false',
+    ]);
     assert.equal(gitConfigRunsCode(['user.name', 'remote.origin.url']), false);
     assert.equal(gitConfigRunsCode(['diff.external']), true);
   });

@@ -150,9 +150,23 @@ describe('policy/paths', () => {
 
   describe('SAFETY §4: protected paths', () => {
     const protectedPaths = [
-      '.git/config', '.git/hooks/post-checkout', 'sub/.git/config', '.git', '.vscode/settings.json', '.vscode/tasks.json',
-      'project.code-workspace', '.github/workflows/ci.yml', '.husky/pre-commit', 'AGENTS.md', 'packages/x/AGENTS.md',
-      '.fixpointignore', '.fixpoint/config.json', '.gitattributes', '.gitmodules', '.envrc', '.devcontainer/devcontainer.json',
+      '.git/config',
+      '.git/hooks/post-checkout',
+      'sub/.git/config',
+      '.git',
+      '.vscode/settings.json',
+      '.vscode/tasks.json',
+      'project.code-workspace',
+      '.github/workflows/ci.yml',
+      '.husky/pre-commit',
+      'AGENTS.md',
+      'packages/x/AGENTS.md',
+      '.fixpointignore',
+      '.fixpoint/config.json',
+      '.gitattributes',
+      '.gitmodules',
+      '.envrc',
+      '.devcontainer/devcontainer.json',
     ];
     for (const p of protectedPaths) {
       it(`SAFETY §4: ${p} is protected`, () => {
@@ -161,7 +175,16 @@ describe('policy/paths', () => {
       });
     }
     it('SAFETY §4: ordinary files are not protected', () => {
-      for (const p of ['src/index.ts', 'README.md', 'docs/agents.txt', '.github/ISSUE_TEMPLATE.md', 'gitignore.ts', 'my.git/x', 'vscode/settings.json', '.gitignore']) {
+      for (const p of [
+        'src/index.ts',
+        'README.md',
+        'docs/agents.txt',
+        '.github/ISSUE_TEMPLATE.md',
+        'gitignore.ts',
+        'my.git/x',
+        'vscode/settings.json',
+        '.gitignore',
+      ]) {
         assert.equal(isProtectedPath(p), false, p);
       }
     });

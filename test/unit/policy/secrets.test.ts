@@ -7,16 +7,48 @@ import { createIgnoreFilter, isSecretEnvName, isSecretPath, scrubEnvironment } f
 describe('policy/secrets', () => {
   describe('SAFETY §9: secret files', () => {
     const secret = [
-      '.env', '.env.local', '.env.production', 'apps/web/.env', '.ENV', 'prod.env', 'certs/server.pem', 'tls.key',
-      'id_rsa', 'id_rsa.pub', 'home/.ssh/id_ed25519', 'keys/id_ecdsa', 'store.p12', 'cert.pfx', '.npmrc', '.netrc',
-      '.pypirc', '.git-credentials', '.aws/credentials', '.ssh/config', '.docker/config.json', 'infra/terraform.tfvars',
-      'prod.tfstate', '.env.\u0301local',
+      '.env',
+      '.env.local',
+      '.env.production',
+      'apps/web/.env',
+      '.ENV',
+      'prod.env',
+      'certs/server.pem',
+      'tls.key',
+      'id_rsa',
+      'id_rsa.pub',
+      'home/.ssh/id_ed25519',
+      'keys/id_ecdsa',
+      'store.p12',
+      'cert.pfx',
+      '.npmrc',
+      '.netrc',
+      '.pypirc',
+      '.git-credentials',
+      '.aws/credentials',
+      '.ssh/config',
+      '.docker/config.json',
+      'infra/terraform.tfvars',
+      'prod.tfstate',
+      '.env.\u0301local',
     ];
     for (const p of secret) {
       it(`SAFETY §9: ${JSON.stringify(p)} is a secret file`, () => assert.equal(isSecretPath(p), true));
     }
     it('SAFETY §9: .env templates and ordinary files are not secret', () => {
-      for (const p of ['.env.example', '.env.sample', '.env.template', 'src/env.ts', 'environment.md', 'keyboard.ts', 'docs/key.md', 'src/keys.ts', 'package.json', 'README.md', '.envrc.md']) {
+      for (const p of [
+        '.env.example',
+        '.env.sample',
+        '.env.template',
+        'src/env.ts',
+        'environment.md',
+        'keyboard.ts',
+        'docs/key.md',
+        'src/keys.ts',
+        'package.json',
+        'README.md',
+        '.envrc.md',
+      ]) {
         assert.equal(isSecretPath(p), false, p);
       }
     });
@@ -47,13 +79,31 @@ describe('policy/secrets', () => {
     it('SAFETY §9: ignored files are filtered (root, nested, .fixpointignore, exclude globs)', async () => {
       const ignored = await createIgnoreFilter(root, { exclude: ['**/*.min.js', 'dist'] });
       const yes = [
-        'node_modules/pkg/index.js', 'debug.log', 'src/debug.log', 'build/out.js', 'build/', 'secret-root.txt',
-        'private/notes.md', 'src/__snapshots__/a.snap', 'packages/app/generated/x.ts', 'packages/app/local.txt',
-        'vendor/jquery.min.js', 'dist/index.js', '.git/config', 'sub/.git/HEAD',
+        'node_modules/pkg/index.js',
+        'debug.log',
+        'src/debug.log',
+        'build/out.js',
+        'build/',
+        'secret-root.txt',
+        'private/notes.md',
+        'src/__snapshots__/a.snap',
+        'packages/app/generated/x.ts',
+        'packages/app/local.txt',
+        'vendor/jquery.min.js',
+        'dist/index.js',
+        '.git/config',
+        'sub/.git/HEAD',
       ];
       const no = [
-        'src/a.ts', 'important.log', 'packages/app/src/index.ts', 'sub/secret-root.txt', 'packages/app/keep.log',
-        'packages/local.txt', 'README.md', 'src/build.ts', '.gitignore',
+        'src/a.ts',
+        'important.log',
+        'packages/app/src/index.ts',
+        'sub/secret-root.txt',
+        'packages/app/keep.log',
+        'packages/local.txt',
+        'README.md',
+        'src/build.ts',
+        '.gitignore',
       ];
       for (const p of yes) assert.equal(ignored(p), true, `${p} should be ignored`);
       for (const p of no) assert.equal(ignored(p), false, `${p} should not be ignored`);
@@ -69,16 +119,49 @@ describe('policy/secrets', () => {
   describe('SAFETY §17: environment scrubbing', () => {
     it('SAFETY §17: API keys, tokens, secrets and passwords are removed; the rest is kept', () => {
       const env = {
-        PATH: '/usr/bin', HOME: '/home/me', LANG: 'C.UTF-8', PWD: '/w', TERM: 'xterm', NODE_ENV: 'test', TOKENIZERS_PARALLELISM: 'false',
-        OPENAI_API_KEY: 'sk-1', OPENAI_BASE_URL: 'http://localhost:1234/v1', ANTHROPIC_API_KEY: 'x', AZURE_OPENAI_APIKEY: 'x',
-        GITHUB_TOKEN: 'ghp', GH_TOKEN: 'ghp', NPM_TOKEN: 'n', AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 's',
-        AWS_SESSION_TOKEN: 't', AWS_REGION: 'eu-west-1', CLIENT_SECRET: 's', DB_PASSWORD: 'p', PGPASSWORD: 'p', MYSQL_PWD_X: 'kept',
-        SSH_AUTH_SOCK: '/tmp/agent', GOOGLE_APPLICATION_CREDENTIALS: '/k.json', npm_config__authToken: 'x', HF_TOKEN: 'hf',
-        DATABASE_URL: 'postgres://user:hunter2@db/x', REDIS_URL: 'redis://localhost:6379', UNDEFINED: undefined,
+        PATH: '/usr/bin',
+        HOME: '/home/me',
+        LANG: 'C.UTF-8',
+        PWD: '/w',
+        TERM: 'xterm',
+        NODE_ENV: 'test',
+        TOKENIZERS_PARALLELISM: 'false',
+        OPENAI_API_KEY: 'sk-1',
+        OPENAI_BASE_URL: 'http://localhost:1234/v1',
+        ANTHROPIC_API_KEY: 'x',
+        AZURE_OPENAI_APIKEY: 'x',
+        GITHUB_TOKEN: 'ghp',
+        GH_TOKEN: 'ghp',
+        NPM_TOKEN: 'n',
+        AWS_ACCESS_KEY_ID: 'AKIA',
+        AWS_SECRET_ACCESS_KEY: 's',
+        AWS_SESSION_TOKEN: 't',
+        AWS_REGION: 'eu-west-1',
+        CLIENT_SECRET: 's',
+        DB_PASSWORD: 'p',
+        PGPASSWORD: 'p',
+        MYSQL_PWD_X: 'kept',
+        SSH_AUTH_SOCK: '/tmp/agent',
+        GOOGLE_APPLICATION_CREDENTIALS: '/k.json',
+        npm_config__authToken: 'x',
+        HF_TOKEN: 'hf',
+        DATABASE_URL: 'postgres://user:hunter2@db/x',
+        REDIS_URL: 'redis://localhost:6379',
+        UNDEFINED: undefined,
       };
       const scrubbed = scrubEnvironment(env);
       assert.deepEqual(Object.keys(scrubbed).sort(), [
-        'AWS_REGION', 'HOME', 'LANG', 'MYSQL_PWD_X', 'NODE_ENV', 'OPENAI_BASE_URL', 'PATH', 'PWD', 'REDIS_URL', 'TERM', 'TOKENIZERS_PARALLELISM',
+        'AWS_REGION',
+        'HOME',
+        'LANG',
+        'MYSQL_PWD_X',
+        'NODE_ENV',
+        'OPENAI_BASE_URL',
+        'PATH',
+        'PWD',
+        'REDIS_URL',
+        'TERM',
+        'TOKENIZERS_PARALLELISM',
       ]);
       assert.ok(!JSON.stringify(scrubbed).includes('sk-1'));
       assert.ok(!JSON.stringify(scrubbed).includes('hunter2'));

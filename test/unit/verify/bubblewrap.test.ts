@@ -24,12 +24,29 @@ describe('verify/bubblewrap', function () {
     const joined = argv.join(' ');
     assert.equal(argv[0], '/usr/bin/bwrap');
     assert.equal(argv[argv.length - 1], '--');
-    for (const part of ['--ro-bind / /', '--tmpfs /tmp', '--dev /dev', '--proc /proc', '--ro-bind-try /tmp/user /tmp/user', '--bind /s /s', '--ro-bind-try /s/.git /s/.git', '--unshare-net', '--unshare-pid', '--new-session', '--die-with-parent', '--chdir /s/ws']) {
+    for (const part of [
+      '--ro-bind / /',
+      '--tmpfs /tmp',
+      '--dev /dev',
+      '--proc /proc',
+      '--ro-bind-try /tmp/user /tmp/user',
+      '--bind /s /s',
+      '--ro-bind-try /s/.git /s/.git',
+      '--unshare-net',
+      '--unshare-pid',
+      '--new-session',
+      '--die-with-parent',
+      '--chdir /s/ws',
+    ]) {
       assert.ok(joined.includes(part), part);
     }
     // Later mounts win: /tmp first, then the read-only re-exposures, the writable shadow, its .git last.
     const at = (s: string) => joined.indexOf(s);
-    assert.ok(at('--tmpfs /tmp') < at('--ro-bind-try /tmp/user') && at('--ro-bind-try /tmp/user') < at('--bind /s /s') && at('--bind /s /s') < at('--ro-bind-try /s/.git'));
+    assert.ok(
+      at('--tmpfs /tmp') < at('--ro-bind-try /tmp/user') &&
+        at('--ro-bind-try /tmp/user') < at('--bind /s /s') &&
+        at('--bind /s /s') < at('--ro-bind-try /s/.git'),
+    );
     assert.ok(!sandboxArgv('/s', { network: true }).includes('--unshare-net'));
   });
 
@@ -76,7 +93,12 @@ describe('verify/bubblewrap', function () {
 
     it("cannot write the user's workspace, its dependencies, $HOME, or the shadow's .git", async () => {
       const home = os.homedir();
-      const targets = [path.join(repo, `${marker}.txt`), path.join(repo, 'node_modules', 'dep', 'index.js'), path.join(home, `${marker}.txt`), path.join(shadow.path, '.git', marker)];
+      const targets = [
+        path.join(repo, `${marker}.txt`),
+        path.join(repo, 'node_modules', 'dep', 'index.js'),
+        path.join(home, `${marker}.txt`),
+        path.join(shadow.path, '.git', marker),
+      ];
       for (const target of targets) {
         const result = await run(`echo pwned > '${target}'`);
         assert.notEqual(result.exitCode, 0, target);
@@ -130,7 +152,9 @@ describe('verify/bubblewrap', function () {
 
     const sandboxedSleepers = () => {
       const found: number[] = [];
-      for (const pid of execFileSync('sh', ['-c', 'ls /proc | grep -E "^[0-9]+$" || true'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+      for (const pid of execFileSync('sh', ['-c', 'ls /proc | grep -E "^[0-9]+$" || true'], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)) {
         try {
           const cmd = execFileSync('cat', [`/proc/${pid}/cmdline`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
           if (cmd.includes('317.5')) found.push(Number(pid));

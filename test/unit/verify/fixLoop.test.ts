@@ -52,26 +52,25 @@ describe('verify/fixLoop', () => {
     );
     assert.equal(result.timeline[0].durationMs, 4);
     // Progress is reported as it happens: running, result, fix, running, result.
-    assert.deepEqual(o.snapshots.map((s) => s.map((e) => e.state + (e.fixProposed ? '+fix' : '')).join(',')), [
-      'running',
-      'failed',
-      'failed+fix',
-      'failed+fix,running',
-      'failed+fix,passed',
-    ]);
+    assert.deepEqual(
+      o.snapshots.map((s) => s.map((e) => e.state + (e.fixProposed ? '+fix' : '')).join(',')),
+      ['running', 'failed', 'failed+fix', 'failed+fix,running', 'failed+fix,passed'],
+    );
   });
 
   it('gives up after maxAttempts runs without asking for a fix it could not verify', async () => {
     let asked = 0;
     let fix = 0;
-    const result = await runFixLoop(options({
-      maxAttempts: 3,
-      runVerification: async (attempt) => failing(attempt),
-      askModelToFix: async () => {
-        asked++;
-        return { patchFingerprint: `patch-${++fix}` };
-      },
-    }));
+    const result = await runFixLoop(
+      options({
+        maxAttempts: 3,
+        runVerification: async (attempt) => failing(attempt),
+        askModelToFix: async () => {
+          asked++;
+          return { patchFingerprint: `patch-${++fix}` };
+        },
+      }),
+    );
     assert.deepEqual([result.status, result.cause, result.attempts, asked], ['failed', 'max-attempts', 3, 2]);
     assert.match(result.reason!, /still failing after 3 attempts/);
     assert.ok(result.last?.summary.includes('3 !== 4'));
@@ -79,11 +78,13 @@ describe('verify/fixLoop', () => {
 
   it('the same failure with the same patch stops the loop, although durations differ between runs', async () => {
     let runs = 0;
-    const result = await runFixLoop(options({
-      maxAttempts: 10,
-      runVerification: async () => failing(++runs * 7),
-      askModelToFix: async () => ({ patchFingerprint: 'same-patch' }),
-    }));
+    const result = await runFixLoop(
+      options({
+        maxAttempts: 10,
+        runVerification: async () => failing(++runs * 7),
+        askModelToFix: async () => ({ patchFingerprint: 'same-patch' }),
+      }),
+    );
     assert.equal(result.status, 'failed');
     assert.equal(result.cause, 'repeated-fix');
     assert.equal(runs, 2, 'stopped after the second identical proposal, without a third run');
@@ -93,11 +94,13 @@ describe('verify/fixLoop', () => {
   it('the same patch for a different failure, or a different patch for the same failure, goes on', async () => {
     const outputs = [failing(1), { ...failing(1), output: failing(1).output.replace('3 !== 4', '5 !== 4') }, failing(1), passing];
     const patches = ['p1', 'p1', 'p2'];
-    const result = await runFixLoop(options({
-      maxAttempts: 5,
-      runVerification: async (attempt) => outputs[attempt - 1],
-      askModelToFix: async (_summary, attempt) => ({ patchFingerprint: patches[attempt - 1] }),
-    }));
+    const result = await runFixLoop(
+      options({
+        maxAttempts: 5,
+        runVerification: async (attempt) => outputs[attempt - 1],
+        askModelToFix: async (_summary, attempt) => ({ patchFingerprint: patches[attempt - 1] }),
+      }),
+    );
     assert.deepEqual([result.status, result.attempts], ['passed', 4]);
   });
 
@@ -129,25 +132,32 @@ describe('verify/fixLoop', () => {
   it('abort while the model is working: no further run', async () => {
     const controller = new AbortController();
     let runs = 0;
-    const result = await runFixLoop(options({
-      signal: controller.signal,
-      runVerification: async () => (runs++, failing(1)),
-      askModelToFix: async () => {
-        controller.abort();
-        return { patchFingerprint: 'p' };
-      },
-    }));
+    const result = await runFixLoop(
+      options({
+        signal: controller.signal,
+        runVerification: async () => (runs++, failing(1)),
+        askModelToFix: async () => {
+          controller.abort();
+          return { patchFingerprint: 'p' };
+        },
+      }),
+    );
     assert.deepEqual([result.status, runs], ['stopped', 1]);
   });
 
   it('a cancelled run (the runner killed it) counts as stopped; a timeout is a failure the model can fix', async () => {
-    const stopped = await runFixLoop(options({ runVerification: async () => ({ exitCode: 137, output: '', durationMs: 1, cancelled: true }) }));
+    const stopped = await runFixLoop(
+      options({ runVerification: async () => ({ exitCode: 137, output: '', durationMs: 1, cancelled: true }) }),
+    );
     assert.equal(stopped.status, 'stopped');
     const timeouts: string[] = [];
-    const timedOut = await runFixLoop(options({
-      runVerification: async (attempt) => (attempt === 1 ? { exitCode: undefined, output: 'waiting…', durationMs: 100, timedOut: true } : passing),
-      askModelToFix: async (summary) => (timeouts.push(summary), { patchFingerprint: 'p' }),
-    }));
+    const timedOut = await runFixLoop(
+      options({
+        runVerification: async (attempt) =>
+          attempt === 1 ? { exitCode: undefined, output: 'waiting…', durationMs: 100, timedOut: true } : passing,
+        askModelToFix: async (summary) => (timeouts.push(summary), { patchFingerprint: 'p' }),
+      }),
+    );
     assert.equal(timedOut.status, 'passed');
     assert.equal(timedOut.timeline[0].state, 'timed-out');
     assert.match(timeouts[0], /timed out/);
@@ -158,7 +168,10 @@ describe('verify/fixLoop', () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fixpoint-fixloop-'));
     try {
       await fs.writeFile(path.join(dir, 'calc.js'), 'exports.add = (a, b) => a - b;\n');
-      await fs.writeFile(path.join(dir, 'calc.test.js'), "const test = require('node:test');\nconst assert = require('node:assert');\nconst { add } = require('./calc');\ntest('adds', () => assert.strictEqual(add(1, 2), 3));\n");
+      await fs.writeFile(
+        path.join(dir, 'calc.test.js'),
+        "const test = require('node:test');\nconst assert = require('node:assert');\nconst { add } = require('./calc');\ntest('adds', () => assert.strictEqual(add(1, 2), 3));\n",
+      );
       const signal = new AbortController().signal;
       const result = await runFixLoop({
         command: 'node --test --test-reporter=spec',

@@ -21,7 +21,8 @@ describe('verify/resolve', () => {
       await fs.writeFile(path.join(dir, name), content);
     }
   }
-  const resolve = (setting?: string, tasks?: TaskCandidate[]) => resolveVerification({ setting, tasks, workspace: new NodeWorkspace({ root: dir }) });
+  const resolve = (setting?: string, tasks?: TaskCandidate[]) =>
+    resolveVerification({ setting, tasks, workspace: new NodeWorkspace({ root: dir }) });
   const pkg = (scripts: Record<string, string>, extra: Record<string, unknown> = {}) => JSON.stringify({ name: 'x', scripts, ...extra });
   const command = (r: VerifyResolution) => (r.kind === 'command' ? r.command : r.kind);
 
@@ -45,7 +46,10 @@ describe('verify/resolve', () => {
     ];
     const r = await resolve(undefined, tasks);
     assert.deepEqual(r, { kind: 'task', name: 'unit tests', why: 'VS Code task "unit tests" (test group, tasks.json)' });
-    const build = await resolve(undefined, tasks.filter((t) => t.group !== 'test'));
+    const build = await resolve(
+      undefined,
+      tasks.filter((t) => t.group !== 'test'),
+    );
     assert.equal(build.kind === 'task' && build.name, 'compile');
     assert.equal(command(await resolve(undefined, [{ name: 'lint', source: 'npm' }])), 'npm test', 'ungrouped tasks are not used');
   });
@@ -60,7 +64,12 @@ describe('verify/resolve', () => {
     it(`package.json test script + ${lockfile} → ${expected}`, async () => {
       await files({ 'package.json': pkg({ test: 'node --test' }), [lockfile]: '' });
       const r = await resolve();
-      assert.deepEqual(r, { kind: 'command', command: expected, source: 'detected', why: `package.json test script, ${lockfile} → ${expected}` });
+      assert.deepEqual(r, {
+        kind: 'command',
+        command: expected,
+        source: 'detected',
+        why: `package.json test script, ${lockfile} → ${expected}`,
+      });
     });
   }
 
@@ -81,7 +90,7 @@ describe('verify/resolve', () => {
   });
 
   it('a placeholder test script falls through to the next detector', async () => {
-    await files({ 'package.json': pkg({ test: 'echo "Error: no test specified" && exit 1' }), 'Makefile': 'test:\n\tnode --test\n' });
+    await files({ 'package.json': pkg({ test: 'echo "Error: no test specified" && exit 1' }), Makefile: 'test:\n\tnode --test\n' });
     assert.equal(command(await resolve()), 'make test');
   });
 
@@ -124,7 +133,12 @@ describe('verify/resolve', () => {
     await files({ Makefile: 'build:\n\tcc x.c\n\ntest := not-a-target\n' });
     assert.equal((await resolve()).kind, 'none');
     await files({ Makefile: '.PHONY: all test\nall test: build\n\t./run-tests\n' });
-    assert.deepEqual(await resolve(), { kind: 'command', command: 'make test', source: 'detected', why: 'Makefile test target → make test' });
+    assert.deepEqual(await resolve(), {
+      kind: 'command',
+      command: 'make test',
+      source: 'detected',
+      why: 'Makefile test target → make test',
+    });
   });
 
   it('detection order: package.json before pytest before cargo before go before make', async () => {

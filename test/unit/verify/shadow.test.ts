@@ -6,7 +6,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { cleanupStaleShadows, createShadow, type Shadow } from '../../../src/node/sandbox';
 
-const gitIdentity = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', GIT_CONFIG_NOSYSTEM: '1' };
+const gitIdentity = {
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@t',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@t',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
 
 /** Everything under `dir`, hashed: names, modes, contents, link targets. */
 async function treeDigest(dir: string): Promise<Map<string, string>> {
@@ -18,7 +24,13 @@ async function treeDigest(dir: string): Promise<Map<string, string>> {
       const info = await fs.lstat(full);
       if (entry.isDirectory()) await walk(child);
       else if (entry.isSymbolicLink()) out.set(child, `link:${await fs.readlink(full)}`);
-      else out.set(child, `${info.mode.toString(8)}:${info.mtimeMs}:${createHash('sha1').update(await fs.readFile(full)).digest('hex')}`);
+      else
+        out.set(
+          child,
+          `${info.mode.toString(8)}:${info.mtimeMs}:${createHash('sha1')
+            .update(await fs.readFile(full))
+            .digest('hex')}`,
+        );
     }
   };
   await walk('');
@@ -33,7 +45,12 @@ describe('verify/shadow', function () {
   const shadows: Shadow[] = [];
 
   const git = (args: string[], cwd = repo) =>
-    execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...gitIdentity, GIT_OPTIONAL_LOCKS: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, ...gitIdentity, GIT_OPTIONAL_LOCKS: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   const write = async (rel: string, content: string, root = repo) => {
     await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
     await fs.writeFile(path.join(root, rel), content);
@@ -49,7 +66,9 @@ describe('verify/shadow', function () {
     stash: git(['stash', 'list']),
     worktrees: git(['worktree', 'list', '--porcelain']),
     branches: git(['for-each-ref']),
-    index: createHash('sha1').update(await fs.readFile(path.join(repo, '.git', 'index'))).digest('hex'),
+    index: createHash('sha1')
+      .update(await fs.readFile(path.join(repo, '.git', 'index')))
+      .digest('hex'),
     dotGit: [...(await treeDigest(path.join(repo, '.git')))].join('\n'),
   });
 
@@ -108,7 +127,11 @@ describe('verify/shadow', function () {
     }
     assert.equal(await read('node_modules/dep/index.js'), 'module.exports = "dep";\n');
     assert.deepEqual(s.links.map((l) => l.target).sort(), [path.join(repo, 'node_modules'), path.join(repo, 'packages/p/node_modules')]);
-    assert.deepEqual([...s.readOnlyPaths].sort(), [path.join(repo, '.git/objects'), path.join(repo, 'node_modules'), path.join(repo, 'packages/p/node_modules')]);
+    assert.deepEqual([...s.readOnlyPaths].sort(), [
+      path.join(repo, '.git/objects'),
+      path.join(repo, 'node_modules'),
+      path.join(repo, 'packages/p/node_modules'),
+    ]);
 
     // The shadow's own git sees the user's commit and the same uncommitted changes.
     assert.equal(git(['log', '--format=%s'], s.path).trim(), 'init');
@@ -153,7 +176,14 @@ describe('verify/shadow', function () {
     await fs.writeFile(outside, 'mine\n');
     await fs.symlink(outside, path.join(s.path, 'abs-link'));
     for (const bad of ['../outside.txt', outside, '.git/config', 'sub/../../x', 'node_modules/dep/index.js', 'node_modules/evil.js']) {
-      await assert.rejects(s.apply([{ path: 'ok.txt', content: 'x' }, { path: bad, content: 'pwned' }]), /refusing to write/, bad);
+      await assert.rejects(
+        s.apply([
+          { path: 'ok.txt', content: 'x' },
+          { path: bad, content: 'pwned' },
+        ]),
+        /refusing to write/,
+        bad,
+      );
     }
     assert.equal(existsSync(path.join(s.path, 'ok.txt')), false, 'nothing written when one op is refused');
     assert.equal(await fs.readFile(path.join(repo, 'node_modules/dep/index.js'), 'utf8'), 'module.exports = "dep";\n');

@@ -11,8 +11,11 @@ const fixture = (name: string) => readFileSync(path.join(repo, 'test/fixtures/ve
 /** Runs a command for real and returns stdout+stderr as a runner would capture them (no TTY). */
 function capture(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ output: string; exitCode: number }> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env }, encoding: 'utf8' }, (err, stdout, stderr) =>
-      resolve({ output: stdout + stderr, exitCode: err ? Number((err as { code?: unknown }).code ?? 1) : 0 }),
+    execFile(
+      file,
+      args,
+      { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env }, encoding: 'utf8' },
+      (err, stdout, stderr) => resolve({ output: stdout + stderr, exitCode: err ? Number((err as { code?: unknown }).code ?? 1) : 0 }),
     );
   });
 }
@@ -50,8 +53,14 @@ describe('verify/summarize', function () {
       ].join('\n'),
     );
     await fs.mkdir(path.join(dir, 'src'));
-    await fs.writeFile(path.join(dir, 'src', 'a.ts'), "const x: number = 'hello';\nexport function f(a: string): number { return a.lenght; }\nexport { x };\n");
-    await fs.writeFile(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [] }, include: ['src'] }));
+    await fs.writeFile(
+      path.join(dir, 'src', 'a.ts'),
+      "const x: number = 'hello';\nexport function f(a: string): number { return a.lenght; }\nexport { x };\n",
+    );
+    await fs.writeFile(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [] }, include: ['src'] }),
+    );
   });
   after(async () => {
     await fs.rm(dir, { recursive: true, force: true });
@@ -83,11 +92,18 @@ describe('verify/summarize', function () {
     await fs.writeFile(path.join(dir, 'broken.test.js'), 'syntax error here (\n');
     const run = await capture(process.execPath, ['--test', '--test-reporter=spec', 'broken.test.js'], dir);
     const { failures } = summarizeOutput(run.output, { exitCode: run.exitCode, root: dir });
-    assert.ok(failures.some((f) => f.file === 'broken.test.js' && f.line === 1 && /^SyntaxError: /.test(f.message)), JSON.stringify(failures));
+    assert.ok(
+      failures.some((f) => f.file === 'broken.test.js' && f.line === 1 && /^SyntaxError: /.test(f.message)),
+      JSON.stringify(failures),
+    );
   });
 
   it('mocha, spec reporter (real run): full titles, message, location', async () => {
-    const run = await capture(process.execPath, [path.join(repo, 'node_modules/mocha/bin/mocha.js'), '--no-config', 'spec/calc.spec.js'], dir);
+    const run = await capture(
+      process.execPath,
+      [path.join(repo, 'node_modules/mocha/bin/mocha.js'), '--no-config', 'spec/calc.spec.js'],
+      dir,
+    );
     assert.equal(run.exitCode, 2);
     const { failures } = summarizeOutput(run.output, { exitCode: run.exitCode, root: dir });
     assert.deepEqual(brief(failures), [
@@ -98,7 +114,11 @@ describe('verify/summarize', function () {
   });
 
   it('mocha, TAP reporter (real run)', async () => {
-    const run = await capture(process.execPath, [path.join(repo, 'node_modules/mocha/bin/mocha.js'), '--no-config', '--reporter', 'tap', 'spec/calc.spec.js'], dir);
+    const run = await capture(
+      process.execPath,
+      [path.join(repo, 'node_modules/mocha/bin/mocha.js'), '--no-config', '--reporter', 'tap', 'spec/calc.spec.js'],
+      dir,
+    );
     const { failures } = summarizeOutput(run.output, { exitCode: run.exitCode, root: dir });
     assert.deepEqual(brief(failures), [
       { test: 'calc adds', file: 'spec/calc.spec.js', line: 3 },
@@ -130,7 +150,12 @@ describe('verify/summarize', function () {
     ];
     assert.deepEqual(summarizeOutput(fixture('pytest.txt'), { exitCode: 1 }).failures, expected);
     assert.deepEqual(summarizeOutput(fixture('pytest-collect.txt'), { exitCode: 2 }).failures, [
-      { test: 'tests/test_broken.py', file: 'tests/test_broken.py', line: 1, message: "ModuleNotFoundError: No module named 'nonexistent_mod'" },
+      {
+        test: 'tests/test_broken.py',
+        file: 'tests/test_broken.py',
+        line: 1,
+        message: "ModuleNotFoundError: No module named 'nonexistent_mod'",
+      },
     ]);
     const py = path.join(dir, 'py');
     await fs.mkdir(path.join(py, 'tests'), { recursive: true });
@@ -166,7 +191,12 @@ describe('verify/summarize', function () {
 
   it('jest and vitest (samples): titles, assertion message, location of the failing expect', () => {
     assert.deepEqual(summarizeOutput(fixture('jest.txt'), { exitCode: 1 }).failures, [
-      { test: 'sum › adds 1 + 2 to equal 3', file: 'src/sum.test.js', line: 5, message: 'expect(received).toBe(expected) // Object.is equality\nExpected: 3\nReceived: -1' },
+      {
+        test: 'sum › adds 1 + 2 to equal 3',
+        file: 'src/sum.test.js',
+        line: 5,
+        message: 'expect(received).toBe(expected) // Object.is equality\nExpected: 3\nReceived: -1',
+      },
     ]);
     assert.deepEqual(summarizeOutput(fixture('vitest.txt'), { exitCode: 1 }).failures, [
       { test: 'sum > adds 1 + 2', file: 'src/sum.test.ts', line: 5, message: 'AssertionError: expected -1 to be 3 // Object.is equality' },
@@ -176,7 +206,10 @@ describe('verify/summarize', function () {
   it('no extractor invents failures from another runner’s output', () => {
     for (const name of ['pytest.txt', 'cargo.txt', 'go-test.txt', 'jest.txt', 'vitest.txt']) {
       const tests = summarizeOutput(fixture(name)).failures.map((f) => f.test);
-      assert.ok(tests.every((t) => t !== undefined), `${name}: ${JSON.stringify(tests)}`);
+      assert.ok(
+        tests.every((t) => t !== undefined),
+        `${name}: ${JSON.stringify(tests)}`,
+      );
     }
   });
 
@@ -197,7 +230,10 @@ describe('verify/summarize', function () {
 
   it('status lines: passed, timed out, stopped, failed without recognisable failures', () => {
     assert.match(summarizeRun({ exitCode: 0, output: 'all good\n', durationMs: 5 }).summary, /^Verification passed \(exit code 0\)\./);
-    assert.match(summarizeRun({ exitCode: undefined, output: 'still running…', durationMs: 5, timedOut: true }).summary, /^Verification timed out and was killed\./);
+    assert.match(
+      summarizeRun({ exitCode: undefined, output: 'still running…', durationMs: 5, timedOut: true }).summary,
+      /^Verification timed out and was killed\./,
+    );
     assert.match(summarizeRun({ exitCode: 137, output: '', durationMs: 5, cancelled: true }).summary, /^Verification was stopped/);
     const odd = summarizeRun({ exitCode: 3, output: 'segfault somewhere\n', durationMs: 5 });
     assert.deepEqual(odd.failures, []);

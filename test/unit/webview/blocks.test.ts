@@ -58,7 +58,9 @@ describe('webview: streaming Markdown blocks', () => {
   });
 
   it('a long reply is cut into many blocks (so a frame re-parses only the last)', () => {
-    const text = Array.from({ length: 200 }, (_, i) => (i % 3 ? `Paragraph ${i} with words.` : `\`\`\`ts\nconst x${i} = ${i};\n\`\`\``)).join('\n\n') + '\n';
+    const text =
+      Array.from({ length: 200 }, (_, i) => (i % 3 ? `Paragraph ${i} with words.` : `\`\`\`ts\nconst x${i} = ${i};\n\`\`\``)).join('\n\n') +
+      '\n';
     const { cuts } = streamed(text, 4);
     assert.ok(cuts.length > 150, `${cuts.length} commits`);
     assert.ok(text.length - cuts.at(-1)! < 40, 'only the last block is left');
