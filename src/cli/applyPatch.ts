@@ -6,14 +6,20 @@ import { workspacePatchSource } from '../core/tools/applyPatch';
 import { ToolError } from '../core/tools/types';
 import { FsFileWriter } from '../node/fsWriter';
 import { NodeWorkspace } from '../node/nodeWorkspace';
+import { APPLY_PATCH_USAGE } from './usage';
 
 /** `fixpoint apply-patch [--cwd DIR] < patch.txt`: all files or none; exit 1 with the reason on any error. */
 export async function runApplyPatch(argv: string[], stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
   let cwd: string | undefined;
   try {
-    cwd = parseArgs({ args: argv, options: { cwd: { type: 'string' } } }).values.cwd;
+    const { values } = parseArgs({ args: argv, options: { cwd: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    if (values.help) {
+      process.stdout.write(`${APPLY_PATCH_USAGE}\n`);
+      return 0;
+    }
+    cwd = values.cwd;
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\nUsage: fixpoint apply-patch [--cwd DIR] < patch.txt\n`);
+    process.stderr.write(`${(e as Error).message}\n${APPLY_PATCH_USAGE}\n`);
     return 2;
   }
   const root = path.resolve(cwd ?? process.cwd());
@@ -21,7 +27,7 @@ export async function runApplyPatch(argv: string[], stdin: NodeJS.ReadableStream
   for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) {
-    process.stderr.write('error: no patch on stdin. Usage: fixpoint apply-patch [--cwd DIR] < patch.txt\n');
+    process.stderr.write(`error: no patch on stdin.\n${APPLY_PATCH_USAGE}\n`);
     return 1;
   }
   try {

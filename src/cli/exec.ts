@@ -40,6 +40,10 @@ export async function runExec(argv: string[]): Promise<number> {
   let options;
   try {
     options = parseExecArgs(argv);
+    if (options === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
     return 2;
@@ -125,8 +129,10 @@ function parseExecArgs(argv: string[]) {
       verify: { type: 'string' },
       approval: { type: 'string' },
       'verify-command': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) return 'help' as const;
   const task = positionals.join(' ').trim();
   if (!task) throw new UsageError('fixpoint exec needs a task, e.g. fixpoint exec "make the failing test pass"');
   const maxSteps = values['max-steps'] === undefined ? 50 : Number(values['max-steps']);

@@ -2,7 +2,7 @@
 export const USAGE = `Usage:
   fixpoint exec "<task>" [options]     run the agent on a task in a folder
   fixpoint apply-patch [--cwd DIR]     apply one apply_patch text from stdin with the same engine
-  fixpoint --help
+  fixpoint --help        (also: fixpoint exec --help, fixpoint apply-patch --help)
 
 The same core as the VS Code extension. Proposed edits are printed as unified diffs and written only when you
 accept them; commands ask before they run. Endpoint and key: OPENAI_BASE_URL / OPENAI_API_KEY.
@@ -23,3 +23,9 @@ exec options:
 
 Without a terminal to ask and without --yes, nothing is approved, and Fixpoint says so.
 Exit codes: 0 the task ended normally, 1 it failed or was stopped, 2 bad usage.`;
+
+export const APPLY_PATCH_USAGE = `Usage: fixpoint apply-patch [--cwd DIR] < patch.txt
+
+Applies one apply_patch text (*** Begin Patch … *** End Patch) from stdin to the folder (default: the current
+one) with the same engine as the agent: every file or none. Prints A/M/D per file; exit 0 applied, 1 refused
+(with the reason), 2 bad usage.`;

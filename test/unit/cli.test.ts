@@ -105,6 +105,19 @@ describe('headless CLI', () => {
     assert.equal(fs.existsSync(path.join(dir, 'other.txt')), false);
   });
 
+  it('--help (and -h) on each command prints its usage and exits 0', async () => {
+    for (const args of [['--help'], ['exec', '--help'], ['exec', '-h'], ['exec', 'some task', '--help'], ['apply-patch', '--help']]) {
+      const result = await cli(args);
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(
+        result.stdout,
+        args[0] === 'apply-patch' ? /^Usage: fixpoint apply-patch/ : /^Usage:\n {2}fixpoint exec/,
+        args.join(' '),
+      );
+      assert.equal(result.stderr, '');
+    }
+  });
+
   it('bad usage exits 2 with the help text', async () => {
     const result = await cli(['exec', '--wire', 'soap', 'x']);
     assert.equal(result.code, 2);
