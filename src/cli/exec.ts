@@ -11,6 +11,7 @@ import type { Runner } from '../core/ports';
 import { FsFileWriter } from '../node/fsWriter';
 import { NodeWorkspace } from '../node/nodeWorkspace';
 import { runProcess } from '../node/processRunner';
+import { detectSandbox } from '../node/sandbox';
 import { runInSandbox } from '../node/sandboxedRun';
 import { NodeVerifier } from '../node/verifier';
 import { USAGE } from './usage';
@@ -63,6 +64,7 @@ export async function runExec(argv: string[]): Promise<number> {
     canRun: () => ({ ok: true }),
     run: (command, o) => runProcess(command, { ...o, onOutput: echo }),
     runSandboxed: (command, o) => runInSandbox(root, command, { ...o, onOutput: echo }),
+    sandboxAvailable: async () => (await detectSandbox()).available,
     runTask: async (name) => ({
       exitCode: undefined,
       durationMs: 0,

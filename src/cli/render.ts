@@ -1,5 +1,4 @@
 import type { ChatSession } from '../core/agent/session';
-import { classifyCommand } from '../core/policy';
 import type { Entry, HostToWebview } from '../shared/protocol';
 
 export interface RendererOptions {
@@ -69,7 +68,7 @@ export function terminalRenderer(options: RendererOptions): (msg: HostToWebview)
 
 async function askApproval(entry: Extract<Entry, { kind: 'approval' }>, options: RendererOptions): Promise<void> {
   if (options.approveAll) {
-    const dangerous = classifyCommand(entry.command).risk === 'dangerous';
+    const dangerous = entry.dangerous === true;
     options.err.write(
       dangerous
         ? `\nRefused (dangerous commands need an interactive yes, even with --yes): ${entry.command}\n`

@@ -1,3 +1,4 @@
+import type { GitConfigEntry } from './policy/git';
 // The small interfaces through which core reaches the outside world. The host implements them with VS Code
 // APIs, the CLI with Node, unit tests with in-memory fakes.
 
@@ -41,8 +42,8 @@ export interface Workspace {
   openEditors(): { active?: string; visible: string[] };
   /** Whether .gitignore / .fixpointignore / fixpoint.exclude hide this file from the agent. */
   isIgnored(relative: string): Promise<boolean>;
-  /** The keys of the repository's own git config (.git/config), to tell whether git would run its programs. */
-  gitConfigKeys(): Promise<string[]>;
+  /** The git configuration as git itself reads it in `cwd` (absolute), to tell whether git would run programs. */
+  gitConfig(cwd: string): Promise<GitConfigEntry[]>;
 }
 
 export interface RunResult {
@@ -63,18 +64,31 @@ export interface Runner {
    * mode; undefined when no sandbox is available here.
    */
   runSandboxed?(command: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal }): Promise<RunResult | undefined>;
+  /** Whether `runSandboxed` can run anything here (probed once). */
+  sandboxAvailable?(): Promise<boolean>;
   /** Whether commands may run at all (false in an untrusted workspace), and why not. */
   canRun(): { ok: true } | { ok: false; reason: string };
 }
 
 export type CommandApproval = 'once' | 'always' | 'deny';
 
+/** What a command approval card shows. */
+export interface CommandApprovalRequest {
+  command: string;
+  /** What "always allow" would remember. */
+  prefix: string;
+  /** Why it was not auto-approved. */
+  reasons: string[];
+  /** A dangerous command (§10): the CLI's --yes never approves one. */
+  dangerous: boolean;
+}
+
 export interface Approver {
   /**
    * Asks the user whether to run `command`; `reasons` explain why it was not auto-approved, `prefix` is what
    * "always allow" would remember.
    */
-  approveCommand(request: { command: string; prefix: string; reasons: string[] }, signal: AbortSignal): Promise<CommandApproval>;
+  approveCommand(request: CommandApprovalRequest, signal: AbortSignal): Promise<CommandApproval>;
 }
 
 /** Writes accepted changes. The host uses WorkspaceEdit (undoable, respects dirty buffers); the CLI uses fs. */
@@ -97,8 +111,8 @@ export interface Store {
  * commands (the check's command may come from a workspace's settings or files).
  */
 export interface CommandGate {
-  /** Undefined when the command may run; else why not (refused by the policy or by the user). */
-  refusal(command: string, signal: AbortSignal): Promise<string | undefined>;
+  /** Where the command may run, or why it may not (refused by the policy or by the user). */
+  check(target: VerificationTarget, signal: AbortSignal): Promise<{ ok: true; where: 'host' | 'sandbox' } | { ok: false; reason: string }>;
   /** Asks before running outside any OS sandbox; false means it does not run. */
   allowUnsandboxed(command: string, reason: string, signal: AbortSignal): Promise<boolean>;
 }
@@ -123,6 +137,4 @@ export interface Verifier {
   ): Promise<RunResult & { sandboxed: boolean }>;
 }
 
-/** review: every edit and command asks · auto-edit: verified edits outside protected paths apply by themselves ·
- *  full-auto: additionally, commands the policy does not flag run without asking, inside the sandbox only. */
-export type ApprovalMode = 'review' | 'auto-edit' | 'full-auto';
+export type { ApprovalMode } from './policy/engine';

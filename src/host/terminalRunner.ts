@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunResult, Runner } from '../core/ports';
-import { isSecretEnvName } from '../core/policy';
+import { gitEnv, isSecretEnvName } from '../core/policy';
 import { runProcess } from '../node/processRunner';
 import { runInSandbox } from '../node/sandboxedRun';
 import { detectSandbox } from '../node/sandbox';
@@ -111,9 +111,11 @@ export class TerminalRunner implements Runner, vscode.Disposable {
   }
 
   private createTerminal(): vscode.Terminal {
-    // Secrets are removed from the environment of everything the agent runs (null deletes a variable).
+    // Secrets are removed from the environment of everything the agent runs (null deletes a variable), and
+    // every git it runs gets the safe overrides (no fsmonitor, hooks, pager…: a repository's config is untrusted).
     const env: Record<string, string | null> = {};
     for (const name of Object.keys(process.env)) if (isSecretEnvName(name)) env[name] = null;
+    for (const [name, value] of Object.entries(gitEnv(process.env))) if (name.startsWith('GIT_')) env[name] = value;
     return vscode.window.createTerminal({
       name: 'Fixpoint',
       cwd: this.root,
@@ -122,6 +124,10 @@ export class TerminalRunner implements Runner, vscode.Disposable {
       isTransient: true,
       iconPath: new vscode.ThemeIcon('tools'),
     });
+  }
+
+  async sandboxAvailable(): Promise<boolean> {
+    return (await detectSandbox()).available;
   }
 
   /** Full-auto commands: in the sandbox, mirrored into a terminal so the user still sees them run. */

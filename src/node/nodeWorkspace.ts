@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
 import type { DiagnosticInfo, EditorSelection, SearchHit, Workspace } from '../core/ports';
-import { createIgnoreFilter } from '../core/policy';
+import { createIgnoreFilter, type GitConfigEntry } from '../core/policy';
+import { readGitConfig } from './gitConfigReader';
 
 /** Folders never worth listing or searching, whatever the ignore files say. */
 const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.hg', '.svn']);
@@ -221,23 +222,8 @@ export class NodeWorkspace implements Workspace {
     return (await this.ignored())(relative);
   }
 
-  /** Section/key names of .git/config (`core.fsmonitor`, `filter.lfs.clean`…); reading them runs nothing. */
-  async gitConfigKeys(): Promise<string[]> {
-    let text: string;
-    try {
-      text = await fs.readFile(path.join(this.root, '.git', 'config'), 'utf8');
-    } catch {
-      return [];
-    }
-    const keys: string[] = [];
-    let section = '';
-    for (const raw of text.split(/\r?\n/)) {
-      const line = raw.trim();
-      const header = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]/.exec(line);
-      if (header) section = header[2] !== undefined ? `${header[1]}.${header[2]}` : header[1];
-      else if (section && /^[A-Za-z][A-Za-z0-9-]*\s*(=|$)/.test(line)) keys.push(`${section}.${line.split(/[\s=]/)[0]}`);
-    }
-    return keys;
+  gitConfig(cwd: string): Promise<GitConfigEntry[]> {
+    return readGitConfig(cwd);
   }
 }
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { RunResult } from '../core/ports';
-import { scrubEnvironment } from '../core/policy';
+import { gitEnv, scrubEnvironment } from '../core/policy';
 
 /** Raw output kept in memory while a command runs (head and tail); the tool caps what reaches the model. */
 const HEAD_CHARS = 1_000_000;
@@ -17,7 +17,7 @@ export interface ProcessRunOptions {
 
 /**
  * Runs `command` with bash in its own process group, so a timeout or Stop kills the whole tree, with API keys
- * scrubbed from its environment. Output is stdout and stderr interleaved as they arrive.
+ * scrubbed from its environment and git's safe overrides in it. Output is stdout and stderr interleaved as they arrive.
  */
 export function runProcess(command: string, options: ProcessRunOptions): Promise<RunResult> {
   const started = Date.now();
@@ -25,7 +25,7 @@ export function runProcess(command: string, options: ProcessRunOptions): Promise
   return new Promise((resolve) => {
     const child = spawn(argv[0], argv.slice(1), {
       cwd: options.cwd,
-      env: { ...scrubEnvironment(process.env), TERM: 'dumb', NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...gitEnv(scrubEnvironment(process.env)), TERM: 'dumb', NO_COLOR: '1', FORCE_COLOR: '0' },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

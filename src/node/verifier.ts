@@ -43,11 +43,14 @@ export class NodeVerifier implements Verifier {
     const { timeoutMs } = this.mode();
     const allowed = this.options.runner.canRun();
     if (!allowed.ok) return notRun(allowed.reason);
-    const refusal = await gate.refusal(target.kind === 'command' ? target.command : `task: ${target.name}`, signal);
-    if (refusal) return notRun(refusal);
-    return target.kind === 'command'
-      ? this.options.runner.run(target.command, { cwd: this.options.workspace.root, timeoutMs, signal })
-      : this.options.runner.runTask(target.name, { timeoutMs, signal });
+    const decision = await gate.check(target, signal);
+    if (!decision.ok) return notRun(decision.reason);
+    if (target.kind === 'task') return this.options.runner.runTask(target.name, { timeoutMs, signal });
+    const options = { cwd: this.options.workspace.root, timeoutMs, signal };
+    if (decision.where === 'sandbox') {
+      return (await this.options.runner.runSandboxed?.(target.command, options)) ?? notRun('the sandbox could not start');
+    }
+    return this.options.runner.run(target.command, options);
   }
 
   async runIsolated(
@@ -64,8 +67,8 @@ export class NodeVerifier implements Verifier {
     }
     const allowed = this.options.runner.canRun();
     if (!allowed.ok) return { ...notRun(allowed.reason), sandboxed: false };
-    const refusal = await gate.refusal(target.command, signal);
-    if (refusal) return { ...notRun(refusal), sandboxed: false };
+    const decision = await gate.check(target, signal);
+    if (!decision.ok) return { ...notRun(decision.reason), sandboxed: false };
     const sandbox = await detectSandbox();
     if (!sandbox.available && !(await gate.allowUnsandboxed(target.command, `no OS sandbox: ${sandbox.reason}`, signal))) {
       return { ...notRun('The user declined to run the check without a sandbox.'), sandboxed: false };

@@ -33,6 +33,8 @@ export type Entry =
       /** What "Always allow" would remember. */
       prefix: string;
       reasons: string[];
+      /** A dangerous command (§10): shown with a warning; the CLI's --yes never approves it. */
+      dangerous?: boolean;
       state: ApprovalState;
     }
   | { kind: 'proposal'; id: string; files: ProposalFile[]; state: 'pending' | 'decided'; verification?: ProposalVerification }

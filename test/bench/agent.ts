@@ -15,6 +15,7 @@ import { Transcript } from '../../src/core/agent/transcript';
 import type { ChatItem, ModelClient, ModelEvent } from '../../src/core/model/types';
 import { ToolRegistry } from '../../src/core/tools/registry';
 import { NodeWorkspace } from '../../src/node/nodeWorkspace';
+import { engineFor } from '../unit/policy/engineFor';
 import { decodeUtf8 } from '../../src/core/tools/text';
 
 const FILES = 100_000;
@@ -137,8 +138,7 @@ async function loopOverhead(root: string): Promise<void> {
       },
       approver: { approveCommand: async () => 'deny' },
       reviewer: { propose: async () => ({ files: [] }) },
-      commandRules: () => ({ allow: [], deny: [] }),
-      approvalMode: () => 'review',
+      policy: engineFor(workspace.root),
       allowPrefix: async () => undefined,
       updatePlan: () => undefined,
     },

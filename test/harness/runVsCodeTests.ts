@@ -2,17 +2,18 @@
 // VS Code 1.139.1), offline. One code-server + Chromium at a time; every process is killed on every exit path.
 //   node out/test/harness/runVsCodeTests.js [--tier integration|restricted|e2e] [--grep <pattern>]
 // Tiers: "integration" (trusted workspace), "restricted" (a second code-server without
-// --disable-workspace-trust: the folder opens in Restricted Mode) and "e2e". A full run writes every test's
+// --disable-workspace-trust: the folder opens in Restricted Mode), "e2e" and "start" (`npm start` itself). A full run writes every test's
 // title and state to out/test-results/vscode.json for `npm run test:safety`.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { TEST_RESULTS_DIR, VSCODE_RESULTS_FILE } from './artifacts';
 import { runE2eTier } from './e2eTier';
 import { ensureTestEnv } from './env';
 import { runIntegrationTier, type TierOutcome } from './integrationTier';
+import { runStartTier } from './startTier';
 import { cleanupAll, interruptedExitCode } from './processes';
 import type { PersistedResults } from './results';
 
-const TIERS = ['integration', 'restricted', 'e2e'] as const;
+const TIERS = ['integration', 'restricted', 'e2e', 'start'] as const;
 
 /** Safety net for the whole run; the tiers normally take about a minute each. */
 const OVERALL_TIMEOUT_MS = Number(process.env.FIXPOINT_VSCODE_TESTS_TIMEOUT_MS ?? 15 * 60_000);
@@ -41,6 +42,10 @@ async function main(): Promise<number> {
   if (!tier || tier === 'e2e') {
     console.log('\n== e2e tier (Chromium driving the VS Code workbench) ==');
     outcomes.push(await runE2eTier({ grep }));
+  }
+  if ((!tier && !grep) || tier === 'start') {
+    console.log("\n== start tier (the README's npm start, from inside npm) ==");
+    outcomes.push(await runStartTier());
   }
   const passes = outcomes.reduce((n, o) => n + o.passes, 0);
   const failures = outcomes.reduce((n, o) => n + o.failures, 0);

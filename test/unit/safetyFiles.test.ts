@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { engineFor } from './policy/engineFor';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runProcess } from '../../src/node/processRunner';
@@ -52,7 +53,7 @@ describe('file, output and message safety', () => {
     );
     assert.equal(result.timedOut, true);
     assert.ok(Date.now() - started < 10_000, 'killed promptly');
-    const described = describeRun(result);
+    const described = describeRun(result, { policy: engineFor(process.cwd()) });
     assert.match(described.output, /^timed out after/);
     assert.ok(described.output.length < OUTPUT_CAP_CHARS + 200, `capped: ${described.output.length}`);
     assert.match(described.output, /characters omitted/);

@@ -1,5 +1,5 @@
 import type { ApprovalDecision, Entry } from '../../shared/protocol';
-import type { Approver, CommandApproval } from '../ports';
+import type { Approver, CommandApproval, CommandApprovalRequest } from '../ports';
 import { revealInvisible } from '../policy';
 import type { Transcript } from './transcript';
 
@@ -11,10 +11,7 @@ export class ChatApprover implements Approver {
 
   constructor(private readonly transcript: Transcript) {}
 
-  approveCommand(
-    { command, prefix, reasons }: { command: string; prefix: string; reasons: string[] },
-    signal: AbortSignal,
-  ): Promise<CommandApproval> {
+  approveCommand({ command, prefix, reasons, dangerous }: CommandApprovalRequest, signal: AbortSignal): Promise<CommandApproval> {
     if (signal.aborted) return Promise.resolve('deny');
     const entry: Extract<Entry, { kind: 'approval' }> = {
       kind: 'approval',
@@ -22,6 +19,7 @@ export class ChatApprover implements Approver {
       command: revealInvisible(command),
       prefix: revealInvisible(prefix),
       reasons,
+      dangerous,
       state: 'pending',
     };
     // Registered before the card is shown: a renderer may answer synchronously (the CLI's --yes).

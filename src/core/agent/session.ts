@@ -8,6 +8,7 @@ import { TaskStore } from './taskStore';
 import { describeOutcome } from '../tools/applyPatch';
 import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
+import { ApprovalEngine, secretEnvironmentValues } from '../policy';
 import { describeRestore } from '../review/checkpoints';
 import { ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
@@ -51,8 +52,21 @@ export class ChatSession {
   /** The runner as the tools see it: records the last output for @terminal. */
   private readonly recordingRunner: Runner;
   private readonly preReview: PreReviewVerifier | undefined;
+  /** The one decision point for commands, tasks and self-applying edits. */
+  private readonly policy: ApprovalEngine;
+  /** The API key of the last request, masked in command output. */
+  private apiKey: string | undefined;
 
   constructor(private readonly deps: SessionDeps) {
+    this.policy = new ApprovalEngine({
+      root: deps.workspace.root,
+      isIgnored: (relative) => deps.workspace.isIgnored(relative),
+      gitConfig: (cwd) => deps.workspace.gitConfig(cwd),
+      commandRules: () => deps.commandRules(),
+      approvalMode: () => deps.approvalMode?.() ?? 'review',
+      sandboxAvailable: async () => (await deps.runner.sandboxAvailable?.()) ?? false,
+      knownSecrets: () => [...(this.apiKey ? [this.apiKey] : []), ...secretEnvironmentValues(process.env)],
+    });
     this.tasks = new TaskStore(deps.store, {
       entries: () => this.transcript.all(),
       history: () => (this.liveItems ? this.liveItems.slice(1) : this.history),
@@ -73,9 +87,10 @@ export class ChatSession {
       this.transcript,
       deps.writer,
       (proposal) =>
-        (deps.approvalMode?.() ?? 'review') !== 'review' &&
-        proposal.verification?.state === 'passed' &&
-        proposal.files.every((f) => !f.protected),
+        this.policy.decideEdit({
+          paths: proposal.files.flatMap((f) => (f.change.movePath ? [f.change.path, f.change.movePath] : [f.change.path])),
+          verified: proposal.verification?.state === 'passed',
+        }).decision === 'allow',
     );
     this.preReview = deps.verifier && new PreReviewVerifier(deps.verifier, this.transcript, deps.workspace.root);
   }
@@ -106,6 +121,7 @@ export class ChatSession {
 
   async refreshSettings(): Promise<void> {
     const settings = await this.deps.resolveSettings();
+    this.apiKey = settings.apiKey;
     this.model = settings.model;
     this.endpoint = endpointLabel(settings);
     this.deps.post({ type: 'state', state: this.snapshot() });
@@ -393,15 +409,14 @@ export class ChatSession {
           runner: this.recordingRunner,
           approver: this.approver,
           reviewer: this.reviewer,
-          commandRules: () => this.deps.commandRules(),
-          approvalMode: () => this.deps.approvalMode?.() ?? 'review',
+          policy: this.policy,
           allowPrefix: (prefix) => this.deps.allowPrefix(prefix),
           updatePlan: (steps) => this.showPlan(steps),
         },
       };
       const preReview = this.preReview;
       if (preReview) {
-        const gate = commandGate(agentRun.toolContext);
+        const gate = commandGate(agentRun.toolContext, this.deps.workspace.root);
         agentRun.toolContext.verifyProposal = (change, signal) => preReview.check(change, gate, signal);
       }
       const end = await runAgentVerified(items, agentRun, {

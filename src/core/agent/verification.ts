@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Entry, VerificationAttempt } from '../../shared/protocol';
 import type { CommandGate, Verifier, VerificationTarget } from '../ports';
-import { approve, type ApprovalContext } from '../tools/runCommand';
+import { approveCommand, approveTask, type ApprovalContext } from '../tools/runCommand';
 import { ToolError } from '../tools/types';
 import type { FileWrite } from '../review/reviewer';
 import type { PatchResult } from '../patch/types';
@@ -15,24 +15,28 @@ type VerificationEntry = Extract<Entry, { kind: 'verification' }>;
 
 class CheckNotRun extends Error {}
 
-/** The checks ask exactly like the agent's commands: the same policy, approval cards and remembered prefixes. */
-export function commandGate(context: Omit<ApprovalContext, 'signal'>): CommandGate {
+/**
+ * The checks ask exactly like the agent's commands: the same approval engine, approval cards and remembered
+ * prefixes. A check the engine puts in the sandbox (full-auto) runs there.
+ */
+export function commandGate(context: Omit<ApprovalContext, 'signal'>, root: string): CommandGate {
   return {
-    async refusal(command, signal) {
+    async check(target, signal) {
       try {
-        await approve(command, { ...context, signal });
-        return undefined;
+        if (target.kind === 'task') {
+          await approveTask(target.name, { ...context, signal });
+          return { ok: true, where: 'host' };
+        }
+        return { ok: true, where: await approveCommand(target.command, root, { ...context, signal }) };
       } catch (err) {
-        if (err instanceof ToolError) return `Not run: ${err.message}`;
+        if (err instanceof ToolError) return { ok: false, reason: `Not run: ${err.message}` };
         throw err;
       }
     },
     async allowUnsandboxed(command, reason, signal) {
       const reasons = [reason, 'Verify-before-review normally runs in a sandbox with the network off.'];
-      return (
-        (await context.approver.approveCommand({ command: `${command}   (outside any sandbox)`, prefix: command, reasons }, signal)) !==
-        'deny'
-      );
+      const request = { command: `${command}   (outside any sandbox)`, prefix: command, reasons, dangerous: false };
+      return (await context.approver.approveCommand(request, signal)) !== 'deny';
     },
   };
 }
@@ -163,7 +167,7 @@ export async function runAgentVerified(
     let continuing: Promise<AgentEnd> | undefined;
     await verifyAfterAccept({
       verifier,
-      gate: commandGate(run.toolContext),
+      gate: commandGate(run.toolContext, verification.root),
       transcript: run.transcript,
       signal: run.signal,
       root: verification.root,

@@ -186,10 +186,19 @@ const VERSION_TOOLS = new Set([
 export type ReadOnlyVerdict = { ok: true; globSafe: boolean; readsFiles: boolean } | { ok: false; reason: string };
 
 /**
+ * Whether the program's arguments name files it reads — whatever its other options, so a user allow rule for
+ * `cat` or `git` still has its file arguments checked. git reads `rev:path` too.
+ */
+export function readsFileArguments(argv: readonly string[]): boolean {
+  const program = baseName(argv[0] ?? '');
+  return program === 'git' || READ_ONLY[program]?.readsFiles === true;
+}
+
+/**
  * Whether argv is a read-only invocation of a known program. The program must be named bare (`ls`, not
  * `./ls` or `/tmp/ls`), so a file planted in the workspace cannot borrow a trusted name.
  */
-export function readOnlyVerdict(argv: readonly string[], opts: { gitConfigRunsCode?: boolean } = {}): ReadOnlyVerdict {
+export function readOnlyVerdict(argv: readonly string[]): ReadOnlyVerdict {
   const [program, ...args] = argv;
   if (!program) return { ok: false, reason: 'empty command' };
   if (program.includes('/') || program.includes('\\')) return { ok: false, reason: `\`${program}\` is a path, not a known program` };
@@ -197,7 +206,7 @@ export function readOnlyVerdict(argv: readonly string[], opts: { gitConfigRunsCo
     return { ok: true, globSafe: false, readsFiles: false };
   }
   if (program === 'go' && args.length === 1 && args[0] === 'version') return { ok: true, globSafe: false, readsFiles: false };
-  if (program === 'git') return gitVerdict(args, opts);
+  if (program === 'git') return gitVerdict(args);
   const rule = READ_ONLY[program];
   if (!rule) return { ok: false, reason: `\`${program}\` is not on the read-only list` };
   const problem = rule.check?.(args);
@@ -205,8 +214,9 @@ export function readOnlyVerdict(argv: readonly string[], opts: { gitConfigRunsCo
   return { ok: true, globSafe: rule.globSafe ?? false, readsFiles: rule.readsFiles ?? false };
 }
 
-function gitVerdict(args: readonly string[], opts: { gitConfigRunsCode?: boolean }): ReadOnlyVerdict {
-  if (opts.gitConfigRunsCode) return { ok: false, reason: "the repository's git config defines commands git may run" };
+// The repository's own config can still make these run programs: the approval engine asks git itself about
+// it (policy/git.ts, untrustedGitConfig) in the command's folder before anything runs.
+function gitVerdict(args: readonly string[]): ReadOnlyVerdict {
   let i = 0;
   while (i < args.length && args[i].startsWith('-')) {
     if (!GIT_HARMLESS_GLOBALS.has(args[i])) {

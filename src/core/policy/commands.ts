@@ -10,7 +10,9 @@
  *   (after `;`, in a pipe, inside `$(...)`, `sh -c '...'`, `xargs`, `sudo`, `find -exec`). Deny wins over allow.
  * - `decision: 'allow'` — the line is a single simple command (no operators, expansions, substitutions,
  *   redirections, comments or newlines) and either a built-in read-only invocation (`risk: 'safe'`) or
- *   matched by a user allow prefix (`risk: 'normal'`). Never for a dangerous command.
+ *   matched by a user allow prefix (`risk: 'normal'`). Never for a dangerous command, and never when there
+ *   is a finding (a file outside the workspace or that may hold secrets, a glob over printed files,
+ *   `/proc/<pid>/environ`): user rules widen what runs unasked, they never silence what the policy found.
  * - `decision: 'ask'`   — everything else, including anything that cannot be parsed.
  * - `risk: 'dangerous'` — §10 commands (`curl … | sh`, `rm -r`, `sudo`, `chmod`, `eval`, `git push --force`, …)
  *   and constructs that can run hidden code (`${x@P}`, `${!x}`, unparseable lines). Always `ask` here; in
@@ -23,7 +25,7 @@ import { parse, type ParseEntry } from 'shell-quote';
 import { findInvisible } from './invisible';
 import { isSecretPath } from './secrets';
 import { scanShell } from './shellScan';
-import { DOWNLOADERS, INTERPRETERS, SHELLS, baseName, dangerReasons, readOnlyVerdict } from './commandRules';
+import { DOWNLOADERS, INTERPRETERS, SHELLS, baseName, dangerReasons, readOnlyVerdict, readsFileArguments } from './commandRules';
 import { wrappedCommand } from './commandWrappers';
 import { matchesPrefix, parseRules } from './userRules';
 
@@ -35,8 +37,6 @@ export interface CommandPolicyOptions {
   allow?: readonly string[];
   /** User deny prefixes, e.g. `git push`, `rm`. Matched on every simple command in the line. */
   deny?: readonly string[];
-  /** The repository's git config defines programs (see `gitConfigRunsCode`): git is then never auto-allowed. */
-  gitConfigRunsCode?: boolean;
 }
 
 export interface CommandClassification {
@@ -44,6 +44,14 @@ export interface CommandClassification {
   risk: CommandRisk;
   /** Why, in words a user can read next to the approval prompt. */
   reasons: string[];
+  /** What the policy found that the user must see before this runs; no allow rule or mode overrides these. */
+  findings: string[];
+  /** For a single file-reading command: its file arguments, for the engine to resolve on disk (symlinks, ignore rules). */
+  fileArguments: string[];
+  /** Base names of every program the line runs (nested ones too), e.g. to ask git about the repository's config. */
+  programs: string[];
+  /** Who allowed it: the built-in read-only list or one of the user's rules. */
+  allowedBy?: 'policy' | 'rule';
 }
 
 /** Simple commands found in a line, with how they are fed. */
@@ -69,58 +77,75 @@ const MAX_DEPTH = 4;
 const MAX_LENGTH = 10_000;
 
 export function classifyCommand(command: string, options: CommandPolicyOptions = {}): CommandClassification {
-  if (typeof command !== 'string' || command.trim() === '') {
-    return { decision: 'ask', risk: 'normal', reasons: ['empty command'] };
-  }
-  if (command.length > MAX_LENGTH) {
-    return { decision: 'ask', risk: 'dangerous', reasons: ['command too long to analyse'] };
-  }
+  const verdict = (decision: CommandDecision, risk: CommandRisk, reasons: string[], more: Partial<CommandClassification> = {}) => ({
+    decision,
+    risk,
+    reasons,
+    findings: [],
+    fileArguments: [],
+    programs: [],
+    ...more,
+  });
+  if (typeof command !== 'string' || command.trim() === '') return verdict('ask', 'normal', ['empty command']);
+  if (command.length > MAX_LENGTH) return verdict('ask', 'dangerous', ['command too long to analyse']);
   const analysis = analyse(command, 0, false);
   const invisible = findInvisible(command);
   if (invisible.length > 0) {
     analysis.syntax.push(`invisible characters (${[...new Set(invisible.map((c) => c.label))].join(', ')})`);
   }
+  const programs = [...new Set(analysis.invocations.map((inv) => baseName(inv.argv[0] ?? '')))];
+  // The process environment of any process holds its credentials (Fixpoint's own holds the API key).
+  const findings = analysis.invocations.some((inv) => inv.argv.some((word) => PROC_ENVIRON.test(word)))
+    ? ['reads a process environment (`/proc/<pid>/environ`), which holds credentials']
+    : [];
 
   // Deny first: a matching simple command anywhere in the line wins over everything.
   const denyRules = parseRules(options.deny ?? []);
   for (const inv of analysis.invocations) {
     const rule = denyRules.find((r) => matchesPrefix(inv.argv, r, true));
     if (rule) {
-      return {
-        decision: 'deny',
-        risk: analysis.dangerous.length ? 'dangerous' : 'normal',
-        reasons: [`denied by your rule \`${rule.join(' ')}\``],
-      };
+      return verdict('deny', analysis.dangerous.length ? 'dangerous' : 'normal', [`denied by your rule \`${rule.join(' ')}\``], {
+        findings,
+        programs,
+      });
     }
   }
 
   const dangerous = [...new Set(analysis.dangerous)];
-  if (dangerous.length > 0) return { decision: 'ask', risk: 'dangerous', reasons: dangerous };
+  if (dangerous.length > 0) return verdict('ask', 'dangerous', [...findings, ...dangerous], { findings, programs });
 
   const syntax = [...new Set(analysis.syntax)];
   // Commands run *by* the top-level one (`find -exec`, `xargs`, `sudo`) are analysed above; only the top-level
   // command is matched against the read-only list and the allow rules, and it must be the only one.
   const topLevel = analysis.invocations.filter((inv) => !inv.nested);
   if (syntax.length > 0 || topLevel.length !== 1) {
-    return { decision: 'ask', risk: 'normal', reasons: syntax.length ? syntax.map((s) => `contains ${s}`) : ['not a single command'] };
+    const reasons = syntax.length ? syntax.map((s) => `contains ${s}`) : ['not a single command'];
+    return verdict('ask', 'normal', [...findings, ...reasons], { findings, programs });
   }
 
   const argv = topLevel[0].argv;
+  const readsFiles = readsFileArguments(argv);
+  if (readsFiles) findings.push(...fileArgumentProblems(argv.slice(1)));
+  const fileArguments = readsFiles ? pathWords(argv.slice(1)) : [];
+  const more = { findings: [...new Set(findings)], fileArguments, programs };
+  if (more.findings.length > 0) return verdict('ask', 'normal', more.findings, more);
+
+  const readOnly = readOnlyVerdict(argv);
+  if (readOnly.ok) {
+    if (analysis.hasGlob && !readOnly.globSafe) {
+      return verdict('ask', 'normal', ['a glob, which could expand to a file named like an option'], more);
+    }
+    return verdict('allow', 'safe', ['read-only command'], { ...more, allowedBy: 'policy' });
+  }
   const allowRule = parseRules(options.allow ?? []).find((r) => matchesPrefix(argv, r, false));
-  const verdict = readOnlyVerdict(argv, options);
-  if (verdict.ok) {
-    const problems: string[] = [];
-    if (analysis.hasGlob && !verdict.globSafe) problems.push('a glob, which could expand to a file named like an option');
-    if (verdict.readsFiles) problems.push(...fileArgumentProblems(argv.slice(1)));
-    if (problems.length === 0) return { decision: 'allow', risk: 'safe', reasons: ['read-only command'] };
-    if (!allowRule) return { decision: 'ask', risk: 'normal', reasons: problems };
-  }
   if (allowRule) {
-    if (analysis.hasGlob) return { decision: 'ask', risk: 'normal', reasons: ['contains a glob; allow rules match exact words only'] };
-    return { decision: 'allow', risk: 'normal', reasons: [`allowed by your rule \`${allowRule.join(' ')}\``] };
+    if (analysis.hasGlob) return verdict('ask', 'normal', ['contains a glob; allow rules match exact words only'], more);
+    return verdict('allow', 'normal', [`allowed by your rule \`${allowRule.join(' ')}\``], { ...more, allowedBy: 'rule' });
   }
-  return { decision: 'ask', risk: 'normal', reasons: [verdict.ok ? 'needs approval' : verdict.reason] };
+  return verdict('ask', 'normal', [readOnly.reason], more);
 }
+
+const PROC_ENVIRON = /(^|[=:/])\/?proc\/[^/\s]+\/(task\/[^/\s]+\/)?environ\b/;
 
 /** Scans, tokenizes and walks one command line (recursively for substitutions and `sh -c`). */
 function analyse(line: string, depth: number, nested: boolean): Analysis {
@@ -250,9 +275,12 @@ function expand(inv: Invocation, depth: number, result: Analysis): Invocation[] 
   return out;
 }
 
-/** Paths outside the workspace and secret files named as arguments of a read-only command. */
-function fileArgumentProblems(args: readonly string[]): string[] {
-  const problems: string[] = [];
+/**
+ * The words of a file-reading command that may name files: positionals, `--opt=value` values and `-x/path`
+ * values, each also as the part after a `rev:` prefix (git's `HEAD:.env`).
+ */
+function pathWords(args: readonly string[]): string[] {
+  const out = new Set<string>();
   for (const arg of args) {
     let value = arg;
     if (arg.startsWith('-')) {
@@ -261,14 +289,19 @@ function fileArgumentProblems(args: readonly string[]): string[] {
       else if (/^-[A-Za-z]\//.test(arg)) value = arg.slice(2);
       else continue;
     }
-    const candidates = [value, value.slice(value.lastIndexOf(':') + 1)];
-    if (
-      candidates.some(
-        (v) => v.startsWith('/') || v.startsWith('~') || /^[A-Za-z]:[\\/]/.test(v) || v.replace(/\\/g, '/').split('/').includes('..'),
-      )
-    ) {
+    for (const candidate of [value, value.slice(value.lastIndexOf(':') + 1)]) if (candidate) out.add(candidate);
+  }
+  return [...out];
+}
+
+/** Paths outside the workspace and secret files named as arguments of a read-only command (by spelling). */
+function fileArgumentProblems(args: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const value of pathWords(args)) {
+    const spelled = value.replace(/\\/g, '/');
+    if (spelled.startsWith('/') || spelled.startsWith('~') || /^[A-Za-z]:\//.test(spelled) || spelled.split('/').includes('..')) {
       problems.push(`reads \`${value}\`, outside the workspace`);
-    } else if (candidates.some((v) => v !== '' && isSecretPath(v))) {
+    } else if (isSecretPath(value)) {
       problems.push(`reads \`${value}\`, which may hold secrets`);
     }
   }

@@ -46,14 +46,76 @@ const DIFF_FAMILY = new Set(['diff', 'log', 'show', 'whatchanged', 'format-patch
 /**
  * Repository config keys whose value is a command: filter drivers, diff drivers, merge drivers, per-command
  * pagers. Their names are chosen by the repository, so they cannot be listed ahead of time; the caller reads
- * the keys with `git config --list --local --name-only` (reading config runs nothing) and passes them here.
+ * the keys from git itself (reading config runs nothing) and passes them here.
  */
 const DRIVER_KEY = /^(filter\.[^]+\.(clean|smudge|process)|diff\.[^]+\.(textconv|command)|merge\.[^]+\.driver|pager\.[^.]+)$/i;
 
-/** True when the repository's config defines a command git may run (see DRIVER_KEY, plus the fixed list). */
-export function gitConfigRunsCode(configKeys: readonly string[]): boolean {
-  const fixed = new Set([...SAFE_GIT_CONFIG.map(([key]) => key.toLowerCase()), 'diff.external']);
-  return configKeys.some((key) => DRIVER_KEY.test(key) || fixed.has(key.toLowerCase()));
+/** One configuration entry as git itself reports it (`git config --list --show-scope --show-origin -z`). */
+export interface GitConfigEntry {
+  /** system, global, local, worktree or command. */
+  scope: string;
+  /** Where git read it: `file:.git/config`, `file:.git/../shared.inc` (through an include), `command line:`. */
+  origin: string;
+  key: string;
+  value: string;
+}
+
+/**
+ * Keys whose value is a program git runs (or a fetch it starts) during commands that look read-only. Names
+ * chosen by the repository (`filter.<x>`, `diff.<x>`) are matched by pattern. Sources: git-config(1), and
+ * the advisories behind issue 14 (fsmonitor on a section header line, man viewers via `--help`, upload-pack
+ * and lazy fetches of partial clones).
+ */
+const CODE_RUNNING_KEYS: ReadonlyArray<readonly [pattern: RegExp, why: string]> = [
+  [/^core\.fsmonitor$/, 'runs a program on status, diff, add…'],
+  [/^core\.(hookspath|pager|editor|sshcommand|gitproxy|askpass|alternaterefscommand|worktree)$/, 'names a program or moves the work tree'],
+  [/^sequence\.editor$|^interactive\.difffilter$/, 'runs a program'],
+  [/^pager\.[^.]+$/, 'runs a pager program'],
+  [/^diff\.external$|^diff\..+\.(textconv|command)$/, 'runs a diff program on diff, log, show, grep'],
+  [/^filter\..+\.(clean|smudge|process)$/, 'runs a filter program on status, diff, checkout'],
+  [/^merge\..+\.driver$/, 'runs a merge program'],
+  [/^(man|web|browser|difftool|mergetool)\.(.+\.)?(cmd|viewer|path|browser)$/, 'runs a program for `git <command> --help` or a tool'],
+  [/^credential\.(.+\.)?helper$/, 'runs a credential helper'],
+  [/^gpg\.(.+\.)?program$|^log\.showsignature$/, 'runs a signature program'],
+  [/^remote\..+\.(uploadpack|receivepack|proxy|vcs)$/, 'runs a program or proxy when fetching'],
+  [
+    /^remote\..+\.promisor$|^extensions\.partialclone$|^fetch\.uriprotocols$/,
+    'makes read-only commands fetch missing objects (network, code)',
+  ],
+  [/^uploadpack\.packobjectshook$/, 'runs a program'],
+];
+
+/** The scopes a repository controls: its own config, its worktree config, and anything they include. */
+const UNTRUSTED_SCOPES = new Set(['local', 'worktree']);
+
+/**
+ * Findings for the config entries of the command's repository that make git run a program. Only entries the
+ * repository controls count: the user's global config is the user's own, system config is ignored
+ * (`GIT_CONFIG_NOSYSTEM`), and `command` entries are Fixpoint's overrides.
+ */
+export function untrustedGitConfig(entries: readonly GitConfigEntry[]): string[] {
+  const findings: string[] = [];
+  for (const entry of entries) {
+    if (!UNTRUSTED_SCOPES.has(entry.scope)) continue;
+    const key = entry.key.toLowerCase();
+    const hit = CODE_RUNNING_KEYS.find(([pattern]) => pattern.test(key));
+    if (hit && !(key === 'core.fsmonitor' && /^(false|0|no|off)?$/i.test(entry.value.trim()))) {
+      findings.push(`the repository's git config sets \`${entry.key}\` (${entry.origin.replace(/^file:/, '')}), which ${hit[1]}`);
+    }
+  }
+  return [...new Set(findings)];
+}
+
+/** Parses `git config --list --show-scope --show-origin -z`: `scope NUL origin NUL key LF value NUL`. */
+export function parseGitConfigList(output: string): GitConfigEntry[] {
+  const fields = output.split('\0');
+  const entries: GitConfigEntry[] = [];
+  for (let i = 0; i + 2 < fields.length; i += 3) {
+    const [scope, origin, pair] = [fields[i], fields[i + 1], fields[i + 2]];
+    const nl = pair.indexOf('\n');
+    entries.push({ scope, origin, key: nl < 0 ? pair : pair.slice(0, nl), value: nl < 0 ? '' : pair.slice(nl + 1) });
+  }
+  return entries;
 }
 
 /** `key=value` overrides neutralising every command-valued key found in `configKeys`. */

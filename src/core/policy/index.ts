@@ -4,6 +4,25 @@
  */
 export { resolveWorkspacePath, isProtectedPath, protectedPathReason, foldPath, isInside, type ResolvedPath } from './paths';
 export { classifyCommand, type CommandClassification, type CommandDecision, type CommandPolicyOptions, type CommandRisk } from './commands';
-export { safeGitArgs, gitEnv, driverOverrides, gitConfigRunsCode, SAFE_GIT_CONFIG, type SafeGitOptions } from './git';
-export { isSecretPath, createIgnoreFilter, scrubEnvironment, isSecretEnvName, type IgnoreFilterOptions } from './secrets';
+export {
+  safeGitArgs,
+  gitEnv,
+  driverOverrides,
+  untrustedGitConfig,
+  parseGitConfigList,
+  SAFE_GIT_CONFIG,
+  type GitConfigEntry,
+  type SafeGitOptions,
+} from './git';
+export {
+  isSecretPath,
+  createIgnoreFilter,
+  scrubEnvironment,
+  isSecretEnvName,
+  secretEnvironmentValues,
+  type IgnoreFilterOptions,
+} from './secrets';
 export { findInvisible, revealInvisible, hasInvisible, formatCodePoint, type InvisibleChar, type InvisibleKind } from './invisible';
+export { ApprovalEngine, type ApprovalMode, type PolicyDecision, type PolicyFacts, type EditProposalFacts } from './engine';
+export { redactSecrets, type Redaction } from './redact';
+export { fileArgumentFindings } from './fileArguments';

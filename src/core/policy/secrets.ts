@@ -225,3 +225,10 @@ export function scrubEnvironment(env: Readonly<Record<string, string | undefined
   }
   return out;
 }
+
+/** The values of the credentials in `env` (what `scrubEnvironment` removes), to mask them wherever they show up. */
+export function secretEnvironmentValues(env: Readonly<Record<string, string | undefined>>): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(env)) if (value && isSecretEnvName(name)) out.push(value);
+  return out;
+}

@@ -1,5 +1,4 @@
 import { parse } from 'shell-quote';
-import { classifyCommand, gitConfigRunsCode, type CommandClassification } from '../policy';
 import type { RunResult } from '../ports';
 import { workspacePath } from './readFile';
 import { capHeadTail, stripAnsi } from './text';
@@ -35,50 +34,62 @@ export const runCommandTool: ToolDefinition<RunArgs> = {
   summarize: (a) => a.command,
   async run(args, context) {
     const cwdRelative = args.cwd ? await workspacePath(context.workspace.root, args.cwd) : '';
-    const verdict = await allowedVerdict(args.command, context);
-    if (context.approvalMode() === 'full-auto' && verdict.risk === 'dangerous') {
-      throw new ToolError(
-        `Full-auto mode never runs commands like this (${verdict.reasons.join('; ')}). Ask the user to run it, or switch to review mode.`,
-      );
-    }
     const cwd = cwdRelative ? `${context.workspace.root}/${cwdRelative}` : context.workspace.root;
+    const where = await approveCommand(args.command, cwd, context);
     const options = { cwd, timeoutMs: args.timeout_ms ?? DEFAULT_TIMEOUT_MS, signal: context.signal };
-    if (context.approvalMode() === 'full-auto' && verdict.decision === 'ask') {
-      // Full-auto runs unflagged commands without asking, but only where the sandbox contains them.
+    if (where === 'sandbox') {
       const sandboxed = await context.runner.runSandboxed?.(args.command, options);
-      if (sandboxed) return describeRun(sandboxed, ' (in the sandbox: workspace writable, network off)');
+      if (!sandboxed) throw new ToolError('The sandbox could not start, so the command did not run. Ask the user to run it.');
+      return describeRun(sandboxed, context, ' (in the sandbox: workspace writable, network off)');
     }
-    await askUnlessAllowed(args.command, verdict, context);
-    return describeRun(await context.runner.run(args.command, options));
+    return describeRun(await context.runner.run(args.command, options), context);
   },
 };
 
 /** What asking for a command needs (tools and the verifier share it). */
-export type ApprovalContext = Pick<ToolContext, 'runner' | 'approver' | 'commandRules' | 'allowPrefix' | 'signal' | 'workspace'>;
+export type ApprovalContext = Pick<ToolContext, 'runner' | 'approver' | 'policy' | 'allowPrefix' | 'signal'>;
 
-/** Checks the runner may run at all, then the policy's verdict (knowing whether git would run the repo's programs, §14); throws on a refusal. */
-async function allowedVerdict(command: string, context: Omit<ApprovalContext, 'approver' | 'allowPrefix' | 'signal'>) {
+/**
+ * The one path from "the agent wants to run this" to "it may run there": the runner may run at all, the
+ * approval engine decides, and the user answers when it asks. Returns where it runs; throws a ToolError when
+ * refused. A command the user approved runs on the host (their terminal), never silently sandboxed.
+ */
+export async function approveCommand(command: string, cwd: string, context: ApprovalContext): Promise<'host' | 'sandbox'> {
   const allowed = context.runner.canRun();
   if (!allowed.ok) throw new ToolError(`Commands cannot run here: ${allowed.reason}`);
-  const verdict = classifyCommand(command, {
-    ...context.commandRules(),
-    gitConfigRunsCode: gitConfigRunsCode(await context.workspace.gitConfigKeys()),
-  });
-  if (verdict.decision === 'deny') throw new ToolError(`The user's policy denies this command (${verdict.reasons.join('; ')}).`);
-  return verdict;
-}
-
-/** Checks the runner, then the policy, then (unless auto-allowed) asks the user; throws a ToolError when refused. */
-export async function approve(command: string, context: ApprovalContext): Promise<void> {
-  await askUnlessAllowed(command, await allowedVerdict(command, context), context);
-}
-
-async function askUnlessAllowed(command: string, verdict: CommandClassification, context: ApprovalContext): Promise<void> {
-  if (verdict.decision === 'allow') return;
+  const decision = await context.policy.decideCommand(command, cwd);
+  if (decision.decision === 'deny') {
+    throw new ToolError(
+      decision.by === 'rule'
+        ? `The user's policy denies this command (${decision.why.join('; ')}).`
+        : `Not run: ${decision.why.join('; ')}. Ask the user to run it, or switch to review mode.`,
+    );
+  }
+  if (decision.decision === 'allow') return decision.where;
   const prefix = suggestedPrefix(command);
-  const answer = await context.approver.approveCommand({ command, prefix, reasons: verdict.reasons }, context.signal);
+  const answer = await context.approver.approveCommand(
+    { command, prefix, reasons: decision.why, dangerous: decision.risk === 'dangerous' },
+    context.signal,
+  );
   if (answer === 'deny') throw new ToolError('The user denied running this command. Do not retry it; ask or choose another approach.');
   if (answer === 'always') await context.allowPrefix(prefix);
+  return 'host';
+}
+
+/** A VS Code task runs project code: the same engine, always asked. */
+export async function approveTask(name: string, context: ApprovalContext): Promise<void> {
+  const allowed = context.runner.canRun();
+  if (!allowed.ok) throw new ToolError(`Tasks cannot run here: ${allowed.reason}`);
+  const decision = context.policy.decideTask(name);
+  if (decision.decision === 'deny') throw new ToolError(`The user's policy denies this task (${decision.why.join('; ')}).`);
+  if (decision.decision === 'allow') return;
+  const command = `task: ${name}`;
+  const answer = await context.approver.approveCommand(
+    { command, prefix: command, reasons: decision.why, dangerous: false },
+    context.signal,
+  );
+  if (answer === 'deny') throw new ToolError('The user denied running this task. Do not retry it; ask or choose another approach.');
+  if (answer === 'always') await context.allowPrefix(command);
 }
 
 /**
@@ -102,8 +113,10 @@ export function suggestedPrefix(command: string): string {
   return words.length ? words.join(' ') : command.trim();
 }
 
-export function describeRun(result: RunResult, where = ''): ToolOutcome {
-  const output = capHeadTail(stripAnsi(result.output).trimEnd(), OUTPUT_CAP_CHARS);
+/** The tool result for a run: status line and capped output, with secrets masked by the approval engine. */
+export function describeRun(result: RunResult, context: Pick<ToolContext, 'policy'>, where = ''): ToolOutcome {
+  if (result.skipped) return { ok: false, output: `did not run: ${result.output}` };
+  const output = capHeadTail(context.policy.filterOutput(stripAnsi(result.output).trimEnd()), OUTPUT_CAP_CHARS);
   const seconds = (result.durationMs / 1000).toFixed(1);
   const status = result.cancelled
     ? 'cancelled by the user'

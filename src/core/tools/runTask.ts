@@ -1,4 +1,4 @@
-import { approve, describeRun } from './runCommand';
+import { approveTask, describeRun } from './runCommand';
 import type { ToolDefinition } from './types';
 
 const DEFAULT_TIMEOUT_MS = 600_000;
@@ -18,7 +18,7 @@ export const runTaskTool: ToolDefinition<{ name: string }> = {
   summarize: (a) => a.name,
   async run(args, context) {
     // A task runs project code just like a command, so it goes through the same approval.
-    await approve(`task: ${args.name}`, context);
-    return describeRun(await context.runner.runTask(args.name, { timeoutMs: DEFAULT_TIMEOUT_MS, signal: context.signal }));
+    await approveTask(args.name, context);
+    return describeRun(await context.runner.runTask(args.name, { timeoutMs: DEFAULT_TIMEOUT_MS, signal: context.signal }), context);
   },
 };

@@ -1,7 +1,8 @@
 import type { PatchResult } from '../patch/types';
 import type { ToolSpec } from '../model/types';
 import type { ProposalVerification } from '../../shared/protocol';
-import type { ApprovalMode, Approver, Runner, Workspace } from '../ports';
+import type { Approver, Runner, Workspace } from '../ports';
+import type { ApprovalEngine } from '../policy/engine';
 
 export type PlanStepStatus = 'pending' | 'in_progress' | 'completed';
 export interface PlanStep {
@@ -38,9 +39,8 @@ export interface ToolContext {
   runner: Runner;
   approver: Approver;
   reviewer: Reviewer;
-  /** User-scope command rules (prefix lists) and the approval mode. */
-  commandRules(): { allow: string[]; deny: string[] };
-  approvalMode(): ApprovalMode;
+  /** The approval engine: every command, task and self-applying edit asks it first. */
+  policy: ApprovalEngine;
   /** Remembers an "always allow" answer for this command prefix. */
   allowPrefix(prefix: string): Promise<void>;
   updatePlan(steps: PlanStep[]): void;

@@ -7,6 +7,7 @@ import { ChatSession } from '../../../src/core/agent/session';
 import type { AgentOptions } from '../../../src/core/agent/loop';
 import { OpenAIModelClient } from '../../../src/core/model/openaiClient';
 import type { ApprovalMode, Runner, Store } from '../../../src/core/ports';
+import { detectSandbox } from '../../../src/node/sandbox';
 import { runInSandbox } from '../../../src/node/sandboxedRun';
 import type { ModelSettings } from '../../../src/core/model/types';
 import { FsFileWriter } from '../../../src/node/fsWriter';
@@ -54,6 +55,7 @@ export async function createAgentHarness(
     canRun: () => ({ ok: true }),
     run: (command, o) => runProcess(command, o),
     runSandboxed: (command, o) => runInSandbox(root, command, o),
+    sandboxAvailable: async () => (await detectSandbox()).available,
     runTask: async () => ({ exitCode: 1, output: 'no tasks', durationMs: 0 }),
   };
   const allow: string[] = [];

@@ -289,11 +289,6 @@ describe('policy/commands', () => {
         assert.notEqual(classifyCommand(c).decision, 'allow', c);
       });
     }
-    it('SAFETY §12: no git command is auto-allowed when the repository config defines programs', () => {
-      expect('git status', 'allow');
-      expect('git status', 'ask', 'normal', { gitConfigRunsCode: true });
-      expect('git diff', 'ask', 'normal', { gitConfigRunsCode: true });
-    });
   });
 
   describe('SAFETY §13: only the policy decides', () => {

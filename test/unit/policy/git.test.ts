@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { driverOverrides, gitConfigRunsCode, gitEnv, safeGitArgs } from '../../../src/core/policy';
+import { driverOverrides, gitEnv, safeGitArgs, untrustedGitConfig } from '../../../src/core/policy';
+import { readGitConfig } from '../../../src/node/gitConfigReader';
 
 /**
  * A real repository whose `.git/config` is hostile: every hook the config offers touches a marker file.
@@ -64,7 +65,6 @@ describe('policy/git', () => {
 
   it('SAFETY §14: safeGitArgs disables fsmonitor, filter and diff drivers, pager and hooks', () => {
     const keys = git(['config', '--list', '--local', '--name-only'], plainEnv()).split('\n').filter(Boolean);
-    assert.equal(gitConfigRunsCode(keys), true);
     const env = gitEnv(plainEnv());
     const run = (args: string[]) => git(safeGitArgs(args, { configKeys: keys }), env);
     assert.match(run(['status', '--porcelain']), /a\.txt/);
@@ -127,7 +127,58 @@ describe('policy/git', () => {
       'merge.ours.driver=',
       'pager.log=false',
     ]);
-    assert.equal(gitConfigRunsCode(['user.name', 'remote.origin.url']), false);
-    assert.equal(gitConfigRunsCode(['diff.external']), true);
+  });
+
+  it('issue 14: git itself reports the code-running keys, from the section header line, includes and worktree config', async () => {
+    const env = plainEnv();
+    // A key on the header line, an include, and a worktree config: all missed by a hand parser of .git/config.
+    await fs.appendFile(path.join(repo, '.git', 'config'), '[man "evil"] cmd = touch PWN_man\n[include]\n\tpath = ../shared.inc\n');
+    await fs.writeFile(path.join(repo, 'shared.inc'), '[remote "origin"]\n\turl = x\n\tuploadpack = touch PWN_upload\n');
+    git(['config', 'extensions.worktreeConfig', 'true'], env);
+    git(['config', '--worktree', 'diff.external', 'touch PWN_ext'], env);
+    const prior = process.env.HOME;
+    process.env.HOME = repo; // The user's global config must not leak into the test.
+    try {
+      const entries = await readGitConfig(repo);
+      const findings = untrustedGitConfig(entries).join('\n');
+      for (const key of [
+        'core.fsmonitor',
+        'man.evil.cmd',
+        'remote.origin.uploadpack',
+        'diff.external',
+        'filter.evil.clean',
+        'core.pager',
+        'core.hooksPath',
+      ]) {
+        assert.match(findings, new RegExp(`\`${key.replace(/\./g, '\\.')}\``, 'i'), key);
+      }
+      assert.match(findings, /shared\.inc/, 'names the included file it came from');
+      assert.match(findings, /config\.worktree/, 'names the worktree config');
+    } finally {
+      process.env.HOME = prior;
+    }
+    assert.deepEqual(fired(), [], 'reading the config ran nothing');
+  });
+
+  it('issue 14: a `.git` gitdir file and a nested repository are asked about in their own folder', async () => {
+    const env = plainEnv();
+    const nested = path.join(repo, 'vendor', 'lib');
+    await fs.mkdir(nested, { recursive: true });
+    execFileSync('git', ['init', '-q', '--separate-git-dir', path.join(repo, '.gitstore'), nested], { env });
+    execFileSync('git', ['config', 'core.fsmonitor', 'touch PWN_nested'], { cwd: nested, env });
+    assert.ok((await fs.stat(path.join(nested, '.git'))).isFile(), 'the nested .git is a gitdir: file');
+    const findings = untrustedGitConfig(await readGitConfig(nested));
+    assert.equal(findings.length, 1);
+    assert.match(findings[0], /core\.fsmonitor.*\.gitstore\/config/);
+  });
+
+  it("issue 14: the user's own global config and a disabled fsmonitor are not findings", () => {
+    const entries = [
+      { scope: 'global', origin: 'file:/home/u/.gitconfig', key: 'core.pager', value: 'less' },
+      { scope: 'local', origin: 'file:.git/config', key: 'core.fsmonitor', value: 'false' },
+      { scope: 'local', origin: 'file:.git/config', key: 'remote.origin.url', value: 'https://example.com/x.git' },
+      { scope: 'command', origin: 'command line:', key: 'core.fsmonitor', value: 'false' },
+    ];
+    assert.deepEqual(untrustedGitConfig(entries), []);
   });
 });
