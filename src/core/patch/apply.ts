@@ -1,5 +1,5 @@
 // Turns a parsed patch into exact new file contents (and diffs) against a PatchSource. Never writes.
-import { formatPatch, structuredPatch } from 'diff';
+import { diffLines, formatPatch, structuredPatch } from 'diff';
 import { PatchError } from './errors';
 import { applyHunks } from './hunks';
 import { hasNul } from './normalize';
@@ -21,13 +21,11 @@ export async function applyPatch(patch: string | ParsedPatch, source: PatchSourc
   return { files, diff: files.map((f) => f.diff).join('') };
 }
 
+// An Add File onto an existing path, or a Move onto one, replaces that file, as the format's reference
+// implementation does; the change is marked (`replaces`) so the review and the model are told.
 async function addFile(op: AddFileOp, overlay: Overlay): Promise<void> {
-  if ((await overlay.read(op.path)) !== undefined) {
-    throw new PatchError(
-      `line ${op.patchLine}: cannot add ${op.path}: the file already exists. Use "*** Update File: ${op.path}" ` +
-        'with @@ hunks to change it (or "*** Delete File:" first to replace it entirely).',
-    );
-  }
+  const existing = await overlay.read(op.path);
+  if (existing !== undefined) refuseBinary(existing, op.path, op.patchLine, `replace ${op.path}`);
   if (op.lines.some((l) => hasNul(l))) throw new PatchError(`line ${op.patchLine}: ${op.path}: added lines contain NUL bytes.`);
   overlay.write(op.path, op.lines.length === 0 ? '' : op.lines.join('\n') + '\n', null);
 }
@@ -40,12 +38,8 @@ async function updateFile(op: UpdateFileOp, overlay: Overlay): Promise<void> {
     overlay.write(op.path, newContent, origin);
     return;
   }
-  if ((await overlay.read(op.movePath)) !== undefined) {
-    throw new PatchError(
-      `line ${op.patchLine}: cannot move ${op.path} to ${op.movePath}: a file already exists there. ` +
-        `Delete it first with "*** Delete File: ${op.movePath}" or choose another path.`,
-    );
-  }
+  const target = await overlay.read(op.movePath);
+  if (target !== undefined) refuseBinary(target, op.movePath, op.patchLine, `move ${op.path} onto ${op.movePath}`);
   overlay.remove(op.path);
   overlay.write(op.movePath, newContent, origin);
 }
@@ -56,12 +50,16 @@ async function requireTextFile(overlay: Overlay, path: string, patchLine: number
     const hint = verb === 'update' ? ` To create it, use "*** Add File: ${path}" with every line prefixed by "+".` : '';
     throw new PatchError(`line ${patchLine}: cannot ${verb} ${path}: the file does not exist.${hint}`);
   }
+  refuseBinary(content, path, patchLine, `${verb} ${path}`);
+  return content;
+}
+
+function refuseBinary(content: string, path: string, patchLine: number, action: string): void {
   if (hasNul(content)) {
     throw new PatchError(
-      `line ${patchLine}: cannot ${verb} ${path}: it is a binary file (it contains NUL bytes); apply_patch edits text files only.`,
+      `line ${patchLine}: cannot ${action}: ${path} is a binary file (it contains NUL bytes); apply_patch edits text files only.`,
     );
   }
-  return content;
 }
 
 const HEADERS = { includeIndex: false, includeUnderline: false, includeFileHeaders: true };
@@ -73,5 +71,8 @@ function withDiff(change: OverlayChange): FileChange {
     context: 3,
   });
   const diff = structured.hunks.length > 0 || change.movePath ? formatPatch(structured, HEADERS) : '';
-  return { ...change, hunks: structured.hunks, diff };
+  const { replaces, ...rest } = change;
+  if (!replaces) return { ...rest, hunks: structured.hunks, diff };
+  const removedLines = diffLines(replaces.content, change.newContent ?? '').reduce((n, part) => n + (part.removed ? part.count : 0), 0);
+  return { ...rest, hunks: structured.hunks, diff, replaces: { ...replaces, removedLines } };
 }

@@ -5,7 +5,7 @@ import { prepareFile, type Alignment, type PreparedFile } from './align';
 import { PatchError } from './errors';
 import { hunkName } from './feedback';
 import { reindent } from './indent';
-import { locateHunk, oldLinesOf, type HunkLabel } from './matcher';
+import { headerChainEnds, locateHunk, oldLinesOf, type HunkLabel } from './matcher';
 import { joinFile, splitFile, type FileLine } from './normalize';
 import type { Hunk } from './types';
 
@@ -16,7 +16,7 @@ export function applyHunks(content: string, hunks: Hunk[], path: string): string
     const label: HunkLabel = { number: index + 1, path };
     const old = oldLinesOf(hunk);
     if (old.length === 0) {
-      lines = insertWithoutContext(hunk, lines, label, file.dominantEol);
+      lines = appendWithoutContext(hunk, lines, label, file.dominantEol);
       return;
     }
     const prepared = prepareFile(lines);
@@ -34,16 +34,27 @@ export function applyHunks(content: string, hunks: Hunk[], path: string): string
   return joinFile(file, lines);
 }
 
-/** A hunk with only '+' lines can go into an empty file or, with `*** End of File`, at the end. */
-function insertWithoutContext(hunk: Hunk, lines: FileLine[], label: HunkLabel, eol: string): FileLine[] {
-  const added = hunk.lines.map((l) => ({ text: l.text, eol }));
-  if (lines.length === 0) return added;
-  if (hunk.endOfFile) return [...lines, ...added];
-  throw new PatchError(
-    `${hunkName(hunk, label)}: the hunk has only "+" lines, so there is no way to tell where they go. Include ` +
-      '1–3 unchanged lines from the file around the insertion as " " context lines, or end the hunk with ' +
-      '"*** End of File" to append at the end.',
-  );
+/**
+ * A hunk with only '+' lines has nothing to locate: as in the format's reference implementation, its lines go
+ * at the end of the file (the file's missing final newline, if it had none, stays missing). Its `@@` headers
+ * must still occur in the file, or the model is thinking of code that is not there; and a unified-diff header
+ * whose line number points before the end is refused, since line numbers are never trusted to place lines.
+ */
+function appendWithoutContext(hunk: Hunk, lines: FileLine[], label: HunkLabel, eol: string): FileLine[] {
+  const placeElsewhere =
+    'A hunk with only "+" lines is appended at the end of the file; to insert them anywhere else, include 1–3 ' +
+    'unchanged lines from the file around the insertion as " " context lines.';
+  if (hunk.headers.length > 0 && headerChainEnds(hunk.headers, prepareFile(lines)).length === 0) {
+    const headers = hunk.headers.map((h) => `"@@ ${h}"`).join(', ');
+    throw new PatchError(`${hunkName(hunk, label)}: ${headers} does not occur in the file (re-read it). ${placeElsewhere}`);
+  }
+  if (hunk.rangeHint && hunk.rangeHint.oldStart < lines.length) {
+    throw new PatchError(
+      `${hunkName(hunk, label)}: the hunk has only "+" lines and its header points at line ${hunk.rangeHint.oldStart} of ` +
+        `${lines.length}, but line numbers do not place lines. ${placeElsewhere}`,
+    );
+  }
+  return [...lines, ...hunk.lines.map((l) => ({ text: l.text, eol }))];
 }
 
 /**

@@ -122,17 +122,8 @@ function candidateStarts(old: OldLine[], file: PreparedFile, maxSkips: number): 
  */
 function narrowByHeaders(candidates: Alignment[], headers: string[], file: PreparedFile): Alignment[] {
   if (headers.length === 0) return candidates;
-  const occurrences = headers.map((h) => headerOccurrences(h, file));
-  if (occurrences.some((o) => o.length === 0)) return candidates;
   const picks = new Set<Alignment>();
-  for (const first of occurrences[0]) {
-    let pos: number | undefined = first;
-    for (let h = 1; h < occurrences.length && pos !== undefined; h++) {
-      const after: number = pos;
-      pos = occurrences[h].find((p) => p > after);
-    }
-    if (pos === undefined) continue;
-    const from = pos;
+  for (const from of headerChainEnds(headers, file)) {
     let pick: Alignment | undefined;
     for (const c of candidates) {
       if (c.start < from) continue;
@@ -141,6 +132,22 @@ function narrowByHeaders(candidates: Alignment[], headers: string[], file: Prepa
     if (pick) picks.add(pick);
   }
   return picks.size > 0 ? [...picks] : candidates;
+}
+
+/** For each place where all `headers` occur in order, the line of the last one; empty when they do not. */
+export function headerChainEnds(headers: string[], file: PreparedFile): number[] {
+  const occurrences = headers.map((h) => headerOccurrences(h, file));
+  if (occurrences.some((o) => o.length === 0)) return [];
+  const ends: number[] = [];
+  for (const first of occurrences[0]) {
+    let pos: number | undefined = first;
+    for (let h = 1; h < occurrences.length && pos !== undefined; h++) {
+      const after: number = pos;
+      pos = occurrences[h].find((p) => p > after);
+    }
+    if (pos !== undefined) ends.push(pos);
+  }
+  return ends;
 }
 
 function headerOccurrences(header: string, file: PreparedFile): number[] {

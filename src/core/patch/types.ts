@@ -70,10 +70,23 @@ export interface FileChange {
   oldContent?: string;
   /** Absent for `delete`. */
   newContent?: string;
+  /**
+   * Set when the change overwrites a file that exists instead of editing it: `*** Add File` (or Delete + Add)
+   * of an existing path, or `*** Move to` onto an existing path. `path` is the overwritten file (this change's
+   * `path`, or its `movePath`), `content` what it held, `removedLines` how many of its lines the new content
+   * does not keep.
+   */
+  replaces?: Replacement;
   /** Hunks from the `diff` package's `structuredPatch` (old vs new content). */
   hunks: StructuredPatchHunk[];
   /** Unified diff of this file. */
   diff: string;
+}
+
+export interface Replacement {
+  path: string;
+  content: string;
+  removedLines: number;
 }
 
 export interface PatchResult {

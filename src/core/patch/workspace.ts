@@ -14,6 +14,8 @@ export interface OverlayChange {
   movePath?: string;
   oldContent?: string;
   newContent?: string;
+  /** The existing file this change overwrites, and what it held. */
+  replaces?: { path: string; content: string };
 }
 
 export class Overlay {
@@ -52,26 +54,42 @@ export class Overlay {
     const reported = new Set<string>();
     for (const path of this.order) {
       const oldContent = this.originals.get(path);
-      if (oldContent !== undefined) {
-        // Where did the original content of `path` end up?
-        let target: string | undefined;
-        for (const [p, e] of this.current) if (e && e.origin === path) target = p;
-        // Deleted and added again in the same patch: that is an update of the path.
-        if (target === undefined && this.current.get(path)?.origin === null) target = path;
-        if (target === undefined) {
-          out.push({ kind: 'delete', path, oldContent });
-        } else {
-          reported.add(target);
-          const newContent = (this.current.get(target) as Entry).content;
-          out.push({ kind: 'update', path, ...(target !== path ? { movePath: target } : {}), oldContent, newContent });
-        }
+      if (oldContent === undefined) continue;
+      const target = this.descendantOf(path);
+      const occupant = this.current.get(path);
+      if (target !== undefined) {
+        reported.add(target);
+        const newContent = (this.current.get(target) as Entry).content;
+        const moved = target !== path ? { movePath: target, ...this.lostTo(target) } : {};
+        out.push({ kind: 'update', path, ...moved, oldContent, newContent });
+      } else if (occupant?.origin === null) {
+        // Added over the existing file (or deleted and added again): an update that replaces its content.
+        reported.add(path);
+        out.push({ kind: 'update', path, oldContent, newContent: occupant.content, replaces: { path, content: oldContent } });
+      } else if (!occupant) {
+        out.push({ kind: 'delete', path, oldContent });
       }
+      // Otherwise another file was moved onto `path`: that move's change carries the replacement.
     }
     for (const path of this.order) {
       const entry = this.current.get(path);
       if (entry && entry.origin === null && !reported.has(path)) out.push({ kind: 'add', path, newContent: entry.content });
     }
     return out;
+  }
+
+  /** The path whose current content descends from the original content of `path`, if it survives anywhere. */
+  private descendantOf(path: string): string | undefined {
+    let target: string | undefined;
+    for (const [p, e] of this.current) if (e && e.origin === path) target = p;
+    return target;
+  }
+
+  /** A move onto `target` replaces its original content unless that content lives on elsewhere (a swap). */
+  private lostTo(target: string): Pick<OverlayChange, 'replaces'> {
+    const content = this.originals.get(target);
+    if (content === undefined || this.descendantOf(target) !== undefined) return {};
+    return { replaces: { path: target, content } };
   }
 
   private async original(path: string): Promise<string | undefined> {

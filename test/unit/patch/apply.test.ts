@@ -83,12 +83,34 @@ describe('applyPatch', () => {
     assert.match(message, /"-" line must match/);
   });
 
-  it('refuses a hunk with only added lines unless it targets an empty file or the end of file', async () => {
-    assert.match(await refusal(wrap('a.txt', '@@\n+x'), { 'a.txt': 'one\n' }), /only "\+" lines/);
-    const empty = await applyPatch(wrap('a.txt', '@@\n+x'), source({ 'a.txt': '' }));
-    assert.strictEqual(empty.files[0].newContent, 'x\n');
-    const appended = await applyPatch(wrap('a.txt', '@@\n+x\n*** End of File'), source({ 'a.txt': 'one\r\n' }));
-    assert.strictEqual(appended.files[0].newContent, 'one\r\nx\r\n');
+  // The reference implementation (Codex's apply_patch) appends a hunk without context at the end of the file.
+  it('appends a hunk with only added lines at the end of the file, keeping its line endings and missing final newline', async () => {
+    const appended = async (body: string, content: string) =>
+      (await applyPatch(wrap('a.txt', body), source({ 'a.txt': content }))).files[0].newContent;
+    assert.strictEqual(await appended('@@\n+x\n+y', 'one\ntwo\n'), 'one\ntwo\nx\ny\n');
+    assert.strictEqual(await appended('+x', 'one\n'), 'one\nx\n', 'the first hunk may omit its @@');
+    assert.strictEqual(await appended('@@\n+x', 'one\n\n'), 'one\n\nx\n', 'after trailing blank lines, as the reference does');
+    assert.strictEqual(await appended('@@\n+x', 'one\r\ntwo\r\n'), 'one\r\ntwo\r\nx\r\n');
+    assert.strictEqual(await appended('@@\n+x', 'one\ntwo'), 'one\ntwo\nx', 'a missing final newline stays missing');
+    assert.strictEqual(await appended('@@\n+x', ''), 'x\n');
+    assert.strictEqual(await appended('@@\n+x\n*** End of File', 'one\r\n'), 'one\r\nx\r\n');
+    assert.strictEqual(await appended('@@\n+x\n@@\n one\n+between', 'one\ntwo\n'), 'one\nbetween\ntwo\nx\n');
+  });
+
+  it('appends an added-lines-only hunk whose @@ line occurs in the file at the end, as the reference does', async () => {
+    const file = 'def f():\n    x\ndef g():\n    y\n';
+    const result = await applyPatch(wrap('m.py', '@@ def f():\n+    z'), source({ 'm.py': file }));
+    assert.strictEqual(result.files[0].newContent, file + '    z\n');
+  });
+
+  it('refuses an added-lines-only hunk whose @@ line is not in the file, or whose line numbers point elsewhere', async () => {
+    const missing = await refusal(wrap('m.py', '@@ def h():\n+    z'), { 'm.py': 'def f():\n    x\n' });
+    assert.match(missing, /hunk 1 of m\.py \(patch line 3\): "@@ def h\(\):" does not occur in the file/);
+    assert.match(missing, /include 1–3 unchanged lines/);
+    const numbered = await refusal(wrap('a.txt', '@@ -1,0 +2,1 @@\n+x'), { 'a.txt': 'one\ntwo\n' });
+    assert.match(numbered, /points at line 1 of 2/);
+    const atEnd = await applyPatch(wrap('a.txt', '@@ -2,0 +3,1 @@\n+x'), source({ 'a.txt': 'one\ntwo\n' }));
+    assert.strictEqual(atEnd.files[0].newContent, 'one\ntwo\nx\n');
   });
 
   it('refuses End of File hunks whose added lines would not land at the end', async () => {
@@ -117,6 +139,54 @@ describe('applyPatch', () => {
     assert.deepStrictEqual(
       result.files.map((f) => [f.kind, f.path, f.movePath, f.oldContent, f.newContent]),
       [['update', 'a.txt', 'b.txt', 'x\n', 'x\n']],
+    );
+  });
+
+  it('replaces an existing file named by Add File, as one update marked with what it replaces', async () => {
+    const old = 'one\ntwo\nthree\n';
+    const result = await applyPatch('*** Begin Patch\n*** Add File: a.txt\n+one\n+2\n*** End Patch', source({ 'a.txt': old }));
+    assert.deepStrictEqual(
+      result.files.map((f) => [f.kind, f.path, f.oldContent, f.newContent, f.replaces]),
+      [['update', 'a.txt', old, 'one\n2\n', { path: 'a.txt', content: old, removedLines: 2 }]],
+    );
+    assert.ok(result.files[0].diff.startsWith('--- a/a.txt\n+++ b/a.txt\n'), result.files[0].diff);
+    const readded = await applyPatch(
+      '*** Begin Patch\n*** Delete File: a.txt\n*** Add File: a.txt\n+x\n*** End Patch',
+      source({ 'a.txt': old }),
+    );
+    assert.deepStrictEqual(readded.files[0].replaces, { path: 'a.txt', content: old, removedLines: 3 }, 'Delete + Add replaces too');
+    const created = await applyPatch('*** Begin Patch\n*** Add File: n.txt\n+x\n*** End Patch', source({}));
+    assert.strictEqual(created.files[0].replaces, undefined);
+  });
+
+  it('moves onto an existing file as one update that replaces it, and a swap replaces nothing', async () => {
+    const moved = await applyPatch(
+      '*** Begin Patch\n*** Update File: a.txt\n*** Move to: b.txt\n@@\n-a\n+A\n*** End Patch',
+      source({ 'a.txt': 'a\n', 'b.txt': 'b1\nb2\n' }),
+    );
+    assert.deepStrictEqual(
+      moved.files.map((f) => [f.kind, f.path, f.movePath, f.oldContent, f.newContent, f.replaces]),
+      [['update', 'a.txt', 'b.txt', 'a\n', 'A\n', { path: 'b.txt', content: 'b1\nb2\n', removedLines: 2 }]],
+    );
+    const swapped = await applyPatch(
+      '*** Begin Patch\n*** Update File: a.txt\n*** Move to: t.txt\n*** Update File: b.txt\n*** Move to: a.txt\n' +
+        '*** Update File: t.txt\n*** Move to: b.txt\n*** End Patch',
+      source({ 'a.txt': 'a\n', 'b.txt': 'b\n' }),
+    );
+    assert.deepStrictEqual(
+      swapped.files.map((f) => [f.path, f.movePath, f.newContent, f.replaces]),
+      [
+        ['a.txt', 'b.txt', 'a\n', undefined],
+        ['b.txt', 'a.txt', 'b\n', undefined],
+      ],
+    );
+  });
+
+  it('refuses to replace a binary file', async () => {
+    assert.match(await refusal('*** Begin Patch\n*** Add File: b.bin\n+x\n*** End Patch', { 'b.bin': 'a\u0000b' }), /binary/);
+    assert.match(
+      await refusal('*** Begin Patch\n*** Update File: a.txt\n*** Move to: b.bin\n*** End Patch', { 'a.txt': 'a\n', 'b.bin': '\u0000' }),
+      /cannot move a\.txt onto b\.bin: b\.bin is a binary file/,
     );
   });
 });
