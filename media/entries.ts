@@ -1,4 +1,4 @@
-import type { ApprovalDecision, Entry, FixAction, ProposalVerification, WebviewToHost } from '../src/shared/protocol';
+import type { ApprovalDecision, Entry, FixAction, ProposalFile, ProposalVerification, WebviewToHost } from '../src/shared/protocol';
 import { unhandled } from './exhaustive';
 import { renderMessage } from './markdown';
 
@@ -146,6 +146,7 @@ export function renderEntry(entry: Entry, node: HTMLElement): void {
         const name = file.movePath ? `${file.path} → ${file.movePath}` : file.path;
         row.append(el('span', 'path', name), el('span', 'counts', ` +${file.added} −${file.removed}`));
         if (file.protected) row.append(el('span', 'warning', ' ⚠ protected path'));
+        if (file.replaces) row.append(el('span', 'warning replaces', ` ⚠ ${replacementText(file.path, file.replaces)}`));
         if (file.status === 'pending') {
           row.append(
             actionButton('Accept', { action: 'review', id: entry.id, path: file.path, decision: 'accept' }),
@@ -170,6 +171,12 @@ export function renderEntry(entry: Entry, node: HTMLElement): void {
     default:
       unhandled(entry);
   }
+}
+
+/** The card's words for a change that overwrites an existing file instead of editing it. */
+function replacementText(path: string, replaced: NonNullable<ProposalFile['replaces']>): string {
+  const which = replaced.path === path ? 'the existing file' : `the existing file ${replaced.path}`;
+  return `replaces ${which} — ${replaced.removedLines} line${replaced.removedLines === 1 ? '' : 's'} removed`;
 }
 
 const BADGES = { passed: '✓ verified', failed: '✗ verification failed', 'not-run': '○ not verified' } as const;

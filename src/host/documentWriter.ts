@@ -34,14 +34,17 @@ export class DocumentWriter implements FileWriter {
       }
       // VS Code's documents never contain the BOM (it is part of the encoding, kept on save).
       const content = op.content.replace(/^\uFEFF/, '');
-      if (op.renameFrom) {
+      const exists = await this.readText(op.path);
+      if (op.renameFrom && exists === undefined) {
         const document = await vscode.workspace.openTextDocument(await this.uri(op.renameFrom));
         edit.renameFile(document.uri, uri, { overwrite: false });
         edit.replace(uri, fullRange(document), content);
         if (!document.isDirty) toSave.push(uri);
         continue;
       }
-      const exists = await this.readText(op.path);
+      // A move onto an existing file (a replacement the user accepted): that file's text is edited and the
+      // source deleted, so both stay undoable and editors open on the target keep their document.
+      if (op.renameFrom) edit.deleteFile(await this.uri(op.renameFrom), { ignoreIfNotExists: true });
       if (exists === undefined) {
         edit.createFile(uri, { contents: new TextEncoder().encode(op.content), overwrite: false });
         continue;

@@ -113,6 +113,11 @@ export interface ProposalFile {
   status: FileDecision;
   /** A protected path (.git, .vscode, AGENTS.md…): shown with a warning, never auto-applied. */
   protected: boolean;
+  /**
+   * The change overwrites an existing file (`path` itself, or `movePath` after a move) instead of editing it;
+   * `removedLines` of that file's lines are gone. Shown with a warning, never auto-applied.
+   */
+  replaces?: { path: string; removedLines: number };
 }
 
 export interface ViewState {

@@ -189,4 +189,64 @@ describe('inline review of a proposed patch', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
     assert.equal(existsSync(file), true);
   });
+
+  async function topLensTitles(uri: vscode.Uri): Promise<string[]> {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    return lenses.filter((l) => l.range.start.line === 0 && l.command).map((l) => l.command!.title);
+  }
+
+  function proposalCard(): Extract<ReturnType<TestApi['snapshot']>['entries'][number], { kind: 'proposal' }> | undefined {
+    const entry = api.snapshot().entries.find((e) => e.kind === 'proposal');
+    return entry?.kind === 'proposal' ? entry : undefined;
+  }
+
+  it('issue 18: an Add File onto an existing file is marked as a replacement in the review and on the card', async () => {
+    const original = numberedLines('\n');
+    const file = fixtureFile('review-replaced.js', original);
+    const patch = ['*** Begin Patch', '*** Add File: src/review-replaced.js', '+export const replaced = true;', '*** End Patch'].join('\n');
+    const { done } = await propose(patch, 'call_replace');
+
+    const editor = await reviewEditor();
+    const titles = await waitFor('the replacement CodeLens', async () => {
+      const found = await topLensTitles(editor.document.uri);
+      return found.some((t) => t.includes('Replaces')) && found;
+    });
+    assert.ok(titles.includes('$(warning) Replaces the existing file — 30 lines removed'), titles.join(' | '));
+    assert.deepEqual(proposalCard()?.files[0].replaces, { path: 'src/review-replaced.js', removedLines: 30 }, 'the card is marked too');
+    assert.equal(readFileSync(file, 'utf8'), original, 'nothing is written while the proposal is pending');
+
+    await vscode.commands.executeCommand('fixpoint.acceptFile', editor.document.uri);
+    await done;
+    assert.equal(readFileSync(file, 'utf8'), 'export const replaced = true;\n');
+    assert.match(toolResult(server, 'call_replace') ?? '', /src\/review-replaced\.js already existed, so this patch replaced its content/);
+  });
+
+  it('issue 18: a move onto an existing file is marked in the review, and accepting replaces the target and removes the source', async () => {
+    const source = fixtureFile('review-move-from.js', numberedLines('\n'));
+    const target = fixtureFile('review-move-onto.js', 'const old = 1;\nconst older = 2;\n');
+    const patch = [
+      '*** Begin Patch',
+      '*** Update File: src/review-move-from.js',
+      '*** Move to: src/review-move-onto.js',
+      '@@',
+      ' const v4 = 4;',
+      '-const v5 = 5;',
+      '+const v5 = 50;',
+      '*** End Patch',
+    ].join('\n');
+    const { done } = await propose(patch, 'call_move_onto');
+
+    const editor = await reviewEditor();
+    const titles = await waitFor('the replacement CodeLens', async () => {
+      const found = await topLensTitles(editor.document.uri);
+      return found.some((t) => t.includes('Replaces')) && found;
+    });
+    assert.ok(titles.includes('$(warning) Replaces the existing file src/review-move-onto.js — 2 lines removed'), titles.join(' | '));
+
+    await vscode.commands.executeCommand('fixpoint.acceptFile', editor.document.uri);
+    await done;
+    assert.equal(readFileSync(target, 'utf8'), numberedLines('\n').replace('const v5 = 5;', 'const v5 = 50;'));
+    assert.equal(existsSync(source), false, 'the source is gone');
+    assert.match(toolResult(server, 'call_move_onto') ?? '', /moving src\/review-move-from\.js onto it replaced its content/);
+  });
 });

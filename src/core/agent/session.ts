@@ -90,6 +90,7 @@ export class ChatSession {
         this.policy.decideEdit({
           paths: proposal.files.flatMap((f) => (f.change.movePath ? [f.change.path, f.change.movePath] : [f.change.path])),
           verified: proposal.verification?.state === 'passed',
+          replacesFile: proposal.files.some((f) => f.change.replaces !== undefined),
         }).decision === 'allow',
     );
     this.preReview = deps.verifier && new PreReviewVerifier(deps.verifier, this.transcript, deps.workspace.root);

@@ -93,10 +93,19 @@ export class Proposal {
           hunks: f.decisions.length,
           status: fileStatus(f.decisions),
           protected: f.protected,
+          ...(f.change.replaces && { replaces: { path: f.change.replaces.path, removedLines: f.change.replaces.removedLines } }),
         };
       }),
     };
   }
+}
+
+/** "replaces the existing file — 120 lines removed", for a change that overwrites a file (else undefined). */
+export function replacementSummary(change: FileChange): string | undefined {
+  const replaced = change.replaces;
+  if (!replaced) return undefined;
+  const which = replaced.path === change.path ? 'the existing file' : `the existing file ${replaced.path}`;
+  return `replaces ${which} — ${replaced.removedLines} line${replaced.removedLines === 1 ? '' : 's'} removed`;
 }
 
 function fileStatus(decisions: PendingDecision[]): FileDecision {

@@ -175,6 +175,12 @@ export class ProposalReviewer implements Reviewer {
           file.note = 'the file was deleted meanwhile';
           continue;
         }
+        // A move writes its target whole: only over what the review showed there (nothing, or the replaced file).
+        if (change.movePath && (await this.writer.readText(change.movePath)) !== change.replaces?.content) {
+          file.decisions = file.decisions.map(() => 'stale');
+          file.note = `${change.movePath} changed meanwhile, so it was not overwritten`;
+          continue;
+        }
         const { content, stale } = contentWithAcceptedHunks(change, file.decisions, current);
         for (const index of stale) file.decisions[index] = 'stale';
         if (change.movePath) ops.push({ path: change.movePath, content, renameFrom: change.path });

@@ -1,4 +1,4 @@
-import { applyPatch, parsePatch, PatchError, type PatchSource } from '../patch';
+import { applyPatch, parsePatch, PatchError, type FileChange, type PatchSource } from '../patch';
 import type { Workspace } from '../ports';
 import { isProtectedPath, isSecretPath } from '../policy';
 import { workspacePath } from './readFile';
@@ -65,11 +65,14 @@ export const applyPatchTool: ToolDefinition<{ patch: string }> = {
       );
     }
     const outcome = await reviewer.propose(result, signal, check?.verification);
-    const protectedNote = paths.filter((p) => isProtectedPath(p));
-    const text = describeOutcome(outcome);
+    const protectedPaths = paths.filter((p) => isProtectedPath(p));
+    const notes = [
+      ...replacementNotes(result.files, outcome),
+      ...(protectedPaths.length ? [`(Protected paths needed the user's explicit approval: ${protectedPaths.join(', ')})`] : []),
+    ];
     return {
       ok: outcome.files.some((f) => f.hunks.includes('accepted')),
-      output: protectedNote.length ? `${text}\n(Protected paths needed the user's explicit approval: ${protectedNote.join(', ')})` : text,
+      output: [describeOutcome(outcome), ...notes].join('\n'),
     };
   },
 };
@@ -92,6 +95,25 @@ export function workspacePatchSource(workspace: Workspace): PatchSource {
       return text;
     },
   };
+}
+
+/**
+ * A patch may overwrite a file the model perhaps did not know existed (an Add File onto it, or a move onto it):
+ * say so, so it does not assume the old content is still there.
+ */
+function replacementNotes(files: FileChange[], outcome: ReviewOutcome): string[] {
+  return files.flatMap((file) => {
+    if (!file.replaces) return [];
+    const { path, removedLines } = file.replaces;
+    const written = outcome.files.find((o) => o.path === (file.movePath ?? file.path))?.hunks.includes('accepted');
+    const how = path === file.path ? 'this patch' : `moving ${file.path} onto it`;
+    const removed = `${removedLines} of its lines removed`;
+    return [
+      written
+        ? `Note: ${path} already existed, so ${how} replaced its content instead of creating it (${removed}).`
+        : `Note: ${path} already existed, so ${how} would have replaced its content (${removed}).`,
+    ];
+  });
 }
 
 /** Tells the model exactly what reached the files, so it never assumes a rejected hunk is there. */

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/lifecycle';
 import { buildInlineView, type InlineView } from '../../core/review/inlineView';
-import type { Proposal } from '../../core/review/proposal';
+import { replacementSummary, type Proposal } from '../../core/review/proposal';
 import type { ProposalReviewer } from '../../core/review/reviewer';
 import { parseProposalUri, PROPOSED_SCHEME, proposalUri, REVIEW_SCHEME } from './reviewUris';
 
@@ -91,6 +91,11 @@ export class InlineReviewController extends Disposable implements vscode.TextDoc
       }),
     );
     if (target.file.protected) lenses.push(new vscode.CodeLens(top, { title: '$(warning) Protected path: review carefully', command: '' }));
+    const replacement = replacementSummary(target.file.change);
+    if (replacement) {
+      const title = `$(warning) ${replacement.charAt(0).toUpperCase()}${replacement.slice(1)}`;
+      lenses.push(new vscode.CodeLens(top, { title, tooltip: 'The proposal overwrites this file instead of editing it', command: '' }));
+    }
     for (const hunk of view.hunks) {
       const range = new vscode.Range(hunk.startLine, 0, hunk.startLine, 0);
       const label = view.hunks.length > 1 ? ` (${hunk.index + 1}/${view.hunks.length})` : '';

@@ -99,4 +99,45 @@ describe('approval modes', () => {
     const user = h.entries('user')[0];
     assert.ok(user.kind === 'user' && user.checkpoint === 'available', 'auto-applied edits still get a checkpoint');
   });
+
+  it('auto-edit never applies a verified proposal that replaces an existing file by itself', async () => {
+    h = await createAgentHarness(
+      { 'a.txt': 'a\n', 'old.txt': 'kept\n' },
+      {},
+      { approvalMode: 'auto-edit', verify: { when: 'before-review', command: 'true' } },
+    );
+    h.allow.push('true');
+    const waited: string[] = [];
+    h.onProposal = (entry) => {
+      // A card is posted pending even when it applies by itself a moment later; only an open one waits.
+      if (!h.session.reviewer.get(entry.id)) return;
+      waited.push(entry.files.map((f) => f.path).join(','));
+      h.session.review(entry.id, undefined, false);
+    };
+    h.server.enqueue(
+      {
+        toolCalls: [
+          {
+            id: 'add',
+            name: 'apply_patch',
+            arguments: JSON.stringify({ patch: '*** Begin Patch\n*** Add File: old.txt\n+new\n*** End Patch\n' }),
+          },
+        ],
+      },
+      {
+        toolCalls: [
+          {
+            id: 'plain',
+            name: 'apply_patch',
+            arguments: JSON.stringify({ patch: '*** Begin Patch\n*** Update File: a.txt\n-a\n+A\n*** End Patch\n' }),
+          },
+        ],
+      },
+      { text: 'ok' },
+    );
+    await h.session.prompt('edit');
+    assert.equal(fs.readFileSync(path.join(h.root, 'old.txt'), 'utf8'), 'kept\n', 'the replacement waited for the user, who rejected it');
+    assert.equal(fs.readFileSync(path.join(h.root, 'a.txt'), 'utf8'), 'A\n', 'the plain verified edit still applied by itself');
+    assert.deepEqual(waited, ['old.txt']);
+  });
 });
