@@ -25,7 +25,8 @@ export default tseslint.config(
       // Terminal escapes and binary detection are matched on purpose: control characters are the point there.
       'no-control-regex': 'off',
       // The o200k tables (2.7 MB) are required lazily on the first count, not at activation (src/core/agent/tokens.ts).
-      '@typescript-eslint/no-require-imports': ['error', { allow: ['^gpt-tokenizer$'] }],
+      // jsonrepair declares ES-module types only; its CommonJS build is required (src/core/model/modelJson.ts).
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['^gpt-tokenizer$', '^jsonrepair$'] }],
       'no-restricted-imports': 'off',
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [vscodeOnlyInHost] }],
     },

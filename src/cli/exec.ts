@@ -85,6 +85,8 @@ export async function runExec(argv: string[]): Promise<number> {
       approveAll: values.yes === true,
       session: () => session,
       onError: () => (failed = true),
+      showReasoning: values['show-reasoning'] === true || process.stderr.isTTY === true,
+      dim: process.stderr.isTTY === true,
     }),
     systemPrompt: async () =>
       systemPrompt({
@@ -131,6 +133,7 @@ function parseExecArgs(argv: string[]) {
       verify: { type: 'string' },
       approval: { type: 'string' },
       'verify-command': { type: 'string' },
+      'show-reasoning': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -10,14 +10,34 @@ export interface RendererOptions {
   approveAll: boolean;
   session: () => ChatSession;
   onError: () => void;
+  /** Print the model's reasoning (on `err`, as its own block); without it only the answer is printed. */
+  showReasoning: boolean;
+  /** `err` is a terminal: reasoning is dimmed there. */
+  dim: boolean;
 }
 
 /** Renders the session's protocol messages as terminal output and answers its questions on the terminal. */
 export function terminalRenderer(options: RendererOptions): (msg: HostToWebview) => void {
   const { out, err } = options;
   const seen = new Set<string>();
+  // Reasoning streams into its own block on stderr, never into the answer on stdout.
+  const reasoningIds = new Set<string>();
+  const [dimOn, dimOff] = options.dim ? ['\x1b[2m', '\x1b[22m'] : ['', ''];
+  let reasoningOpen = false;
+  const closeReasoning = () => {
+    if (reasoningOpen) err.write(`${dimOff}\n`);
+    reasoningOpen = false;
+  };
   return (msg) => {
     if (msg.type === 'delta') {
+      if (reasoningIds.has(msg.id)) {
+        if (!options.showReasoning) return;
+        if (!reasoningOpen) err.write(`\n${dimOn}Thinking: `);
+        reasoningOpen = true;
+        err.write(msg.text);
+        return;
+      }
+      closeReasoning();
       out.write(msg.text);
       return;
     }
@@ -25,6 +45,12 @@ export function terminalRenderer(options: RendererOptions): (msg: HostToWebview)
     const entry = msg.entry;
     const first = !seen.has(entry.id);
     seen.add(entry.id);
+    if (entry.kind === 'reasoning') {
+      reasoningIds.add(entry.id);
+      if (!entry.streaming) closeReasoning();
+      return;
+    }
+    closeReasoning();
     switch (entry.kind) {
       case 'error':
         options.onError();

@@ -20,6 +20,8 @@ exec options:
   --verify <when>        after-accept (default), before-review (isolated, sandboxed copy) or off
   --verify-command <cmd> the check to run (default: detected, e.g. the package.json test script)
   --max-steps <n>        most model turns for this task (default 50)
+  --show-reasoning       print the model's reasoning (dimmed, on stderr, apart from the answer) even when
+                         stderr is not a terminal; on a terminal it is always shown
 
 Without a terminal to ask and without --yes, nothing is approved, and Fixpoint says so.
 Exit codes: 0 the task ended normally, 1 it failed or was stopped, 2 bad usage.`;

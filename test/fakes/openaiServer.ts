@@ -28,6 +28,12 @@ export interface ScriptedTurn {
   cutAfterChunks?: number;
   /** Stop sending (but keep the connection open) after this many SSE chunks. */
   stallAfterChunks?: number;
+  /**
+   * A recorded stream to replay instead of the scripted fields: each string is written to the socket exactly
+   * as given (one write each), with no `[DONE]` added — so a fixture decides every byte, including error
+   * events, odd field shapes and events split across writes.
+   */
+  rawSse?: string[];
 }
 
 export interface RecordedRequest {
@@ -166,20 +172,20 @@ export class FakeOpenAIServer {
     if (!stream) {
       return sendJson(res, 200, wire === 'chat' ? chatCompletion(turn, model) : responseObject(turn, model));
     }
+    if (turn.rawSse) return this.streamWrites(res, record, turn, turn.rawSse);
     const events = wire === 'chat' ? chatChunks(turn, model) : responsesEvents(turn, model);
-    await this.streamEvents(res, record, turn, events, wire === 'chat');
+    const writes = events.map((event) => {
+      const type = wire === 'responses' ? (event as { type?: string }).type : undefined;
+      return `${type ? `event: ${type}\n` : ''}data: ${JSON.stringify(event)}\n\n`;
+    });
+    await this.streamWrites(res, record, turn, wire === 'chat' ? [...writes, 'data: [DONE]\n\n'] : writes);
   }
 
-  private async streamEvents(
-    res: http.ServerResponse,
-    record: RecordedRequest,
-    turn: ScriptedTurn,
-    events: object[],
-    doneMarker: boolean,
-  ): Promise<void> {
+  /** Writes an SSE body, honouring the turn's delay, cut and stall faults (counted in writes). */
+  private async streamWrites(res: http.ServerResponse, record: RecordedRequest, turn: ScriptedTurn, writes: string[]): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     let sent = 0;
-    for (const event of events) {
+    for (const write of writes) {
       if (turn.cutAfterChunks !== undefined && sent >= turn.cutAfterChunks) {
         res.socket?.destroy();
         return;
@@ -187,12 +193,10 @@ export class FakeOpenAIServer {
       if (turn.stallAfterChunks !== undefined && sent >= turn.stallAfterChunks) return; // left open until the client gives up
       if (turn.chunkDelayMs) await sleep(turn.chunkDelayMs);
       if (res.destroyed || res.writableEnded) return;
-      const type = (event as { type?: string }).type;
-      res.write(`${doneMarker || !type ? '' : `event: ${type}\n`}data: ${JSON.stringify(event)}\n\n`);
+      res.write(write);
       if (sent === 0) record.firstChunkAt = performance.timeOrigin + performance.now();
       sent++;
     }
-    if (doneMarker) res.write('data: [DONE]\n\n');
     res.end();
   }
 }

@@ -1,6 +1,7 @@
-import { describeModelError, isAbort } from '../model/errors';
+import { describeModelError, failedGeneration, isAbort, malformedToolCall } from '../model/errors';
 import { DEFAULT_RETRY, isContextOverflow, retryDelayMs, sleep, type RetryPolicy } from '../model/retry';
-import type { ChatItem, ModelClient, ModelSettings, ToolCallRequest, Usage } from '../model/types';
+import type { ChatItem, ModelClient, ModelSettings, ReasoningState, ToolCallRequest, Usage } from '../model/types';
+import { readToolArguments, type ToolArguments } from '../tools/arguments';
 import type { ToolRegistry } from '../tools/registry';
 import { ToolError, type ToolContext, type ToolOutcome } from '../tools/types';
 import { validateArgs, withoutNulls } from '../tools/validate';
@@ -69,19 +70,25 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
     }
     const turn = await streamTurnWithRetry(history, run);
     if (turn === 'stopped' || turn === 'failed') return turn;
-    history.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls.length ? turn.toolCalls : undefined });
+    const calls = turn.toolCalls.map(withReadArguments);
+    history.push({
+      role: 'assistant',
+      content: turn.text,
+      toolCalls: calls.length ? calls.map((c) => c.call) : undefined,
+      ...(turn.reasoning ? { reasoning: turn.reasoning } : {}),
+    });
     run.onHistoryChanged();
-    if (turn.toolCalls.length === 0) return 'answered';
+    if (calls.length === 0) return 'answered';
     let allMistakes = true;
     // Read-only calls next to each other run together; a call that edits or runs something runs alone, in order.
-    for (const batch of batches(turn.toolCalls, run)) {
+    for (const batch of batches(calls, run)) {
       if (signal.aborted) {
-        for (const call of batch)
+        for (const { call } of batch)
           history.push({ role: 'tool', callId: call.id, content: 'Interrupted: the user stopped the task before this call ran.' });
         continue;
       }
       const results = await Promise.all(batch.map((call) => runToolCall(call, run)));
-      batch.forEach((call, i) => history.push({ role: 'tool', callId: call.id, content: results[i].output }));
+      batch.forEach(({ call }, i) => history.push({ role: 'tool', callId: call.id, content: results[i].output }));
       run.onHistoryChanged();
       allMistakes &&= results.every((r) => r.mistake);
     }
@@ -113,16 +120,30 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
 interface Turn {
   text: string;
   toolCalls: ToolCallRequest[];
+  reasoning?: ReasoningState;
+}
+
+/** A call with its arguments read once; repaired arguments replace the raw ones, so the history is valid JSON. */
+interface ReadCall {
+  call: ToolCallRequest;
+  read: ToolArguments;
+}
+
+function withReadArguments(call: ToolCallRequest): ReadCall {
+  const read = readToolArguments(call.arguments);
+  return { call: read.ok && read.repaired ? { ...call, arguments: JSON.stringify(read.args) } : call, read };
 }
 
 async function streamTurnWithRetry(history: ChatItem[], run: AgentRun): Promise<Turn | 'stopped' | 'failed'> {
   const { transcript, options, signal } = run;
   let compactions = 0;
+  // A tool call the server rejected is the model's slip: the turn is asked again once, with a short correction.
+  let correction: ChatItem | undefined;
   // One answer card across retries: a retried turn replaces the partial text of the failed attempt.
   const answerId = transcript.newId('assistant');
   for (let attempt = 1; ; attempt++) {
     try {
-      return await streamTurn(history, run, answerId);
+      return await streamTurn(correction ? [...history, correction] : history, run, answerId);
     } catch (err) {
       transcript.finishStreaming();
       if (signal.aborted || (isAbort(err) && !(err instanceof StreamStalled))) {
@@ -150,6 +171,16 @@ async function streamTurnWithRetry(history: ChatItem[], run: AgentRun): Promise<
           options.contextWindow * COMPACT_AT,
         );
         if (await fitContext(history, budget, run)) continue;
+      }
+      const rejectedCall = malformedToolCall(err);
+      if (rejectedCall !== undefined && !correction) {
+        correction = { role: 'user', content: toolCallCorrection(rejectedCall, failedGeneration(err)) };
+        transcript.put({
+          kind: 'notice',
+          id: transcript.newId('notice'),
+          text: `The model wrote a malformed tool call (the server said: ${rejectedCall}). Asking it once more…`,
+        });
+        continue;
       }
       const described = describeModelError(err, run.settings);
       if (described.transient && attempt <= options.retry.maxRetries) {
@@ -179,14 +210,20 @@ async function streamTurnWithRetry(history: ChatItem[], run: AgentRun): Promise<
   }
 }
 
+/** The correction sent (once, with the retried request only) after the server rejected a tool call. */
+function toolCallCorrection(serverSaid: string, generated: string | undefined): string {
+  const wrote = generated ? ` You wrote: ${generated.length > 500 ? `${generated.slice(0, 500)}…` : generated}` : '';
+  return `[Your last reply was rejected because a tool call in it was malformed: ${serverSaid}${wrote} Reply again; call tools only through the tool-calling interface, with arguments that are one JSON object matching the tool's schema.]`;
+}
+
 /** Splits a turn's calls into runs of read-only calls and single mutating (or unknown) calls, in order. */
-function batches(calls: ToolCallRequest[], run: AgentRun): ToolCallRequest[][] {
-  const out: ToolCallRequest[][] = [];
-  for (const call of calls) {
-    const readOnly = run.tools.get(call.name)?.mutating === false;
+function batches(calls: ReadCall[], run: AgentRun): ReadCall[][] {
+  const out: ReadCall[][] = [];
+  for (const item of calls) {
+    const readOnly = run.tools.get(item.call.name)?.mutating === false;
     const last = out.at(-1);
-    if (readOnly && last && run.tools.get(last[0].name)?.mutating === false) last.push(call);
-    else out.push([call]);
+    if (readOnly && last && run.tools.get(last[0].call.name)?.mutating === false) last.push(item);
+    else out.push([item]);
   }
   return out;
 }
@@ -221,6 +258,7 @@ async function streamTurn(history: ChatItem[], run: AgentRun, answerId: string):
   let text = '';
   let answerShown = false;
   let reasoningId: string | undefined;
+  let reasoning: ReasoningState | undefined;
   const toolCalls: ToolCallRequest[] = [];
   try {
     arm();
@@ -245,6 +283,9 @@ async function streamTurn(history: ChatItem[], run: AgentRun, answerId: string):
         case 'toolCall':
           toolCalls.push(event.call);
           break;
+        case 'reasoningState':
+          reasoning = event.state;
+          break;
         case 'usage':
           run.onUsage(event.usage, event.usage.inputTokens + event.usage.outputTokens);
           break;
@@ -259,7 +300,7 @@ async function streamTurn(history: ChatItem[], run: AgentRun, answerId: string):
   }
   if (stalled && !signal.aborted) throw new StreamStalled();
   transcript.finishStreaming();
-  return { text, toolCalls: dedupeIds(toolCalls) };
+  return { text, toolCalls: dedupeIds(toolCalls), ...(reasoning ? { reasoning } : {}) };
 }
 
 /** Duplicate call ids would make results ambiguous; later duplicates get fresh ids (and run normally). */
@@ -272,7 +313,7 @@ function dedupeIds(calls: ToolCallRequest[]): ToolCallRequest[] {
   });
 }
 
-async function runToolCall(call: ToolCallRequest, run: AgentRun): Promise<ToolOutcome & { mistake: boolean }> {
+async function runToolCall({ call, read }: ReadCall, run: AgentRun): Promise<ToolOutcome & { mistake: boolean }> {
   const { transcript, tools, signal } = run;
   const cardId = transcript.newId('tool');
   const tool = tools.get(call.name);
@@ -289,19 +330,16 @@ async function runToolCall(call: ToolCallRequest, run: AgentRun): Promise<ToolOu
       true,
     );
   }
-  let args: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(call.arguments || '{}');
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-    args = withoutNulls(parsed as Record<string, unknown>);
-  } catch {
+  if (!read.ok) {
     return fail(
-      `Error: the arguments of ${call.name} were not a valid JSON object: ${call.arguments.slice(0, 200)}. Call the tool again with a JSON object matching its schema.`,
+      `Error: the arguments of ${call.name} were not a valid JSON object (${read.error}): ${call.arguments.slice(0, 200)}. Call the tool again with a JSON object matching its schema.`,
       true,
     );
   }
+  const args = withoutNulls(read.args);
+  const repairNote = read.repaired ? `Note: ${read.repaired}. Send valid JSON arguments next time.\n\n` : '';
   const problem = validateArgs(tool.spec.parameters, args);
-  if (problem) return fail(`Error: ${problem}. Call ${call.name} again with valid arguments.`, true, safeSummary(tool, args));
+  if (problem) return fail(`${repairNote}Error: ${problem}. Call ${call.name} again with valid arguments.`, true, safeSummary(tool, args));
 
   const summary = safeSummary(tool, args);
   const started = Date.now();
@@ -314,16 +352,17 @@ async function runToolCall(call: ToolCallRequest, run: AgentRun): Promise<ToolOu
     else if (err instanceof ToolError) outcome = { ok: false, output: `Error: ${err.message}` };
     else outcome = { ok: false, output: `Error: ${call.name} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}` };
   }
+  const output = repairNote + outcome.output;
   transcript.put({
     kind: 'tool',
     id: cardId,
     name: call.name,
     summary,
     status: outcome.ok ? 'done' : 'failed',
-    output: outcome.output,
+    output,
     durationMs: Date.now() - started,
   });
-  return { ...outcome, mistake: false };
+  return { ...outcome, output, mistake: false };
 }
 
 function safeSummary(tool: { summarize(a: never): string }, args: Record<string, unknown>): string {

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import type { FixAction } from '../../shared/protocol';
+import { ModelStreamError } from './stream/streamError';
 import type { ModelSettings } from './types';
 
 /** What the user sees when a model request fails: what happened, and how to fix it. Never a stack trace. */
@@ -45,8 +46,27 @@ export function checkSettings(settings: ModelSettings): UserFacingError | undefi
   return undefined;
 }
 
+/**
+ * The server's words when it rejected a tool call the model wrote (Groq's `tool_use_failed`, mid-stream or as
+ * a 400; other servers' "failed to parse tool call"): the model's mistake, worth one corrected retry.
+ */
+export function malformedToolCall(err: unknown): string | undefined {
+  if (!(err instanceof ModelStreamError) && !(err instanceof OpenAI.APIError && err.status === 400)) return undefined;
+  const { code, message } = errorWords(err);
+  const toolCall = /tool[ _]?call|function[ _]?call|call a function|tool_use/i.test(message);
+  return code === 'tool_use_failed' || (toolCall && /fail|invalid|malformed|pars|validat/i.test(message)) ? message : undefined;
+}
+
+/** What the model had written when the server rejected its tool call, when the server says. */
+export function failedGeneration(err: unknown): string | undefined {
+  if (err instanceof ModelStreamError) return err.failedGeneration;
+  const e = err instanceof OpenAI.APIError ? (err.error as { failed_generation?: unknown } | undefined) : undefined;
+  return typeof e?.failed_generation === 'string' ? e.failed_generation : undefined;
+}
+
 export function describeModelError(err: unknown, settings: ModelSettings): UserFacingError {
   const endpoint = endpointLabel(settings);
+  if (err instanceof ModelStreamError) return describeStreamError(err, endpoint);
   if (err instanceof OpenAI.APIConnectionTimeoutError) {
     return {
       message: `The request to ${endpoint} timed out.`,
@@ -93,6 +113,8 @@ export function describeModelError(err: unknown, settings: ModelSettings): UserF
           transient: false,
         };
       case 429:
+        // An exhausted quota does not come back by waiting: say so instead of retrying.
+        if (err.code === 'insufficient_quota') return quotaExhausted(endpoint, said);
         return {
           message: `Rate limited by ${endpoint} (429).${said}`,
           fix: 'Wait a moment and retry.',
@@ -110,6 +132,7 @@ export function describeModelError(err: unknown, settings: ModelSettings): UserF
             retryAfterSeconds: retryAfterOf(err),
           };
         }
+        if (malformedToolCall(err)) return malformedCall(endpoint, said);
         return {
           message: `The request was refused by ${endpoint}${err.status ? ` (${err.status})` : ''}.${said}`,
           action: 'retry',
@@ -119,6 +142,60 @@ export function describeModelError(err: unknown, settings: ModelSettings): UserF
   }
   const text = err instanceof Error ? err.message : String(err);
   return { message: `The model request failed: ${text}`, action: 'retry', transient: false };
+}
+
+/**
+ * An error reported inside a stream that began with HTTP 200. The request was accepted, so the words are
+ * "reported" or "failed", never "refused"; the code says whether waiting, a new key or a retry helps.
+ */
+function describeStreamError(err: ModelStreamError, endpoint: string): UserFacingError {
+  const said = ` The server said: ${err.message}`;
+  const { code, message } = errorWords(err);
+  if (malformedToolCall(err)) return malformedCall(endpoint, said);
+  if (code === 'insufficient_quota' || /quota|billing|credits?\b/i.test(message)) return quotaExhausted(endpoint, said);
+  if (code === 'invalid_api_key' || /api key|unauthori[sz]ed|authentication/i.test(message))
+    return {
+      message: `The API key was rejected by ${endpoint}.${said}`,
+      fix: 'Run "Fixpoint: Set API Key" with a valid key.',
+      action: 'setApiKey',
+      transient: false,
+    };
+  if (code === 'rate_limit_exceeded' || /rate limit/i.test(message))
+    return { message: `Rate limited by ${endpoint}.${said}`, fix: 'Wait a moment and retry.', action: 'retry', transient: true };
+  if (/server_error|internal|overloaded|unavailable|timeout/i.test(`${code} ${message}`))
+    return {
+      message: `The model service at ${endpoint} failed mid-answer.${said}`,
+      fix: 'Retry in a moment.',
+      action: 'retry',
+      transient: true,
+    };
+  return { message: `The model service at ${endpoint} reported an error mid-answer.${said}`, action: 'retry', transient: false };
+}
+
+function malformedCall(endpoint: string, said: string): UserFacingError {
+  return {
+    message: `The model wrote a malformed tool call, which ${endpoint} rejected.${said}`,
+    fix: 'Retry; if it keeps happening, try a stronger model or one with a tool-call template.',
+    action: 'retry',
+    transient: false,
+  };
+}
+
+function quotaExhausted(endpoint: string, said: string): UserFacingError {
+  return {
+    message: `The quota of this API key at ${endpoint} is used up.${said}`,
+    fix: 'Check the plan and billing of the key, or set another key with "Fixpoint: Set API Key".',
+    action: 'setApiKey',
+    transient: false,
+  };
+}
+
+/** The code and message of an SDK or stream error, wherever the server put them. */
+function errorWords(err: unknown): { code: string; message: string } {
+  if (err instanceof ModelStreamError) return { code: err.code ?? '', message: err.message };
+  const e = err as { code?: unknown; message?: unknown; error?: { code?: unknown; type?: unknown; message?: unknown } };
+  const code = e.code ?? e.error?.code ?? e.error?.type;
+  return { code: typeof code === 'string' ? code : '', message: String(e.error?.message ?? e.message ?? '') };
 }
 
 export function isAbort(err: unknown): boolean {

@@ -1,3 +1,5 @@
+import { ModelStreamError } from './stream/streamError';
+
 /** Backoff for transient model errors: exponential with jitter, honouring Retry-After, bounded. */
 export interface RetryPolicy {
   maxRetries: number;
@@ -5,7 +7,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 1000, maxDelayMs: 60_000 };
+/**
+ * A 500 or a cut stream is usually over by the time a request is sent again, so the first retry comes after
+ * about 0.25 s (then 0.5, 1, 2 s); servers that need longer say so with Retry-After, which always wins.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 250, maxDelayMs: 60_000 };
 
 export function retryDelayMs(attempt: number, policy: RetryPolicy, retryAfterSeconds?: number): number {
   if (retryAfterSeconds !== undefined) return Math.min(policy.maxDelayMs, Math.ceil(retryAfterSeconds * 1000));
@@ -37,7 +43,8 @@ function abortError(): Error {
 
 export function isContextOverflow(err: unknown): boolean {
   const e = err as { status?: number; code?: string; message?: string; error?: { code?: string; message?: string } };
-  if (e?.status !== 400 && e?.status !== 413) return false;
+  // Mid-stream errors have no status; their code and message still say when the prompt was too long.
+  if (e?.status !== 400 && e?.status !== 413 && !(err instanceof ModelStreamError)) return false;
   const text = `${e.code ?? ''} ${e.error?.code ?? ''} ${e.message ?? ''} ${e.error?.message ?? ''}`;
   return /context_length_exceeded|context length|context window|maximum context|too many tokens|prompt is too long/i.test(text);
 }

@@ -20,12 +20,27 @@ export interface ToolCallRequest {
   name: string;
   /** Raw JSON text as the model produced it; it may be malformed and is validated by the tool runner. */
   arguments: string;
+  /** Gemini's thought signature for this call (`extra_content`), sent back with the call verbatim. */
+  extraContent?: object;
+}
+
+/**
+ * What a reasoning model needs back on later requests to keep its chain of thought between tool calls. Each
+ * field is opaque provider data, sent back verbatim on the wire it came from (and ignored on the other).
+ */
+export interface ReasoningState {
+  /** Responses reasoning output items with their `encrypted_content` (requests are not stored server-side). */
+  responsesItems?: object[];
+  /** OpenRouter's `reasoning_details`, merged from the streamed fragments. */
+  reasoningDetails?: object[];
+  /** Gemini's `extra_content` (thought signature) on an answer without tool calls. */
+  extraContent?: object;
 }
 
 export type ChatItem =
   | { role: 'system'; content: string }
   | { role: 'user'; content: string }
-  | { role: 'assistant'; content: string; toolCalls?: ToolCallRequest[] }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCallRequest[]; reasoning?: ReasoningState }
   | { role: 'tool'; callId: string; content: string };
 
 export interface ToolSpec {
@@ -42,10 +57,15 @@ export interface Usage {
   cost?: number;
 }
 
+/** The one normalised stream event, whatever the wire format and the provider's dialect of it. */
 export type ModelEvent =
+  /** Answer text (never reasoning, never a tool call written as text). */
   | { type: 'text'; delta: string }
   | { type: 'reasoning'; delta: string }
+  /** A complete tool call; all of a turn's calls arrive before the stream ends. */
   | { type: 'toolCall'; call: ToolCallRequest }
+  /** Sent once, at the end of a turn that produced state to send back. */
+  | { type: 'reasoningState'; state: ReasoningState }
   | { type: 'usage'; usage: Usage };
 
 export interface ModelRequest {

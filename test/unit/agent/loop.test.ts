@@ -45,7 +45,8 @@ describe('agent loop', () => {
     h.server.enqueue(
       {
         toolCalls: [
-          { id: 'bad1', name: 'read_file', arguments: '{"path": "a.txt"' },
+          // Two objects run together (what grouping fragments by index alone produces) cannot be repaired.
+          { id: 'bad1', name: 'read_file', arguments: '{"path": "a.txt"}{"path": "b.txt"}' },
           { id: 'bad2', name: 'delete_everything', arguments: '{}' },
           { id: 'bad3', name: 'read_file', arguments: '{"file":"a.txt"}' },
           { id: 'bad3', name: 'apply_patch', arguments: '{}' },
@@ -60,6 +61,32 @@ describe('agent loop', () => {
     assert.match(results.bad3, /arguments\.path is required|not a known argument/);
     assert.equal(Object.keys(results).length, 4, 'the duplicate id got its own result');
     assert.equal(fs.readFileSync(path.join(h.root, 'a.txt'), 'utf8'), 'a\n');
+  });
+
+  it('malformed tool-call JSON is repaired (jsonrepair) before it counts as a mistake; the result says what was repaired', async () => {
+    h = await createAgentHarness({ 'a.txt': 'alpha\n', 'b.txt': 'beta\n' });
+    h.server.enqueue(
+      {
+        toolCalls: [
+          { id: 'cut', name: 'read_file', arguments: '{"path": "a.txt"' },
+          { id: 'quoted', name: 'read_file', arguments: "{'path': 'b.txt',}" },
+          { id: 'string', name: 'read_file', arguments: JSON.stringify(JSON.stringify({ path: 'a.txt' })) },
+        ],
+      },
+      { text: 'Read both.' },
+    );
+    assert.equal(await h.session.prompt('read them'), 'answered');
+    const results = toolResults(h.server, 1);
+    assert.match(results.cut, /^Note: the arguments were not valid JSON and were read as \{"path": "a\.txt"\}\.[^]*1\talpha/);
+    assert.match(results.quoted, /^Note: the arguments were not valid JSON[^]*1\tbeta/);
+    assert.match(results.string, /^Note: the arguments were a JSON string holding the object[^]*1\talpha/);
+    // The history sent back carries the repaired JSON, which strict servers parse.
+    const calls = h.server.modelRequests()[1].body.messages.find((m: { role: string }) => m.role === 'assistant').tool_calls;
+    assert.deepEqual(
+      calls.map((c: { function: { arguments: string } }) => JSON.parse(c.function.arguments)),
+      [{ path: 'a.txt' }, { path: 'b.txt' }, { path: 'a.txt' }],
+    );
+    assert.ok(h.entries('tool').every((e) => e.kind === 'tool' && e.status === 'done'));
   });
 
   it('SAFETY §23: consecutive invalid calls are capped', async () => {
