@@ -1,22 +1,14 @@
-// Edit benchmark: applies every case of the edit corpus with the patch engine and scores it.
-//   npm run bench:edits -- [corpus.jsonl.gz] [--failures]
-// A case passes when the output for `path` equals `expected` byte for byte, or when the engine refuses
-// (PatchError) and `expected` is null. A false apply (output that differs from `expected`, or output where a
-// refusal was right) is the worst outcome and is counted separately.
+// Edit benchmark: applies every case of the edit corpus with an engine and scores it.
+//   npm run bench:edits -- [corpus.jsonl.gz] [--failures] [--engine fixpoint|codex]
+// `--engine codex` runs the real Codex CLI binary instead of Fixpoint's patch engine (see codexEngine.ts).
+// A case passes when the file at `path` afterwards equals `expected` byte for byte, or when the engine refuses
+// and `expected` is null. A false apply (output that differs from `expected`, or output where a refusal was
+// right) is the worst outcome and is counted separately.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { applyPatch, PatchError } from '../../src/core/patch';
-
-interface Case {
-  id: string;
-  repo: string;
-  path: string;
-  variant: string;
-  before: string;
-  patch: string;
-  expected: string | null;
-}
+import { codexEngine } from './codexEngine';
+import { fixpointEngine, type EditCase, type EditEngine } from './editEngine';
 
 type Outcome = 'correct' | 'false-apply' | 'refused' | 'crash';
 
@@ -30,7 +22,7 @@ interface Tally {
 
 const repoRoot = path.resolve(__dirname, '../../..');
 
-function loadCorpus(file: string): Case[] {
+function loadCorpus(file: string): EditCase[] {
   let text: string;
   try {
     text = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8');
@@ -38,11 +30,11 @@ function loadCorpus(file: string): Case[] {
     console.error(`bench:edits: cannot read corpus ${file}: ${(err as Error).message}`);
     process.exit(1);
   }
-  const cases: Case[] = [];
+  const cases: EditCase[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     try {
-      cases.push(JSON.parse(line) as Case);
+      cases.push(JSON.parse(line) as EditCase);
     } catch {
       console.error(`bench:edits: ${file}:${i + 1} is not valid JSON`);
       process.exit(1);
@@ -55,30 +47,24 @@ function loadCorpus(file: string): Case[] {
   return cases;
 }
 
-async function runCase(c: Case): Promise<{ outcome: Outcome; ms: number; detail: string }> {
-  const source = { read: async (p: string) => (p === c.path ? c.before : undefined) };
-  const t0 = process.hrtime.bigint();
-  let output: string | undefined;
-  let error: unknown;
-  try {
-    const result = await applyPatch(c.patch, source);
-    const change = result.files.find((f) => (f.movePath ?? f.path) === c.path);
-    output = change?.newContent ?? '';
-  } catch (err) {
-    error = err;
-  }
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (error !== undefined) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (!(error instanceof PatchError)) return { outcome: 'crash', ms, detail: (error as Error).stack ?? message };
-    return { outcome: c.expected === null ? 'correct' : 'refused', ms, detail: message };
-  }
-  if (c.expected !== null && output === c.expected) return { outcome: 'correct', ms, detail: '' };
+async function runCase(engine: EditEngine, c: EditCase): Promise<{ outcome: Outcome; ms: number; detail: string }> {
+  const result = await engine.apply(c);
+  const { ms } = result;
+  if (result.kind === 'crash') return { outcome: 'crash', ms, detail: result.message };
+  if (result.kind === 'refused') return { outcome: c.expected === null ? 'correct' : 'refused', ms, detail: result.message };
+  if (c.expected !== null && result.content === c.expected) return { outcome: 'correct', ms, detail: '' };
   return {
     outcome: 'false-apply',
     ms,
     detail: c.expected === null ? 'applied where a refusal was expected' : 'output differs from expected',
   };
+}
+
+function engineNamed(name: string): EditEngine {
+  if (name === 'fixpoint') return fixpointEngine;
+  if (name === 'codex') return codexEngine();
+  console.error(`bench:edits: unknown engine "${name}" (fixpoint or codex)`);
+  process.exit(1);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -88,35 +74,43 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const showFailures = args.includes('--failures');
-  const corpusArg = args.find((a) => !a.startsWith('--'));
+  const engineFlag = args.indexOf('--engine');
+  const engineName = engineFlag >= 0 ? args[engineFlag + 1] : 'fixpoint';
+  const corpusArg = args.find((a, i) => !a.startsWith('--') && (engineFlag < 0 || i !== engineFlag + 1));
   const corpusPath = path.resolve(corpusArg ?? path.join(repoRoot, '../shared/bench/edit-corpus.jsonl.gz'));
   if (!fs.existsSync(corpusPath)) {
     console.error(`bench:edits: corpus not found: ${corpusPath}`);
     process.exit(1);
   }
   const cases = loadCorpus(corpusPath);
+  const engine = engineNamed(engineName ?? '');
   const byVariant = new Map<string, Tally>();
   const total: Tally = { total: 0, correct: 0, falseApplies: 0, refused: 0, crashes: 0 };
   const latencies: number[] = [];
-  for (const c of cases) {
-    const { outcome, ms, detail } = await runCase(c);
-    latencies.push(ms);
-    let t = byVariant.get(c.variant);
-    if (!t) byVariant.set(c.variant, (t = { total: 0, correct: 0, falseApplies: 0, refused: 0, crashes: 0 }));
-    for (const tally of [t, total]) {
-      tally.total++;
-      if (outcome === 'correct') tally.correct++;
-      else if (outcome === 'false-apply') tally.falseApplies++;
-      else if (outcome === 'refused') tally.refused++;
-      else tally.crashes++;
+  try {
+    for (const c of cases) {
+      const { outcome, ms, detail } = await runCase(engine, c);
+      latencies.push(ms);
+      let t = byVariant.get(c.variant);
+      if (!t) byVariant.set(c.variant, (t = { total: 0, correct: 0, falseApplies: 0, refused: 0, crashes: 0 }));
+      for (const tally of [t, total]) {
+        tally.total++;
+        if (outcome === 'correct') tally.correct++;
+        else if (outcome === 'false-apply') tally.falseApplies++;
+        else if (outcome === 'refused') tally.refused++;
+        else tally.crashes++;
+      }
+      if (showFailures && outcome !== 'correct') {
+        console.log(`--- ${outcome} ${c.variant} ${c.id} ${c.path}\n${detail.split('\n').slice(0, 12).join('\n')}`);
+      }
     }
-    if (showFailures && outcome !== 'correct') {
-      console.log(`--- ${outcome} ${c.variant} ${c.id} ${c.path}\n${detail.split('\n').slice(0, 12).join('\n')}`);
-    }
+  } finally {
+    engine.dispose?.();
   }
   const pct = (t: Tally): string => ((100 * t.correct) / t.total).toFixed(1) + '%';
   const rows = [...byVariant.entries()].sort((a, b) => a[0].localeCompare(b[0]));
   console.log(`corpus: ${corpusPath}`);
+  console.log(`engine: ${engine.name}`);
   console.log(
     `${'variant'.padEnd(22)}${'correct'.padStart(11)}${'%'.padStart(8)}${'false applies'.padStart(15)}${'refused'.padStart(9)}${'crashes'.padStart(9)}`,
   );
