@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
+import { sseFixture } from '../fakes/sseFixtures';
 
 const CLI = path.resolve(__dirname, '../../src/cli/main.js');
 
@@ -81,6 +82,18 @@ describe('headless CLI', () => {
     const result = await cli(['exec', 'clean', '--cwd', dir, '--yes'], { env: { OPENAI_BASE_URL: server.url } });
     assert.match(result.stderr, /Refused \(dangerous commands need an interactive yes/);
     assert.equal(fs.existsSync(path.join(dir, 'greet.js')), true);
+  });
+
+  it('reasoning in array content (Mistral) is printed apart from the answer, and only when asked for off a terminal', async () => {
+    for (const show of [true, false]) {
+      server.enqueue({ rawSse: sseFixture('mistral-magistral-thinking') });
+      const args = ['exec', 'add 2 and 3', '--cwd', dir, '--model', 'magistral-medium-2509', ...(show ? ['--show-reasoning'] : [])];
+      const result = await cli(args, { env: { OPENAI_BASE_URL: server.url } });
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, "I'll both add them: 2 + 3 = 5.\n", 'stdout carries the answer alone');
+      if (show) assert.match(result.stderr, /\nThinking: The user wants both numbers added together\.\n/);
+      else assert.doesNotMatch(result.stderr, /The user wants/);
+    }
   });
 
   it('a missing endpoint key is a clear error with exit code 1', async () => {
