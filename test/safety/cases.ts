@@ -31,6 +31,12 @@ export const SAFETY_CASES: ReadonlyArray<{ id: number; title: string }> = [
   { id: 27, title: 'cancel during stream, command, backoff' },
   { id: 28, title: 'reload/crash: atomic state, nothing auto-applies' },
   { id: 29, title: 'checkpoint restore scoped and undoable' },
+  { id: 30, title: 'repository git config asked of git itself; safe overrides on every git' },
+  { id: 31, title: 'allow rules never silence a finding' },
+  { id: 32, title: 'file arguments resolved on disk (globs, links, ignore rules)' },
+  { id: 33, title: 'secrets masked in command output' },
+  { id: 34, title: 'full-auto sandbox boundary (all commands, sockets, credentials, protected paths)' },
+  // §35–37 (git dirs behind gitdir: files in the patch engine, MCP, background tasks) join when they are built.
 ];
 
 /** The case numbers a test title claims: "SAFETY §7: …", "SAFETY §10, §11: …", "SAFETY §10/§11 …". */

@@ -1,5 +1,5 @@
 // `npm run test:safety`: one line per SAFETY.md case (number, title, how many tests claim it, whether they
-// pass) and a last line `safety: N/29 cases hold`. Exits non-zero unless every case has at least one passing
+// pass) and a last line `safety: N/M cases hold`. Exits non-zero unless every case has at least one passing
 // test and no failing one.
 //
 // It reads what this build's test runs recorded: out/test-results/unit.json (written by the unit tier's

@@ -1,7 +1,8 @@
 /**
  * The bubblewrap sandbox for verification commands (SAFETY §15, issue 5).
  *
- * Inside: the whole filesystem read-only, the shadow (or workspace) writable except its `.git`, a private
+ * Inside: the whole filesystem read-only, host sockets and credentials hidden (./boundary.ts), the shadow (or
+ * workspace) writable except its `.git` and other protected paths, a private
  * `/tmp`, minimal `/dev`, a fresh `/proc`, no network (own network namespace, loopback only), own pid, ipc and
  * uts namespaces, a new session (a sandboxed program cannot push keystrokes into our terminal with TIOCSTI),
  * and the whole tree killed when the runner dies. `runProcess` kills bwrap's process group on timeout or Stop;
@@ -14,6 +15,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs, constants as fsConstants, realpathSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { defaultHiddenPaths, hideArgs, protectedPathsIn } from './boundary';
 
 export type SandboxAvailability =
   { available: true; kind: 'bubblewrap'; version: string; path: string } | { available: false; reason: string };
@@ -32,6 +34,8 @@ export interface SandboxOptions {
   writable?: readonly string[];
   /** Keep the network (off by default; verification should not need it). */
   network?: boolean;
+  /** Host paths replaced by empty ones inside (default: `defaultHiddenPaths()`: sockets and credentials). */
+  hidden?: readonly string[];
   /** Variables set inside. Defaults add XDG_CACHE_HOME=/tmp/.cache, since $HOME is read-only in there. */
   env?: Readonly<Record<string, string>>;
 }
@@ -45,13 +49,15 @@ const DEFAULT_ENV: Readonly<Record<string, string>> = { XDG_CACHE_HOME: '/tmp/.c
 export function sandboxArgv(cwd: string, options: SandboxOptions = {}): string[] {
   const writableRoot = options.writableRoot ?? cwd;
   const argv = [options.bwrapPath ?? 'bwrap', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
-  // Order matters: later mounts cover earlier ones. Read-only re-exposures first, then the writable tree,
-  // then its `.git` read-only again (the checks may read history, not rewrite it).
+  // Order matters: later mounts cover earlier ones. Hidden host paths first, read-only re-exposures, then the
+  // writable tree, then its `.git` and other protected paths read-only again (checks may read them, not change them).
+  argv.push(...hideArgs(options.hidden ?? defaultHiddenPaths(), writableRoot));
   for (const p of options.readOnly ?? []) argv.push('--ro-bind-try', p, p);
   argv.push('--bind', writableRoot, writableRoot);
   for (const p of options.writable ?? []) argv.push('--bind-try', p, p);
   const dotGit = path.join(writableRoot, '.git');
   argv.push('--ro-bind-try', dotGit, dotGit);
+  for (const p of protectedPathsIn(writableRoot)) if (p !== dotGit) argv.push('--ro-bind', p, p);
   if (!options.network) argv.push('--unshare-net');
   argv.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--new-session', '--die-with-parent');
   for (const [name, value] of Object.entries({ ...DEFAULT_ENV, ...options.env })) argv.push('--setenv', name, value);

@@ -37,7 +37,7 @@ describe('policy/engine (issue 14)', () => {
     fs.rmSync(outside, { recursive: true, force: true });
   });
 
-  it('cause 2: an allow rule widens what runs unasked but never silences a finding', async () => {
+  it('SAFETY §31 (cause 2): an allow rule widens what runs unasked but never silences a finding', async () => {
     const rules = { commandRules: () => ({ allow: ['cat', 'head', 'git'], deny: [] }) };
     for (const command of [
       'cat .env',
@@ -56,14 +56,14 @@ describe('policy/engine (issue 14)', () => {
     assert.equal((await decide('cat src/a.ts', rules)).decision, 'allow');
   });
 
-  it('cause 3: globs are expanded as bash would, and what they reach is checked', async () => {
+  it('SAFETY §32 (cause 3): globs are expanded as bash would, and what they reach is checked', async () => {
     assert.match((await decide('head -n 5 .en?')).why.join('\n'), /\.env.*may hold secrets/);
     assert.match((await decide('cat id_rs?')).why.join('\n'), /id_rsa.*may hold secrets/);
     assert.equal((await decide('cat src/*.ts')).decision, 'allow', 'an ordinary glob stays auto-approved');
     assert.equal((await decide('cat *')).decision, 'ask', '* also reaches the symlinks and ignored files');
   });
 
-  it('cause 3: symlinks leaving the workspace, links onto secrets and ignored files are asked', async () => {
+  it('SAFETY §32 (cause 3): symlinks leaving the workspace, links onto secrets and ignored files are asked', async () => {
     assert.match((await decide('cat notes')).why.join('\n'), /outside the workspace \(through a symbolic link\)/);
     assert.match((await decide('cat config.txt')).why.join('\n'), /`\.env` and may hold secrets/);
     assert.match((await decide('cat private/notes.txt')).why.join('\n'), /ignore rules hide/);
@@ -72,7 +72,7 @@ describe('policy/engine (issue 14)', () => {
     assert.equal((await decide('cat < .env')).decision, 'ask');
   });
 
-  it("cause 1: read-only git asks when git itself reports code-running config in the command's folder", async () => {
+  it("SAFETY §30 (cause 1): read-only git asks when git itself reports code-running config in the command's folder", async () => {
     execFileSync('git', ['init', '-q'], { cwd: root, env: gitEnv() });
     assert.equal((await decide('git status')).decision, 'allow', 'a clean repository');
     fs.appendFileSync(path.join(root, '.git', 'config'), '[core] fsmonitor = touch PWN\n');
@@ -88,7 +88,7 @@ describe('policy/engine (issue 14)', () => {
     assert.equal(fs.existsSync(path.join(root, 'PWN')), false);
   });
 
-  it('cause 5: full-auto runs every command in the sandbox, refuses dangerous ones, and still asks about findings', async () => {
+  it('SAFETY §34 (cause 5): full-auto runs every command in the sandbox, refuses dangerous ones, and still asks about findings', async () => {
     const fullAuto = { approvalMode: () => 'full-auto' as const, sandboxAvailable: async () => true };
     assert.deepEqual(
       [await decide('npm test', fullAuto), await decide('ls', fullAuto)].map((d) => [d.decision, d.where]),
@@ -105,7 +105,7 @@ describe('policy/engine (issue 14)', () => {
     assert.match(noSandbox.why.join('\n'), /no sandbox/);
   });
 
-  it('cause 4: output reaching the model has credentials, key formats and secret files masked', () => {
+  it('SAFETY §33 (cause 4): output reaching the model has credentials, key formats and secret files masked', () => {
     const engine = engineFor(root, { knownSecrets: () => ['the-api-key-of-fixpoint-123'] });
     const output = [
       'origin\thttps://x-access-token:ghs_0123456789abcdefghijklmnopqrstuvwxyzAB@github.com/o/r.git (fetch)',
@@ -123,7 +123,7 @@ describe('policy/engine (issue 14)', () => {
     assert.match(masked, /Fixpoint masked \d+ secrets/);
   });
 
-  it('auto-applied edits: only verified, outside protected paths, never a file replacement', () => {
+  it('SAFETY §4: auto-applied edits: only verified, outside protected paths, never a file replacement', () => {
     const engine = engineFor(root, { approvalMode: () => 'auto-edit' });
     assert.equal(engine.decideEdit({ paths: ['src/a.ts'], verified: true }).decision, 'allow');
     assert.equal(engine.decideEdit({ paths: ['src/a.ts'], verified: false }).decision, 'ask');

@@ -129,7 +129,7 @@ describe('policy/git', () => {
     ]);
   });
 
-  it('issue 14: git itself reports the code-running keys, from the section header line, includes and worktree config', async () => {
+  it('SAFETY §30: git itself reports the code-running keys, from the section header line, includes and worktree config', async () => {
     const env = plainEnv();
     // A key on the header line, an include, and a worktree config: all missed by a hand parser of .git/config.
     await fs.appendFile(path.join(repo, '.git', 'config'), '[man "evil"] cmd = touch PWN_man\n[include]\n\tpath = ../shared.inc\n');
@@ -160,7 +160,7 @@ describe('policy/git', () => {
     assert.deepEqual(fired(), [], 'reading the config ran nothing');
   });
 
-  it('issue 14: a `.git` gitdir file and a nested repository are asked about in their own folder', async () => {
+  it('SAFETY §30: a `.git` gitdir file and a nested repository are asked about in their own folder', async () => {
     const env = plainEnv();
     const nested = path.join(repo, 'vendor', 'lib');
     await fs.mkdir(nested, { recursive: true });
@@ -172,7 +172,7 @@ describe('policy/git', () => {
     assert.match(findings[0], /core\.fsmonitor.*\.gitstore\/config/);
   });
 
-  it("issue 14: the user's own global config and a disabled fsmonitor are not findings", () => {
+  it("SAFETY §30: the user's own global config and a disabled fsmonitor are not findings", () => {
     const entries = [
       { scope: 'global', origin: 'file:/home/u/.gitconfig', key: 'core.pager', value: 'less' },
       { scope: 'local', origin: 'file:.git/config', key: 'core.fsmonitor', value: 'false' },

@@ -1,0 +1,78 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createAgentHarness, toolResults, type AgentHarness } from './harness';
+
+const run = (id: string, command: string) => ({ id, name: 'run_command', arguments: JSON.stringify({ command }) });
+
+// Issue 14 through the whole agent: the model's run_command calls, real git, real processes. Verdicts are the
+// marker files on disk and what the model was sent.
+describe('run_command through the approval engine (issue 14)', () => {
+  let h: AgentHarness;
+  afterEach(() => h?.dispose());
+
+  it('SAFETY §30 (cause 1): a hostile repository config is asked about even with an allow rule, and its fsmonitor never runs', async () => {
+    h = await createAgentHarness({ 'a.txt': 'one\n' });
+    const env = { ...process.env, HOME: h.root, GIT_CONFIG_NOSYSTEM: '1' };
+    execFileSync('git', ['init', '-q'], { cwd: h.root, env });
+    // The key sits on the section header line, which a hand parser of .git/config missed.
+    fs.appendFileSync(path.join(h.root, '.git', 'config'), `[core] fsmonitor = "touch '${path.join(h.root, 'PWN')}'; false"\n`);
+    h.allow.push('git status');
+    const asked: string[][] = [];
+    h.onApproval = (entry) => {
+      asked.push(entry.reasons);
+      h.session.approve(entry.id, 'once'); // Even when the user says yes, git runs with the safe overrides.
+    };
+    h.server.enqueue({ toolCalls: [run('status', 'git status --short')] }, { text: 'done' });
+    await h.session.prompt('what changed?');
+    assert.equal(asked.length, 1, 'asked although `git status` is allowed by a rule');
+    assert.match(asked[0].join('\n'), /core\.fsmonitor/);
+    assert.match(toolResults(h.server, 1).status, /exit code 0/);
+    assert.equal(fs.existsSync(path.join(h.root, 'PWN')), false, 'the fsmonitor program never ran');
+  });
+
+  it('SAFETY §33 (cause 4): a token in a remote URL and a committed .env never reach the model', async () => {
+    h = await createAgentHarness({ '.env': 'STRIPE_SECRET=sk_live_0123456789abcdef\n' });
+    const env = {
+      ...process.env,
+      HOME: h.root,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    };
+    execFileSync('git', ['init', '-q'], { cwd: h.root, env });
+    execFileSync('git', ['remote', 'add', 'origin', 'https://x-access-token:ghs_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r.git'], {
+      cwd: h.root,
+      env,
+    });
+    execFileSync('git', ['add', '-f', '.env'], { cwd: h.root, env });
+    execFileSync('git', ['commit', '-qm', 'oops'], { cwd: h.root, env });
+    h.onApproval = (entry) => h.session.approve(entry.id, 'once');
+    h.server.enqueue({ toolCalls: [run('remote', 'git remote -v'), run('grep', 'git grep -n STRIPE')] }, { text: 'done' });
+    await h.session.prompt('look around');
+    const results = toolResults(h.server, 1);
+    assert.match(results.remote, /github\.com\/o\/r\.git/);
+    assert.doesNotMatch(results.remote, /ghs_abcdefghij/);
+    assert.doesNotMatch(results.grep, /sk_live_0123456789abcdef/);
+    assert.match(results.grep, /line hidden: \.env may hold secrets/);
+  });
+
+  it('SAFETY §31 (cause 2): an allow rule for cat does not let it read a secret through a symlink', async () => {
+    h = await createAgentHarness({ '.env': 'TOKEN=abc\n' });
+    fs.symlinkSync(path.join(h.root, '.env'), path.join(h.root, 'settings.txt'));
+    h.allow.push('cat');
+    const asked: string[][] = [];
+    h.onApproval = (entry) => {
+      asked.push(entry.reasons);
+      h.session.approve(entry.id, 'deny');
+    };
+    h.server.enqueue({ toolCalls: [run('cat', 'cat settings.txt')] }, { text: 'done' });
+    await h.session.prompt('read the settings');
+    assert.equal(asked.length, 1);
+    assert.match(asked[0].join('\n'), /`\.env` and may hold secrets/);
+    assert.match(toolResults(h.server, 1).cat, /denied/);
+  });
+});
