@@ -338,5 +338,6 @@ function gitDanger(args: readonly string[]): string[] {
 }
 
 export function baseName(program: string): string {
-  return program.replace(/\\/g, '/').split('/').pop()!.toLowerCase();
+  const slash = Math.max(program.lastIndexOf('/'), program.lastIndexOf('\\'));
+  return (slash < 0 ? program : program.slice(slash + 1)).toLowerCase();
 }

@@ -31,20 +31,25 @@ export async function fileArgumentFindings(args: readonly string[], cwd: string,
     if (matches === 'too many') findings.push(`\`${arg}\` matches more than ${MAX_MATCHES} files, too many to check`);
     else words.push(...matches);
   }
-  for (const arg of words) {
-    const resolved = await resolveWorkspacePath(facts.root, path.resolve(cwd, arg));
-    if (!resolved.ok) {
-      // Words that are not files (a pattern, a revision) resolve to nothing outside: only links and real
-      // escapes are findings here; spelled-out escapes were reported by the command policy already.
-      if (/symbolic link|outside the workspace/.test(resolved.reason))
-        findings.push(`reads \`${arg}\`, outside the workspace (${linkNote(resolved.reason)})`);
-      continue;
-    }
-    if (resolved.relative === '.') continue;
-    if (isSecretPath(resolved.relative)) findings.push(`reads \`${arg}\`, which is \`${resolved.relative}\` and may hold secrets`);
-    else if (await facts.isIgnored(resolved.relative)) findings.push(`reads \`${arg}\`, which your ignore rules hide from the agent`);
-  }
+  // Checked together: each is a few file-system calls, and a long `cat a b c …` should not pay them in series.
+  const perWord = await Promise.all(words.map((arg) => wordFinding(arg, cwd, facts)));
+  for (const finding of perWord) if (finding) findings.push(finding);
   return [...new Set(findings)];
+}
+
+async function wordFinding(arg: string, cwd: string, facts: FileArgumentFacts): Promise<string | undefined> {
+  const resolved = await resolveWorkspacePath(facts.root, path.resolve(cwd, arg));
+  if (!resolved.ok) {
+    // Words that are not files (a pattern, a revision) resolve to nothing outside: only links and real
+    // escapes are findings here; spelled-out escapes were reported by the command policy already.
+    return /symbolic link|outside the workspace/.test(resolved.reason)
+      ? `reads \`${arg}\`, outside the workspace (${linkNote(resolved.reason)})`
+      : undefined;
+  }
+  if (resolved.relative === '.') return undefined;
+  if (isSecretPath(resolved.relative)) return `reads \`${arg}\`, which is \`${resolved.relative}\` and may hold secrets`;
+  if (await facts.isIgnored(resolved.relative)) return `reads \`${arg}\`, which your ignore rules hide from the agent`;
+  return undefined;
 }
 
 function linkNote(reason: string): string {
