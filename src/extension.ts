@@ -20,6 +20,7 @@ import {
   verificationTasks,
   verifySettings,
 } from './host/settings';
+import { environmentFacts } from './node/environment';
 import { NodeVerifier } from './node/verifier';
 import { cleanupStaleShadows } from './node/sandbox';
 import { TerminalRunner } from './host/terminalRunner';
@@ -64,6 +65,12 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
         layout: await layoutSummary(workspace),
         rules: await collectAgentsRules(workspace, workspace.openEditors().active),
         canRunCommands: vscode.workspace.isTrusted,
+        // Restricted Mode runs nothing, not even git status.
+        environment: await environmentFacts(root, {
+          shell: vscode.env.shell,
+          git: vscode.workspace.isTrusted,
+          gitConfigKeys: async () => (await workspace.gitConfig(root)).map((e) => e.key),
+        }),
       }),
     promptContext: () => editorContext(workspace),
     workspace,

@@ -9,6 +9,7 @@ import { OpenAIModelClient } from '../core/model/openaiClient';
 import type { ModelSettings } from '../core/model/types';
 import type { Runner } from '../core/ports';
 import { FsFileWriter } from '../node/fsWriter';
+import { environmentFacts } from '../node/environment';
 import { NodeWorkspace } from '../node/nodeWorkspace';
 import { runProcess } from '../node/processRunner';
 import { detectSandbox } from '../node/sandbox';
@@ -93,6 +94,10 @@ export async function runExec(argv: string[]): Promise<number> {
         workspaceName: path.basename(root),
         layout: await layoutSummary(workspace),
         rules: await collectAgentsRules(workspace),
+        environment: await environmentFacts(root, {
+          git: true,
+          gitConfigKeys: async () => (await workspace.gitConfig(root)).map((e) => e.key),
+        }),
       }),
     promptContext: async () => '',
     workspace,

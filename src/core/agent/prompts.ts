@@ -1,4 +1,5 @@
 import type { RulesFile } from '../context/agentsRules';
+import { environmentBlock, type EnvironmentFacts } from '../context/environment';
 
 export interface PromptContext {
   workspaceName?: string;
@@ -8,6 +9,8 @@ export interface PromptContext {
   rules?: RulesFile[];
   /** Whether commands can run here (false in Restricted Mode). */
   canRunCommands?: boolean;
+  /** Platform, shell, date, folder and git state, so the model need not spend tool calls finding out. */
+  environment?: EnvironmentFacts;
 }
 
 export function systemPrompt(context: PromptContext): string {
@@ -32,5 +35,8 @@ export function systemPrompt(context: PromptContext): string {
     parts.push('Project instructions from AGENTS.md files follow. When they conflict, the file nearer to the code being changed wins.');
     for (const rule of context.rules) parts.push(`--- ${rule.path} ---\n${rule.text}`);
   }
+  // Last: it changes (the date, the git status) while everything above stays the same, so servers that cache
+  // prompt prefixes keep reusing the rest.
+  if (context.environment) parts.push(environmentBlock(context.environment));
   return parts.join('\n\n');
 }
