@@ -27,7 +27,8 @@ export class SetupCard {
         <button class="test">Save and test connection</button>
         <button class="secondary dismiss">Hide</button>
       </div>
-      <div class="result" role="status" aria-live="polite"></div>`;
+      <div class="result" role="status" aria-live="polite"></div>
+      <div class="sandbox"></div>`;
     const q = <T extends HTMLElement>(sel: string) => this.element.querySelector<T>(sel)!;
     const provider = q<HTMLSelectElement>('.provider');
     const baseUrl = q<HTMLInputElement>('.base-url');
@@ -54,6 +55,16 @@ export class SetupCard {
       this.send({ type: 'setup', action: 'testConnection' });
     });
     q('.dismiss').addEventListener('click', () => this.send({ type: 'setup', action: 'dismiss' }));
+    const sandbox = q('.sandbox');
+    if (state.sandbox) {
+      sandbox.className = state.sandbox.ok ? 'sandbox' : 'sandbox warning';
+      sandbox.textContent = `Sandbox: ${state.sandbox.summary}`;
+      for (const problem of state.sandbox.problems) {
+        const line = document.createElement('div');
+        line.textContent = `✗ ${problem.name}: ${problem.detail}${problem.fix ? ` — fix: ${problem.fix}` : ''}`;
+        sandbox.append(line);
+      }
+    }
     const result = q('.result');
     const test = state.test;
     if (test?.state === 'testing') result.textContent = 'Testing…';

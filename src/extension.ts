@@ -13,7 +13,8 @@ import {
   agentOptions,
   allowCommandPrefix,
   ApiKeyCache,
-  approvalMode,
+  approvalSettings,
+  migrateApprovalMode,
   commandRules,
   promptForApiKey,
   readModelSettings,
@@ -24,6 +25,7 @@ import { environmentFacts } from './node/environment';
 import { NodeVerifier } from './node/verifier';
 import { cleanupStaleShadows } from './node/sandbox';
 import { TerminalRunner } from './host/terminalRunner';
+import { warnWhenSandboxMissing } from './host/sandboxStatus';
 import { HostWorkspace } from './host/workspace';
 import { FileStore } from './node/fileStore';
 import * as path from 'node:path';
@@ -77,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     runner,
     writer: new DocumentWriter(root),
     commandRules,
-    approvalMode,
+    approvalSettings,
     allowPrefix: allowCommandPrefix,
     agentOptions,
     store: new FileStore(path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'conversations')),
@@ -88,13 +90,18 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
       tasks: verificationTasks,
     }),
   });
-  // Shadow copies left by a crashed window are removed in the background.
+  // Shadow copies left by a crashed window are removed in the background; an old single approval mode moves
+  // to the two settings that replace it.
   void cleanupStaleShadows().catch(() => undefined);
+  void migrateApprovalMode().catch((err) => console.error('Fixpoint: could not migrate fixpoint.approvalMode', err));
+  const output = vscode.window.createOutputChannel('Fixpoint');
+  void warnWhenSandboxMissing(output).catch(() => undefined);
   activeSession = session;
   // Restored in the background: activation stays fast, and the webview gets a fresh snapshot when done.
   void session.restore().catch((err) => console.error('Fixpoint: could not restore the conversation', err));
 
   context.subscriptions.push(
+    output,
     apiKeys,
     view,
     runner,
@@ -114,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void session.refreshSettings()),
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('fixpoint.approvalMode')) void migrateApprovalMode().catch(() => undefined);
       if (e.affectsConfiguration('fixpoint')) void session.refreshSettings();
     }),
   );

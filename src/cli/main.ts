@@ -1,5 +1,6 @@
 import { runApplyPatch } from './applyPatch';
 import { runExec } from './exec';
+import { sandboxDoctor, formatSandboxReport } from '../node/sandbox';
 import { USAGE } from './usage';
 
 export async function main(argv: string[]): Promise<number> {
@@ -9,6 +10,11 @@ export async function main(argv: string[]): Promise<number> {
       return runExec(rest);
     case 'apply-patch':
       return runApplyPatch(rest);
+    case 'doctor': {
+      const report = await sandboxDoctor();
+      process.stdout.write(`${formatSandboxReport(report)}\n`);
+      return report.ok ? 0 : 1;
+    }
     case undefined:
     case '-h':
     case '--help':

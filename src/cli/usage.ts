@@ -2,6 +2,7 @@
 export const USAGE = `Usage:
   fixpoint exec "<task>" [options]     run the agent on a task in a folder
   fixpoint apply-patch [--cwd DIR]     apply one apply_patch text from stdin with the same engine
+  fixpoint doctor                      whether the sandbox works here, and the fix when it does not
   fixpoint --help        (also: fixpoint exec --help, fixpoint apply-patch --help)
 
 The same core as the VS Code extension. Proposed edits are printed as unified diffs and written only when you
@@ -16,7 +17,9 @@ exec options:
   --yes                  approve edits and commands without asking; the command policy still applies, and
                          dangerous commands (rm -rf, curl | sh, sudo…) are still refused
   --allow <prefix>       run commands starting with this prefix without asking (repeatable)
-  --approval <mode>      review (default), auto-edit or full-auto (unflagged commands in the sandbox only)
+  --edits <how>          review (default) or auto-apply-verified (edits verified before review apply by themselves)
+  --commands <how>       ask (default) or sandbox (commands run unasked inside the sandbox; findings still ask)
+  --approval <preset>    review, auto-edit (= --edits auto-apply-verified) or full-auto (= both)
   --verify <when>        after-accept (default), before-review (isolated, sandboxed copy) or off
   --verify-command <cmd> the check to run (default: detected, e.g. the package.json test script)
   --max-steps <n>        most model turns for this task (default 50)

@@ -137,4 +137,4 @@ export interface Verifier {
   ): Promise<RunResult & { sandboxed: boolean }>;
 }
 
-export type { ApprovalMode } from './policy/engine';
+export type { ApprovalMode, ApprovalSettings } from './policy/engine';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ModelSettings, WireApi } from '../core/model/types';
 import { DEFAULT_AGENT_OPTIONS } from '../core/agent/loop';
 import type { TaskCandidate } from '../core/verify';
-import type { ApprovalMode } from '../core/ports';
+import { approvalSettingsOf, type ApprovalSettings } from '../core/policy';
 import type { VerifySettings } from '../node/verifier';
 
 export const API_KEY_SECRET = 'fixpoint.apiKey';
@@ -128,8 +128,32 @@ export async function verificationTasks(): Promise<TaskCandidate[]> {
   });
 }
 
-/** The approval mode from user settings only: a workspace cannot widen the agent's permissions (SAFETY §5). */
-export function approvalMode(): ApprovalMode {
-  const value = vscode.workspace.getConfiguration('fixpoint').inspect<string>('approvalMode')?.globalValue;
-  return value === 'auto-edit' || value === 'full-auto' ? value : 'review';
+/**
+ * How edits and commands are approved, from user settings only: a workspace cannot widen the agent's
+ * permissions (SAFETY §5). The earlier single `fixpoint.approvalMode` still counts until it is migrated.
+ */
+export function approvalSettings(): ApprovalSettings {
+  const config = vscode.workspace.getConfiguration('fixpoint');
+  const legacy = legacyApprovalMode(config);
+  const edits = config.inspect<string>('edits.approval')?.globalValue;
+  const commands = config.inspect<string>('commands.approval')?.globalValue;
+  return {
+    edits: edits === 'review' || edits === 'auto-apply-verified' ? edits : legacy.edits,
+    commands: commands === 'ask' || commands === 'sandbox' ? commands : legacy.commands,
+  };
+}
+
+function legacyApprovalMode(config: vscode.WorkspaceConfiguration): ApprovalSettings {
+  const value = config.inspect<string>('approvalMode')?.globalValue;
+  return approvalSettingsOf(value === 'auto-edit' || value === 'full-auto' ? value : 'review');
+}
+
+/** Moves a user's `fixpoint.approvalMode` to the two settings that replace it (once; nothing else is touched). */
+export async function migrateApprovalMode(): Promise<void> {
+  const config = vscode.workspace.getConfiguration('fixpoint');
+  if (config.inspect<string>('approvalMode')?.globalValue === undefined) return;
+  const { edits, commands } = approvalSettings();
+  await config.update('edits.approval', edits, vscode.ConfigurationTarget.Global);
+  await config.update('commands.approval', commands, vscode.ConfigurationTarget.Global);
+  await config.update('approvalMode', undefined, vscode.ConfigurationTarget.Global);
 }

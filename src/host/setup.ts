@@ -3,6 +3,7 @@ import { checkSettings, describeModelError } from '../core/model/errors';
 import { listModels } from '../core/model/openaiClient';
 import { isProviderId, PROVIDER_PRESETS, providerOf } from '../core/model/providers';
 import type { SetupState, WebviewToHost } from '../shared/protocol';
+import { sandboxReport } from './sandboxStatus';
 import { API_KEY_SECRET, readModelSettings, type ApiKeyCache } from './settings';
 
 const DISMISSED_KEY = 'fixpoint.setupDone';
@@ -22,7 +23,7 @@ export class SetupController {
   ) {}
 
   async state(): Promise<SetupState> {
-    const settings = await readModelSettings(this.apiKeys);
+    const [settings, sandbox] = await Promise.all([readModelSettings(this.apiKeys), sandboxReport()]);
     const configured = !checkSettings(settings);
     return {
       // Shown while Fixpoint cannot work yet (no key for OpenAI, no model…), and once a test has started, until
@@ -34,6 +35,11 @@ export class SetupController {
       model: settings.model,
       hasKey: !!settings.apiKey,
       test: this.test,
+      sandbox: {
+        ok: sandbox.ok,
+        summary: sandbox.summary,
+        problems: sandbox.checks.filter((c) => !c.ok).map(({ name, detail, fix }) => ({ name, detail, fix })),
+      },
     };
   }
 

@@ -94,6 +94,8 @@ export interface SetupState {
   baseUrl: string;
   model: string;
   hasKey: boolean;
+  /** The sandbox doctor: whether commands can run sandboxed here, with the failing checks and their fixes. */
+  sandbox?: { ok: boolean; summary: string; problems: Array<{ name: string; detail: string; fix?: string }> };
   /** Result of "Test connection": the models the endpoint lists, or the error with its fix. */
   test?: { state: 'testing' } | { state: 'ok'; models: string[] } | { state: 'error'; message: string; fix?: string; models?: string[] };
 }

@@ -92,9 +92,29 @@ describe('commands in the integrated terminal', function () {
     );
     const restricted: string[] = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
     const properties = manifest.contributes.configuration.properties;
-    for (const key of ['fixpoint.approvalMode', 'fixpoint.commands.allow', 'fixpoint.commands.deny']) {
+    for (const key of [
+      'fixpoint.edits.approval',
+      'fixpoint.commands.approval',
+      'fixpoint.approvalMode',
+      'fixpoint.commands.allow',
+      'fixpoint.commands.deny',
+    ]) {
       assert.ok(restricted.includes(key), `${key} is in restrictedConfigurations`);
       assert.equal(properties[key].scope, 'application', `${key} can only be set in user settings`);
     }
+  });
+
+  it('SAFETY §5: the old single approval mode moves to the edits and commands settings', async () => {
+    const config = () => vscode.workspace.getConfiguration('fixpoint');
+    await config().update('approvalMode', 'full-auto', vscode.ConfigurationTarget.Global);
+    const deadline = Date.now() + 10_000;
+    while (config().inspect('approvalMode')?.globalValue !== undefined && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(config().inspect('approvalMode')?.globalValue, undefined, 'the old key is removed');
+    assert.equal(config().inspect('edits.approval')?.globalValue, 'auto-apply-verified');
+    assert.equal(config().inspect('commands.approval')?.globalValue, 'sandbox');
+    await config().update('edits.approval', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('commands.approval', undefined, vscode.ConfigurationTarget.Global);
   });
 });

@@ -63,7 +63,7 @@ export class ChatSession {
       isIgnored: (relative) => deps.workspace.isIgnored(relative),
       gitConfig: (cwd) => deps.workspace.gitConfig(cwd),
       commandRules: () => deps.commandRules(),
-      approvalMode: () => deps.approvalMode?.() ?? 'review',
+      approvalSettings: () => deps.approvalSettings?.() ?? { edits: 'review', commands: 'ask' },
       sandboxAvailable: async () => (await deps.runner.sandboxAvailable?.()) ?? false,
       knownSecrets: () => [...(this.apiKey ? [this.apiKey] : []), ...secretEnvironmentValues(process.env)],
     });

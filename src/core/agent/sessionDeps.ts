@@ -1,6 +1,6 @@
 import type { HostToWebview } from '../../shared/protocol';
 import type { ModelClient, ModelSettings } from '../model/types';
-import type { ApprovalMode, FileWriter, Runner, Store, Verifier, Workspace } from '../ports';
+import type { ApprovalSettings, FileWriter, Runner, Store, Verifier, Workspace } from '../ports';
 import type { AgentOptions } from './loop';
 
 export interface PromptOptions {
@@ -24,8 +24,8 @@ export interface SessionDeps {
   agentOptions(): Partial<AgentOptions>;
   /** Where the conversation is persisted for crash recovery; none in the CLI. */
   store?: Store;
-  /** User-scope approval mode; review when absent. */
-  approvalMode?(): ApprovalMode;
+  /** User-scope approval settings (edits, commands); both ask when absent. */
+  approvalSettings?(): ApprovalSettings;
   /** Runs the project's checks after accepted edits or before review; none means edits are not verified. */
   verifier?: Verifier;
 }

@@ -6,12 +6,13 @@
  *
  * Order of a command decision:
  * 1. the user's deny rules (anywhere in the line) → deny;
- * 2. dangerous commands (§10) → ask, or deny in full-auto;
+ * 2. dangerous commands (§10) → ask, or deny when commands run unasked in the sandbox;
  * 3. findings — a file outside the workspace, through a link, secret or ignored; a glob over printed files;
  *    a process environment; the repository's git config running programs (asked of git itself, in the
  *    command's own folder) → ask, always: neither an allow rule nor full-auto's sandbox silences a finding;
- * 4. read-only commands and the user's allow rules → allow (in full-auto: in the sandbox, like every command);
- * 5. anything else → in full-auto with a working sandbox: allow in the sandbox; otherwise ask.
+ * 4. read-only commands and the user's allow rules → allow (with commands set to `sandbox`: in the sandbox,
+ *    like every command);
+ * 5. anything else → with commands set to `sandbox` and a working sandbox: allow in the sandbox; otherwise ask.
  */
 import { classifyCommand, type CommandRisk } from './commands';
 import { fileArgumentFindings, type FileArgumentFacts } from './fileArguments';
@@ -19,9 +20,26 @@ import { untrustedGitConfig, type GitConfigEntry } from './git';
 import { isProtectedPath } from './paths';
 import { redactSecrets } from './redact';
 
-/** review: every edit and command asks · auto-edit: verified edits outside protected paths apply by themselves ·
- *  full-auto: additionally, commands run without asking, inside the sandbox only (findings still ask). */
+/** How edits are approved: each one reviewed, or those verified before review applied by themselves. */
+export type EditApproval = 'review' | 'auto-apply-verified';
+/** How commands are approved: asked unless read-only or allowed by a rule, or run unasked inside the sandbox. */
+export type CommandApproval = 'ask' | 'sandbox';
+
+export interface ApprovalSettings {
+  edits: EditApproval;
+  commands: CommandApproval;
+}
+
+/**
+ * The single mode of earlier versions (`fixpoint.approvalMode`, and the CLI's `--approval`), which mixed both:
+ * review = each edit reviewed, commands asked · auto-edit = verified edits apply by themselves · full-auto =
+ * that, and commands run unasked in the sandbox.
+ */
 export type ApprovalMode = 'review' | 'auto-edit' | 'full-auto';
+
+export function approvalSettingsOf(mode: ApprovalMode): ApprovalSettings {
+  return { edits: mode === 'review' ? 'review' : 'auto-apply-verified', commands: mode === 'full-auto' ? 'sandbox' : 'ask' };
+}
 
 export interface PolicyDecision {
   decision: 'allow' | 'ask' | 'deny';
@@ -37,8 +55,8 @@ export interface PolicyDecision {
 export interface PolicyFacts extends FileArgumentFacts {
   /** The user-scope allow and deny prefixes. */
   commandRules(): { allow: readonly string[]; deny: readonly string[] };
-  approvalMode(): ApprovalMode;
-  /** Whether full-auto's sandbox works here (bubblewrap with user namespaces). */
+  approvalSettings(): ApprovalSettings;
+  /** Whether the commands' sandbox works here (bubblewrap with user namespaces). */
   sandboxAvailable(): Promise<boolean>;
   /** Configuration as git itself reads it in `cwd` (includes, worktree config, `gitdir:` files). */
   gitConfig(cwd: string): Promise<GitConfigEntry[]>;
@@ -60,11 +78,11 @@ export class ApprovalEngine {
 
   /** The decision for a shell command the agent (or a check) wants to run in `cwd` (absolute). */
   async decideCommand(command: string, cwd: string): Promise<PolicyDecision> {
-    const mode = this.facts.approvalMode();
+    const sandboxMode = this.facts.approvalSettings().commands === 'sandbox';
     const verdict = classifyCommand(command, this.facts.commandRules());
     if (verdict.decision === 'deny') return { decision: 'deny', where: 'host', why: verdict.reasons, by: 'rule', risk: verdict.risk };
     if (verdict.risk === 'dangerous') {
-      return mode === 'full-auto'
+      return sandboxMode
         ? {
             decision: 'deny',
             where: 'host',
@@ -80,7 +98,7 @@ export class ApprovalEngine {
     if (findings.length > 0) {
       return { decision: 'ask', where: 'host', why: [...new Set([...findings, ...verdict.reasons])], by: 'policy', risk: verdict.risk };
     }
-    const sandboxed = mode === 'full-auto' && (await this.facts.sandboxAvailable());
+    const sandboxed = sandboxMode && (await this.facts.sandboxAvailable());
     if (verdict.decision === 'allow') {
       return {
         decision: 'allow',
@@ -94,12 +112,12 @@ export class ApprovalEngine {
       return {
         decision: 'allow',
         where: 'sandbox',
-        why: ['full-auto: runs in the sandbox (workspace writable, network off)'],
+        why: ['commands run in the sandbox (workspace writable, network off)'],
         by: 'policy',
         risk: verdict.risk,
       };
     }
-    const why = mode === 'full-auto' ? [...verdict.reasons, 'no sandbox here, so full-auto asks'] : verdict.reasons;
+    const why = sandboxMode ? [...verdict.reasons, 'no sandbox here, so commands are asked'] : verdict.reasons;
     return { decision: 'ask', where: 'host', why, by: 'policy', risk: verdict.risk };
   }
 
@@ -129,7 +147,7 @@ export class ApprovalEngine {
    */
   decideEdit(proposal: EditProposalFacts): PolicyDecision {
     const ask = (why: string): PolicyDecision => ({ decision: 'ask', where: 'host', why: [why], by: 'policy', risk: 'normal' });
-    if (this.facts.approvalMode() === 'review') return ask('review mode: every edit is reviewed');
+    if (this.facts.approvalSettings().edits === 'review') return ask('edits are reviewed (fixpoint.edits.approval)');
     if (!proposal.verified) return ask('not verified before review');
     const protectedPaths = proposal.paths.filter((p) => isProtectedPath(p));
     if (protectedPaths.length > 0) return ask(`touches protected paths: ${protectedPaths.join(', ')}`);

@@ -23,6 +23,16 @@ export {
   type IgnoreFilterOptions,
 } from './secrets';
 export { findInvisible, revealInvisible, hasInvisible, formatCodePoint, type InvisibleChar, type InvisibleKind } from './invisible';
-export { ApprovalEngine, type ApprovalMode, type PolicyDecision, type PolicyFacts, type EditProposalFacts } from './engine';
+export {
+  ApprovalEngine,
+  approvalSettingsOf,
+  type ApprovalMode,
+  type ApprovalSettings,
+  type CommandApproval as CommandApprovalMode,
+  type EditApproval,
+  type PolicyDecision,
+  type PolicyFacts,
+  type EditProposalFacts,
+} from './engine';
 export { redactSecrets, type Redaction } from './redact';
 export { fileArgumentFindings } from './fileArguments';

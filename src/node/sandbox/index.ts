@@ -9,3 +9,4 @@ export {
   type ShadowFileOp,
 } from './shadow';
 export { detectSandbox, sandboxArgv, sandboxArgvForShadow, type SandboxAvailability, type SandboxOptions } from './bubblewrap';
+export { sandboxDoctor, formatSandboxReport, type SandboxReport, type DoctorCheck } from './doctor';

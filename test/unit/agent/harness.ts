@@ -7,6 +7,7 @@ import { ChatSession } from '../../../src/core/agent/session';
 import type { AgentOptions } from '../../../src/core/agent/loop';
 import { OpenAIModelClient } from '../../../src/core/model/openaiClient';
 import type { ApprovalMode, Runner, Store } from '../../../src/core/ports';
+import { approvalSettingsOf } from '../../../src/core/policy';
 import { detectSandbox } from '../../../src/node/sandbox';
 import { runInSandbox } from '../../../src/node/sandboxedRun';
 import type { ModelSettings } from '../../../src/core/model/types';
@@ -98,7 +99,7 @@ export async function createAgentHarness(
     runner,
     writer: new FsFileWriter(root),
     commandRules: () => ({ allow, deny: [] }),
-    approvalMode: () => reuse.approvalMode ?? 'review',
+    approvalSettings: () => approvalSettingsOf(reuse.approvalMode ?? 'review'),
     allowPrefix: async (prefix) => void allow.push(prefix),
     agentOptions: () => ({ retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 2000 }, ...options }),
     store: reuse.store,

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { PolicyFacts } from '../../../src/core/policy';
+import { approvalSettingsOf, type PolicyFacts } from '../../../src/core/policy';
 import { engineFor } from './engineFor';
 
 // The approval engine over a real folder: real symlinks, real ignore files, real git asked about its config.
@@ -89,7 +89,7 @@ describe('policy/engine (issue 14)', () => {
   });
 
   it('SAFETY §34 (cause 5): full-auto runs every command in the sandbox, refuses dangerous ones, and still asks about findings', async () => {
-    const fullAuto = { approvalMode: () => 'full-auto' as const, sandboxAvailable: async () => true };
+    const fullAuto = { approvalSettings: () => approvalSettingsOf('full-auto'), sandboxAvailable: async () => true };
     assert.deepEqual(
       [await decide('npm test', fullAuto), await decide('ls', fullAuto)].map((d) => [d.decision, d.where]),
       [
@@ -124,7 +124,7 @@ describe('policy/engine (issue 14)', () => {
   });
 
   it('SAFETY §4: auto-applied edits: only verified, outside protected paths, never a file replacement', () => {
-    const engine = engineFor(root, { approvalMode: () => 'auto-edit' });
+    const engine = engineFor(root, { approvalSettings: () => approvalSettingsOf('auto-edit') });
     assert.equal(engine.decideEdit({ paths: ['src/a.ts'], verified: true }).decision, 'allow');
     assert.equal(engine.decideEdit({ paths: ['src/a.ts'], verified: false }).decision, 'ask');
     assert.equal(engine.decideEdit({ paths: ['.vscode/tasks.json'], verified: true }).decision, 'ask');

@@ -9,7 +9,7 @@ export function engineFor(root: string, facts: Partial<PolicyFacts> = {}): Appro
     isIgnored: (relative) => workspace.isIgnored(relative),
     gitConfig: (cwd) => workspace.gitConfig(cwd),
     commandRules: () => ({ allow: [], deny: [] }),
-    approvalMode: () => 'review',
+    approvalSettings: () => ({ edits: 'review', commands: 'ask' }),
     sandboxAvailable: async () => false,
     knownSecrets: () => [],
     ...facts,
