@@ -52,6 +52,12 @@ export interface FakeServerOptions {
   apiKey?: string;
   port?: number;
   models?: string[];
+  /**
+   * JSON answers for other endpoints, keyed "METHOD /path" — e.g. a server's model-info endpoints
+   * (`POST /api/show` for Ollama, `GET /api/v0/models/<id>` for LM Studio), or a `GET /v1/models` with the
+   * fields vLLM and OpenRouter add. Checked before the built-in routes.
+   */
+  routes?: Record<string, object>;
 }
 
 export class FakeOpenAIServer {
@@ -143,6 +149,8 @@ export class FakeOpenAIServer {
         error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' },
       });
     }
+    const routed = this.options.routes?.[`${req.method} ${path}`];
+    if (routed) return sendJson(res, 200, routed);
     if (req.method === 'GET' && path === '/v1/models') {
       const models = this.options.models ?? ['fake-model', 'fake-fast-model'];
       return sendJson(res, 200, {

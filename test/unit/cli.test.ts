@@ -96,6 +96,23 @@ describe('headless CLI', () => {
     }
   });
 
+  it('the context window the server runs the model with is used and named, unless FIXPOINT_CONTEXT_WINDOW is set', async () => {
+    const ollama = await FakeOpenAIServer.start({ routes: { 'POST /api/show': { parameters: 'num_ctx 8192', model_info: {} } } });
+    try {
+      for (const set of [false, true]) {
+        ollama.enqueue({ text: 'hi' });
+        const env = { OPENAI_BASE_URL: ollama.url, ...(set ? { FIXPOINT_CONTEXT_WINDOW: '50000' } : {}) };
+        const result = await cli(['exec', 'hi', '--cwd', dir, '--model', 'qwen3:8b'], { env });
+        assert.equal(result.code, 0, result.stderr);
+        if (set) assert.doesNotMatch(result.stderr, /Context window:/);
+        else assert.match(result.stderr, /Context window: 8192 tokens \(from Ollama’s num_ctx for this model\)\./);
+      }
+      assert.deepEqual(ollama.requests.filter((r) => r.path === '/api/show').length, 1, 'asked only when not set');
+    } finally {
+      await ollama.close();
+    }
+  });
+
   it('a missing endpoint key is a clear error with exit code 1', async () => {
     const result = await cli(['exec', 'hi', '--cwd', dir], { env: { OPENAI_BASE_URL: '' } });
     assert.equal(result.code, 1);
