@@ -50,6 +50,8 @@ describe('inline review of a proposed patch', function () {
   afterEach(async () => {
     api.newTask(); // Rejects anything a failed test left pending.
     await closeAllEditors();
+    // The dirty-buffer test turns the check after accepted edits back on; the next test starts without it.
+    await setSetting('verify.when', 'off');
   });
 
   /** Writes `content` to a new workspace file and returns its absolute path. */
