@@ -7,6 +7,7 @@ import { collectAgentsRules } from '../core/context/agentsRules';
 import { layoutSummary } from '../core/context/promptContext';
 import { detectContextWindow } from '../core/model/contextWindow';
 import { OpenAIModelClient } from '../core/model/openaiClient';
+import { approvalSettingsOf } from '../core/policy';
 import type { ModelSettings } from '../core/model/types';
 import type { Runner } from '../core/ports';
 import { FsFileWriter } from '../node/fsWriter';
@@ -22,6 +23,8 @@ import { terminalRenderer } from './render';
 const CHOICES = {
   wire: ['chat', 'responses'],
   approval: ['review', 'auto-edit', 'full-auto'],
+  edits: ['review', 'auto-apply-verified'],
+  commands: ['ask', 'sandbox'],
   verify: ['after-accept', 'before-review', 'off'],
 } as const;
 
@@ -108,7 +111,7 @@ export async function runExec(argv: string[]): Promise<number> {
     runner,
     writer: new FsFileWriter(root),
     commandRules: () => ({ allow, deny: [] }),
-    approvalMode: () => approval,
+    approvalSettings: () => approval,
     allowPrefix: async (prefix) => void allow.push(prefix),
     agentOptions: () => ({ maxSteps, contextWindow: Number(env.FIXPOINT_CONTEXT_WINDOW) || detected?.tokens || 192_000 }),
     verifier: new NodeVerifier({
@@ -141,6 +144,8 @@ function parseExecArgs(argv: string[]) {
       'max-steps': { type: 'string' },
       verify: { type: 'string' },
       approval: { type: 'string' },
+      edits: { type: 'string' },
+      commands: { type: 'string' },
       'verify-command': { type: 'string' },
       'show-reasoning': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -156,7 +161,11 @@ function parseExecArgs(argv: string[]) {
     task,
     maxSteps,
     wire: choice('wire', values.wire, 'chat'),
-    approval: choice('approval', values.approval, 'review'),
+    // --approval is the preset of both; --edits / --commands set one each.
+    approval: ((preset) => ({
+      edits: choice('edits', values.edits, preset.edits),
+      commands: choice('commands', values.commands, preset.commands),
+    }))(approvalSettingsOf(choice('approval', values.approval, 'review'))),
     verify: choice('verify', values.verify, 'after-accept'),
   };
 }
