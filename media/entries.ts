@@ -6,6 +6,8 @@ const FIX_LABELS: Record<FixAction, string> = { setApiKey: 'Set API Key', openSe
 const APPROVAL_LABELS: Record<string, string> = {
   pending: 'Waiting for approval',
   allowed: 'Allowed once',
+  task: 'Allowed for this task',
+  workspace: 'Allowed in this workspace',
   always: 'Always allowed',
   denied: 'Denied',
 };
@@ -124,7 +126,9 @@ export function renderEntry(entry: Entry, node: HTMLElement): void {
         const actions = el('div', 'row-actions');
         actions.append(
           actionButton('Allow once', { action: 'approve', id: entry.id, decision: 'once' }),
-          actionButton(`Always allow "${entry.prefix}"`, { action: 'approve', id: entry.id, decision: 'always' }, true),
+          actionButton(`Allow "${entry.prefix}" for this task`, { action: 'approve', id: entry.id, decision: 'task' }, true),
+          actionButton('In this workspace', { action: 'approve', id: entry.id, decision: 'workspace' }, true),
+          actionButton('Always', { action: 'approve', id: entry.id, decision: 'always' }, true),
           actionButton('Deny', { action: 'approve', id: entry.id, decision: 'deny' }, true),
         );
         node.append(actions);

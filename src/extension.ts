@@ -11,11 +11,9 @@ import { ChatViewProvider, CHAT_VIEW_ID } from './host/chatViewProvider';
 import { DocumentWriter } from './host/documentWriter';
 import {
   agentOptions,
-  allowCommandPrefix,
   ApiKeyCache,
   approvalSettings,
   migrateApprovalMode,
-  commandRules,
   promptForApiKey,
   readModelSettings,
   verificationTasks,
@@ -26,6 +24,7 @@ import { NodeVerifier } from './node/verifier';
 import { cleanupStaleShadows } from './node/sandbox';
 import { TerminalRunner } from './host/terminalRunner';
 import { warnWhenSandboxMissing } from './host/sandboxStatus';
+import { HostGrantStore, manageApprovals } from './host/grants';
 import { HostWorkspace } from './host/workspace';
 import { FileStore } from './node/fileStore';
 import * as path from 'node:path';
@@ -46,6 +45,7 @@ export interface FixpointApi {
 export function activate(context: vscode.ExtensionContext): FixpointApi {
   const started = performance.now();
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? context.globalStorageUri.fsPath;
+  const grants = new HostGrantStore(context.globalState, root);
   const secrets = context.secrets;
   const apiKeys = new ApiKeyCache(secrets);
   const workspace = new HostWorkspace(root);
@@ -78,9 +78,8 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     workspace,
     runner,
     writer: new DocumentWriter(root),
-    commandRules,
+    grants,
     approvalSettings,
-    allowPrefix: allowCommandPrefix,
     agentOptions,
     store: new FileStore(path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'conversations')),
     verifier: new NodeVerifier({
@@ -114,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     vscode.commands.registerCommand('fixpoint.cancel', () => session.cancel()),
     vscode.commands.registerCommand('fixpoint.focusChat', () => view.reveal()),
     vscode.commands.registerCommand('fixpoint.compact', () => session.compact()),
+    vscode.commands.registerCommand('fixpoint.manageApprovals', () => manageApprovals(grants, session.grants)),
     vscode.commands.registerCommand('fixpoint.setApiKey', setApiKey),
     new FixRequests(root, session, () => view.reveal()),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixCodeActionProvider(), {

@@ -110,9 +110,9 @@ export async function runExec(argv: string[]): Promise<number> {
     workspace,
     runner,
     writer: new FsFileWriter(root),
-    commandRules: () => ({ allow, deny: [] }),
+    // The CLI keeps workspace and "always" grants for this run (the extension keeps them in the user's storage).
+    grants: { commandRules: () => ({ allow, deny: [] }), remember: async (rule) => void allow.push(rule) },
     approvalSettings: () => approval,
-    allowPrefix: async (prefix) => void allow.push(prefix),
     agentOptions: () => ({ maxSteps, contextWindow: Number(env.FIXPOINT_CONTEXT_WINDOW) || detected?.tokens || 192_000 }),
     verifier: new NodeVerifier({
       workspace,

@@ -1,5 +1,16 @@
 import type { ChatSession } from '../core/agent/session';
-import type { Entry, HostToWebview } from '../shared/protocol';
+import type { ApprovalDecision, Entry, HostToWebview } from '../shared/protocol';
+
+const CLI_ANSWERS: Record<string, ApprovalDecision> = {
+  y: 'once',
+  yes: 'once',
+  t: 'task',
+  task: 'task',
+  w: 'workspace',
+  workspace: 'workspace',
+  a: 'always',
+  always: 'always',
+};
 
 export interface RendererOptions {
   out: NodeJS.WritableStream;
@@ -110,14 +121,12 @@ async function askApproval(entry: Extract<Entry, { kind: 'approval' }>, options:
   }
   const answer = (
     await options.ask(
-      `\nRun this command?\n  ${entry.command}\n${entry.reasons.map((r) => `  (${r})`).join('\n')}\n[y]es once / [a]lways / [N]o: `,
+      `\nRun this command?\n  ${entry.command}\n${entry.reasons.map((r) => `  (${r})`).join('\n')}\n[y]es once / [t]his task / [w]orkspace / [a]lways / [N]o: `,
     )
   )
     .trim()
     .toLowerCase();
-  options
-    .session()
-    .approve(entry.id, answer === 'y' || answer === 'yes' ? 'once' : answer === 'a' || answer === 'always' ? 'always' : 'deny');
+  options.session().approve(entry.id, CLI_ANSWERS[answer] ?? 'deny');
 }
 
 async function askReview(entry: Extract<Entry, { kind: 'proposal' }>, options: RendererOptions): Promise<void> {

@@ -1,4 +1,5 @@
 import type { GitConfigEntry } from './policy/git';
+import type { ApprovalScope } from './policy/grants';
 // The small interfaces through which core reaches the outside world. The host implements them with VS Code
 // APIs, the CLI with Node, unit tests with in-memory fakes.
 
@@ -70,7 +71,8 @@ export interface Runner {
   canRun(): { ok: true } | { ok: false; reason: string };
 }
 
-export type CommandApproval = 'once' | 'always' | 'deny';
+/** The user's answer to an approval card: allowed with a scope (policy/grants.ts), or denied. */
+export type CommandApproval = ApprovalScope | 'deny';
 
 /** What a command approval card shows. */
 export interface CommandApprovalRequest {

@@ -101,8 +101,9 @@ export interface SetupState {
 }
 
 export type PlanItem = { text: string; status: 'pending' | 'in_progress' | 'completed' };
-export type ApprovalDecision = 'once' | 'always' | 'deny';
-export type ApprovalState = 'pending' | 'allowed' | 'always' | 'denied';
+/** The approval card's answers: allowed once, for this task, in this workspace, always — or denied. */
+export type ApprovalDecision = 'once' | 'task' | 'workspace' | 'always' | 'deny';
+export type ApprovalState = 'pending' | 'allowed' | 'task' | 'workspace' | 'always' | 'denied';
 export type FileDecision = 'pending' | 'accepted' | 'rejected' | 'partial' | 'stale';
 
 export interface ProposalFile {
@@ -182,7 +183,7 @@ export function assertNever(value: never): never {
 }
 
 const FIX_ACTIONS: readonly FixAction[] = ['setApiKey', 'openSettings', 'retry'];
-const APPROVAL_DECISIONS: readonly ApprovalDecision[] = ['once', 'always', 'deny'];
+const APPROVAL_DECISIONS: readonly ApprovalDecision[] = ['once', 'task', 'workspace', 'always', 'deny'];
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
 const isPath = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 4096;
 /** Prompts past this size are refused rather than forwarded (a runaway paste or a hostile webview). */

@@ -139,7 +139,7 @@ async function loopOverhead(root: string): Promise<void> {
       approver: { approveCommand: async () => 'deny' },
       reviewer: { propose: async () => ({ files: [] }) },
       policy: engineFor(workspace.root),
-      allowPrefix: async () => undefined,
+      grant: async () => undefined,
       updatePlan: () => undefined,
     },
   });

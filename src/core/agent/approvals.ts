@@ -1,9 +1,15 @@
-import type { ApprovalDecision, Entry } from '../../shared/protocol';
+import type { ApprovalDecision, ApprovalState, Entry } from '../../shared/protocol';
 import type { Approver, CommandApproval, CommandApprovalRequest } from '../ports';
 import { revealInvisible } from '../policy';
 import type { Transcript } from './transcript';
 
-const STATE_OF: Record<ApprovalDecision, 'allowed' | 'always' | 'denied'> = { once: 'allowed', always: 'always', deny: 'denied' };
+const STATE_OF: Record<ApprovalDecision, ApprovalState> = {
+  once: 'allowed',
+  task: 'task',
+  workspace: 'workspace',
+  always: 'always',
+  deny: 'denied',
+};
 
 /** Asks for command approval with a card in the chat (Allow once / Always allow prefix / Deny). */
 export class ChatApprover implements Approver {

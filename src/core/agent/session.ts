@@ -8,7 +8,7 @@ import { TaskStore } from './taskStore';
 import { describeOutcome } from '../tools/applyPatch';
 import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
-import { ApprovalEngine, secretEnvironmentValues } from '../policy';
+import { ApprovalEngine, ApprovalGrants, secretEnvironmentValues } from '../policy';
 import { describeRestore } from '../review/checkpoints';
 import { ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
@@ -54,15 +54,18 @@ export class ChatSession {
   private readonly preReview: PreReviewVerifier | undefined;
   /** The one decision point for commands, tasks and self-applying edits. */
   private readonly policy: ApprovalEngine;
+  /** What the user allowed, per scope (this task's grants live here; lasting ones in deps.grants). */
+  readonly grants: ApprovalGrants;
   /** The API key of the last request, masked in command output. */
   private apiKey: string | undefined;
 
   constructor(private readonly deps: SessionDeps) {
+    this.grants = new ApprovalGrants(deps.grants);
     this.policy = new ApprovalEngine({
       root: deps.workspace.root,
       isIgnored: (relative) => deps.workspace.isIgnored(relative),
       gitConfig: (cwd) => deps.workspace.gitConfig(cwd),
-      commandRules: () => deps.commandRules(),
+      commandRules: () => this.grants.rules(),
       approvalSettings: () => deps.approvalSettings?.() ?? { edits: 'review', commands: 'ask' },
       sandboxAvailable: async () => (await deps.runner.sandboxAvailable?.()) ?? false,
       knownSecrets: () => [...(this.apiKey ? [this.apiKey] : []), ...secretEnvironmentValues(process.env)],
@@ -269,6 +272,7 @@ export class ChatSession {
     this.contextUsed = 0;
     this.billed = { input: 0, output: 0, cost: undefined };
     this.planId = undefined;
+    this.grants.clearTask();
     this.reviewer.checkpoints.clear();
     this.transcript.clear();
     this.deps.post({ type: 'state', state: this.snapshot() });
@@ -411,7 +415,7 @@ export class ChatSession {
           approver: this.approver,
           reviewer: this.reviewer,
           policy: this.policy,
-          allowPrefix: (prefix) => this.deps.allowPrefix(prefix),
+          grant: (rule, scope) => this.grants.grant(rule, scope),
           updatePlan: (steps) => this.showPlan(steps),
         },
       };

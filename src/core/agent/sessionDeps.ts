@@ -2,6 +2,7 @@ import type { HostToWebview } from '../../shared/protocol';
 import type { ModelClient, ModelSettings } from '../model/types';
 import type { ApprovalSettings, FileWriter, Runner, Store, Verifier, Workspace } from '../ports';
 import type { AgentOptions } from './loop';
+import type { GrantStore } from '../policy/grants';
 
 export interface PromptOptions {
   /** Use the fast model (quick asks, quick fixes). */
@@ -19,8 +20,8 @@ export interface SessionDeps {
   workspace: Workspace;
   runner: Runner;
   writer: FileWriter;
-  commandRules(): { allow: string[]; deny: string[] };
-  allowPrefix(prefix: string): Promise<void>;
+  /** The user's allow/deny rules and this workspace's grants; where lasting approvals are kept. */
+  grants: GrantStore;
   agentOptions(): Partial<AgentOptions>;
   /** Where the conversation is persisted for crash recovery; none in the CLI. */
   store?: Store;

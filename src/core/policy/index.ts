@@ -34,5 +34,6 @@ export {
   type PolicyFacts,
   type EditProposalFacts,
 } from './engine';
+export { ApprovalGrants, type ApprovalScope, type Grant, type GrantStore } from './grants';
 export { redactSecrets, type Redaction } from './redact';
 export { fileArgumentFindings } from './fileArguments';

@@ -47,7 +47,7 @@ export const runCommandTool: ToolDefinition<RunArgs> = {
 };
 
 /** What asking for a command needs (tools and the verifier share it). */
-export type ApprovalContext = Pick<ToolContext, 'runner' | 'approver' | 'policy' | 'allowPrefix' | 'signal'>;
+export type ApprovalContext = Pick<ToolContext, 'runner' | 'approver' | 'policy' | 'grant' | 'signal'>;
 
 /**
  * The one path from "the agent wants to run this" to "it may run there": the runner may run at all, the
@@ -72,7 +72,7 @@ export async function approveCommand(command: string, cwd: string, context: Appr
     context.signal,
   );
   if (answer === 'deny') throw new ToolError('The user denied running this command. Do not retry it; ask or choose another approach.');
-  if (answer === 'always') await context.allowPrefix(prefix);
+  await context.grant(prefix, answer);
   return 'host';
 }
 
@@ -89,7 +89,7 @@ export async function approveTask(name: string, context: ApprovalContext): Promi
     context.signal,
   );
   if (answer === 'deny') throw new ToolError('The user denied running this task. Do not retry it; ask or choose another approach.');
-  if (answer === 'always') await context.allowPrefix(command);
+  await context.grant(command, answer);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ToolSpec } from '../model/types';
 import type { ProposalVerification } from '../../shared/protocol';
 import type { Approver, Runner, Workspace } from '../ports';
 import type { ApprovalEngine } from '../policy/engine';
+import type { ApprovalScope } from '../policy/grants';
 
 export type PlanStepStatus = 'pending' | 'in_progress' | 'completed';
 export interface PlanStep {
@@ -41,8 +42,8 @@ export interface ToolContext {
   reviewer: Reviewer;
   /** The approval engine: every command, task and self-applying edit asks it first. */
   policy: ApprovalEngine;
-  /** Remembers an "always allow" answer for this command prefix. */
-  allowPrefix(prefix: string): Promise<void>;
+  /** Remembers an approval of this command prefix (or task rule) for the scope the user chose. */
+  grant(rule: string, scope: ApprovalScope): Promise<void>;
   updatePlan(steps: PlanStep[]): void;
   /** "Verify before review" mode: checks a patch in a shadow copy; undefined when the mode is off. */
   verifyProposal?(change: PatchResult, signal: AbortSignal): Promise<PreReviewCheck | undefined>;

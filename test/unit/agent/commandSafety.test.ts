@@ -76,3 +76,39 @@ describe('run_command through the approval engine (issue 14)', () => {
     assert.match(toolResults(h.server, 1).cat, /denied/);
   });
 });
+
+describe('approvals that stick (issue 14)', () => {
+  let h: AgentHarness;
+  afterEach(() => h?.dispose());
+
+  it('SAFETY §31: "for this task" sticks until the next task, "workspace" is remembered, "once" nowhere; none silences a finding', async () => {
+    h = await createAgentHarness({ '.env': 'TOKEN=abc\n', 'a.txt': 'a\n' });
+    const answers: Array<'task' | 'workspace' | 'once' | 'deny'> = ['task', 'deny'];
+    const asked: string[] = [];
+    h.onApproval = (entry) => {
+      asked.push(entry.command);
+      h.session.approve(entry.id, answers.shift() ?? 'deny');
+    };
+    h.server.enqueue(
+      { toolCalls: [run('first', 'node -e "console.log(1)"')] },
+      { toolCalls: [run('second', 'node -e "console.log(2)"'), run('secret', 'node -e "console.log(3)" /proc/self/environ')] },
+      { text: 'done' },
+    );
+    await h.session.prompt('go');
+    assert.deepEqual(
+      asked,
+      ['node -e "console.log(1)"', 'node -e "console.log(3)" /proc/self/environ'],
+      'the task grant covered the second node command, but not the one with a finding',
+    );
+    assert.match(toolResults(h.server, 2).second, /exit code 0/);
+    assert.match(toolResults(h.server, 2).secret, /denied/);
+    assert.deepEqual(h.allow, [], 'a task grant is not stored beyond the task');
+
+    h.session.newTask();
+    answers.push('workspace');
+    h.server.enqueue({ toolCalls: [run('third', 'node -e "console.log(4)"')] }, { text: 'done' });
+    await h.session.prompt('again');
+    assert.deepEqual(asked.slice(2), ['node -e "console.log(4)"'], 'asked again in a new task');
+    assert.deepEqual(h.allow, ['node'], 'the workspace grant went to the store');
+  });
+});

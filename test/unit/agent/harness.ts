@@ -98,9 +98,8 @@ export async function createAgentHarness(
     workspace,
     runner,
     writer: new FsFileWriter(root),
-    commandRules: () => ({ allow, deny: [] }),
+    grants: { commandRules: () => ({ allow, deny: [] }), remember: async (rule) => void allow.push(rule) },
     approvalSettings: () => approvalSettingsOf(reuse.approvalMode ?? 'review'),
-    allowPrefix: async (prefix) => void allow.push(prefix),
     agentOptions: () => ({ retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 2000 }, ...options }),
     store: reuse.store,
     verifier: reuse.verify
