@@ -142,6 +142,23 @@ describe('provider streams, as they really arrive', () => {
     assert.deepEqual(sent.reasoning_details, state.state.reasoningDetails);
   });
 
+  it('DeepSeek thinking mode: reasoning_content goes back on the assistant message it belongs to', async () => {
+    const events = await replay('deepseek-thinking-tool-call');
+    assert.equal(reasoningOf(events), 'I should read a.txt first.');
+    const state = stateOf(events);
+    assert.ok(state?.type === 'reasoningState');
+    assert.equal(state.state.reasoningContent, 'I should read a.txt first.');
+    const [call] = callsOf(events);
+    server.enqueue({ text: 'ok' });
+    const items: ChatItem[] = [
+      { role: 'user', content: 'go' },
+      { role: 'assistant', content: '', toolCalls: [call], reasoning: state.state },
+      { role: 'tool', callId: call.id, content: 'alpha' },
+    ];
+    for await (const _ of new OpenAIModelClient(settings()).stream({ items }, new AbortController().signal));
+    assert.equal(server.modelRequests()[1].body.messages[1].reasoning_content, 'I should read a.txt first.');
+  });
+
   it('Gemini: the thought signature of a call comes back with that call', async () => {
     const events = await replay('gemini-thought-signature');
     const [call] = callsOf(events);

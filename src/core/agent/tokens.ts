@@ -18,8 +18,11 @@ export function itemTokens(item: ChatItem): number {
   let n = cache.get(item);
   if (n === undefined) {
     n = PER_ITEM_OVERHEAD + countTokens(item.content);
-    if (item.role === 'assistant')
+    if (item.role === 'assistant') {
       for (const c of item.toolCalls ?? []) n += countTokens(c.name) + countTokens(c.arguments) + PER_ITEM_OVERHEAD;
+      // Reasoning text sent back with the message (DeepSeek, Kimi) is input like the rest.
+      if (item.reasoning?.reasoningContent) n += countTokens(item.reasoning.reasoningContent);
+    }
     cache.set(item, n);
   }
   return n;
@@ -39,8 +42,10 @@ export function historyTokensAtMost(items: readonly ChatItem[]): number {
   let bytes = 0;
   for (const item of items) {
     bytes += PER_ITEM_OVERHEAD + Buffer.byteLength(item.content, 'utf8');
-    if (item.role === 'assistant')
+    if (item.role === 'assistant') {
       for (const c of item.toolCalls ?? []) bytes += PER_ITEM_OVERHEAD + Buffer.byteLength(c.name) + Buffer.byteLength(c.arguments);
+      bytes += Buffer.byteLength(item.reasoning?.reasoningContent ?? '');
+    }
   }
   return bytes;
 }

@@ -35,6 +35,11 @@ export interface ReasoningState {
   reasoningDetails?: object[];
   /** Gemini's `extra_content` (thought signature) on an answer without tool calls. */
   extraContent?: object;
+  /**
+   * The reasoning text as it came in `reasoning_content`: DeepSeek's and Kimi's thinking modes refuse the next
+   * request (HTTP 400) unless every assistant message carries its own back.
+   */
+  reasoningContent?: string;
 }
 
 export type ChatItem =

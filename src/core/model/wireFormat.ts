@@ -3,8 +3,12 @@
 import type OpenAI from 'openai';
 import type { ChatItem, ModelSettings, ToolSpec } from './types';
 
-/** Extra fields some providers read on an assistant message (OpenRouter, Gemini); not in the SDK's types. */
-type AssistantMessage = OpenAI.Chat.ChatCompletionAssistantMessageParam & { reasoning_details?: object[]; extra_content?: object };
+/** Extra fields some providers read on an assistant message (OpenRouter, Gemini, DeepSeek); not in the SDK's types. */
+type AssistantMessage = OpenAI.Chat.ChatCompletionAssistantMessageParam & {
+  reasoning_details?: object[];
+  extra_content?: object;
+  reasoning_content?: string;
+};
 
 export function toChatMessage(item: ChatItem): OpenAI.Chat.ChatCompletionMessageParam {
   switch (item.role) {
@@ -26,6 +30,7 @@ export function toChatMessage(item: ChatItem): OpenAI.Chat.ChatCompletionMessage
       };
       if (item.reasoning?.reasoningDetails) message.reasoning_details = item.reasoning.reasoningDetails;
       if (item.reasoning?.extraContent) message.extra_content = item.reasoning.extraContent;
+      if (item.reasoning?.reasoningContent) message.reasoning_content = item.reasoning.reasoningContent;
       return message;
     }
     case 'tool':

@@ -54,6 +54,7 @@ export class ChatStreamNormaliser {
   private readonly content: ContentSplitter;
   private readonly details: ReasoningDetail[] = [];
   private extraContent: object | undefined;
+  private reasoningContent = '';
   private finished = false;
 
   constructor(tools: readonly ToolSpec[] | undefined) {
@@ -75,6 +76,7 @@ export class ChatStreamNormaliser {
   private delta(delta: ChatDelta, out: ModelEvent[]): void {
     const reasoning = delta.reasoning_content ?? delta.reasoning;
     if (typeof reasoning === 'string' && reasoning) out.push({ type: 'reasoning', delta: reasoning });
+    if (typeof delta.reasoning_content === 'string') this.reasoningContent += delta.reasoning_content;
     if (delta.reasoning_details?.length) this.mergeDetails(delta.reasoning_details, typeof reasoning !== 'string', out);
     const content = delta.content;
     if (typeof content === 'string') {
@@ -133,7 +135,8 @@ export class ChatStreamNormaliser {
     const state: ReasoningState = {
       ...(this.details.length ? { reasoningDetails: this.details } : {}),
       ...(this.extraContent ? { extraContent: this.extraContent } : {}),
+      ...(this.reasoningContent ? { reasoningContent: this.reasoningContent } : {}),
     };
-    if (state.reasoningDetails || state.extraContent) out.push({ type: 'reasoningState', state });
+    if (Object.keys(state).length) out.push({ type: 'reasoningState', state });
   }
 }
