@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyPatch, PatchError, parsePatch } from '../core/patch';
-import { isProtectedPath } from '../core/policy';
+import { protectedPathReasonIn } from '../core/policy';
 import { workspacePatchSource } from '../core/tools/applyPatch';
 import { ToolError } from '../core/tools/types';
 import { FsFileWriter } from '../node/fsWriter';
@@ -42,7 +42,7 @@ export async function runApplyPatch(argv: string[], stdin: NodeJS.ReadableStream
     for (const f of result.files) {
       const name = f.movePath ? `${f.path} -> ${f.movePath}` : f.path;
       process.stdout.write(
-        `${f.kind === 'add' ? 'A' : f.kind === 'delete' ? 'D' : 'M'} ${name}${isProtectedPath(f.movePath ?? f.path) ? '  (protected path)' : ''}\n`,
+        `${f.kind === 'add' ? 'A' : f.kind === 'delete' ? 'D' : 'M'} ${name}${protectedPathReasonIn(root, f.movePath ?? f.path) ? '  (protected path)' : ''}\n`,
       );
     }
     return 0;

@@ -36,7 +36,8 @@ export const SAFETY_CASES: ReadonlyArray<{ id: number; title: string }> = [
   { id: 32, title: 'file arguments resolved on disk (globs, links, ignore rules)' },
   { id: 33, title: 'secrets masked in command output' },
   { id: 34, title: 'full-auto sandbox boundary (all commands, sockets, credentials, protected paths)' },
-  // §35–37 (git dirs behind gitdir: files in the patch engine, MCP, background tasks) join when they are built.
+  { id: 35, title: 'git dirs behind gitdir: files protected like .git/' },
+  // §36–37 (MCP, background tasks) join when those are built.
 ];
 
 /** The case numbers a test title claims: "SAFETY §7: …", "SAFETY §10, §11: …", "SAFETY §10/§11 …". */

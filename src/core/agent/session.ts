@@ -86,16 +86,15 @@ export class ChatSession {
     this.recordingRunner = recordingRunner(deps.runner, (output) => (this.lastCommandOutput = output));
     // auto-edit and full-auto: a proposal that passed verification before review, touching no protected
     // path, is accepted without asking (still a checkpoint, still undoable).
-    this.reviewer = new ProposalReviewer(
-      this.transcript,
-      deps.writer,
-      (proposal) =>
+    this.reviewer = new ProposalReviewer(this.transcript, deps.writer, {
+      mayApplyUnreviewed: (proposal) =>
         this.policy.decideEdit({
           paths: proposal.files.flatMap((f) => (f.change.movePath ? [f.change.path, f.change.movePath] : [f.change.path])),
           verified: proposal.verification?.state === 'passed',
           replacesFile: proposal.files.some((f) => f.change.replaces !== undefined),
         }).decision === 'allow',
-    );
+      isProtected: (path) => this.policy.isProtected(path),
+    });
     this.preReview = deps.verifier && new PreReviewVerifier(deps.verifier, this.transcript, deps.workspace.root);
   }
 

@@ -17,7 +17,7 @@
 import { classifyCommand, type CommandRisk } from './commands';
 import { fileArgumentFindings, type FileArgumentFacts } from './fileArguments';
 import { untrustedGitConfig, type GitConfigEntry } from './git';
-import { isProtectedPath } from './paths';
+import { protectedPathReasonIn } from './paths';
 import { redactSecrets } from './redact';
 
 /** How edits are approved: each one reviewed, or those verified before review applied by themselves. */
@@ -121,6 +121,11 @@ export class ApprovalEngine {
     return { decision: 'ask', where: 'host', why, by: 'policy', risk: verdict.risk };
   }
 
+  /** Protected paths (§4) of this workspace: by name, and the git directory behind a `gitdir:` file (§35). */
+  isProtected(relative: string): boolean {
+    return protectedPathReasonIn(this.facts.root, relative) !== undefined;
+  }
+
   /** What a command printed, as the model may see it: secrets masked, and a note saying so. */
   filterOutput(output: string): string {
     const { text, count } = redactSecrets(output, this.facts.knownSecrets());
@@ -149,7 +154,7 @@ export class ApprovalEngine {
     const ask = (why: string): PolicyDecision => ({ decision: 'ask', where: 'host', why: [why], by: 'policy', risk: 'normal' });
     if (this.facts.approvalSettings().edits === 'review') return ask('edits are reviewed (fixpoint.edits.approval)');
     if (!proposal.verified) return ask('not verified before review');
-    const protectedPaths = proposal.paths.filter((p) => isProtectedPath(p));
+    const protectedPaths = proposal.paths.filter((p) => this.isProtected(p));
     if (protectedPaths.length > 0) return ask(`touches protected paths: ${protectedPaths.join(', ')}`);
     if (proposal.replacesFile) return ask('replaces an existing file');
     return { decision: 'allow', where: 'host', why: ['verified before review, no protected path'], by: 'policy', risk: 'normal' };

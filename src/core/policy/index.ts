@@ -2,7 +2,16 @@
  * Safety policy: pure decisions about paths, commands, git, secrets and invisible text (SAFETY.md §1–4, §9–14,
  * §17, §21). No I/O beyond reading the workspace's files and ignore rules; no `vscode`.
  */
-export { resolveWorkspacePath, isProtectedPath, protectedPathReason, foldPath, isInside, type ResolvedPath } from './paths';
+export {
+  resolveWorkspacePath,
+  isProtectedPath,
+  protectedPathReason,
+  protectedPathReasonIn,
+  gitDirsInside,
+  foldPath,
+  isInside,
+  type ResolvedPath,
+} from './paths';
 export { classifyCommand, type CommandClassification, type CommandDecision, type CommandPolicyOptions, type CommandRisk } from './commands';
 export {
   safeGitArgs,

@@ -6,7 +6,7 @@
  * can act on. `protectedPathReason` says whether a workspace-relative path is one that must never be written
  * without an explicit approval, whatever the approval mode.
  */
-import { promises as fs } from 'node:fs';
+import { lstatSync, promises as fs, readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 
 export type ResolvedPath = { ok: true; absolute: string; relative: string } | { ok: false; reason: string };
@@ -200,4 +200,42 @@ export function protectedPathReason(relative: string): string | undefined {
 
 export function isProtectedPath(relative: string): boolean {
   return protectedPathReason(relative) !== undefined;
+}
+
+/**
+ * Git directories inside the workspace that are not named `.git` (issue 14, cause 6): with `.git` a `gitdir:`
+ * file (`git init --separate-git-dir`, worktrees, submodules), the real config and hooks live elsewhere —
+ * `.gitstore/config` is as dangerous to write as `.git/config`. Workspace-relative and folded; read from the
+ * file each time, so a changed link is never missed.
+ */
+export function gitDirsInside(root: string): string[] {
+  let text: string;
+  try {
+    if (!lstatSync(path.join(root, '.git')).isFile()) return [];
+    text = readFileSync(path.join(root, '.git'), 'utf8');
+  } catch {
+    return [];
+  }
+  const target = /^gitdir:\s*(.+)$/m.exec(text)?.[1]?.trim();
+  if (!target) return [];
+  let real: string;
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+    real = realpathSync(path.resolve(root, target));
+  } catch {
+    return [];
+  }
+  const relative = path.relative(realRoot, real);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? [foldPath(relative.split(path.sep).join('/'))] : [];
+}
+
+/** `protectedPathReason`, plus the git directory behind a `gitdir:` file of the workspace at `root`. */
+export function protectedPathReasonIn(root: string, relative: string): string | undefined {
+  const byName = protectedPathReason(relative);
+  if (byName) return byName;
+  const folded = foldPath(relative);
+  return gitDirsInside(root).some((dir) => folded === dir || folded.startsWith(`${dir}/`))
+    ? "the repository's git directory (its config and hooks run code), named by the .git file"
+    : undefined;
 }

@@ -23,11 +23,12 @@ export class Proposal {
   constructor(
     readonly id: string,
     changes: FileChange[],
+    isProtected: (path: string) => boolean = isProtectedPath,
   ) {
     this.files = changes.map((change) => ({
       change,
       decisions: Array<PendingDecision>(change.kind === 'update' ? Math.max(1, change.hunks.length) : 1).fill('pending'),
-      protected: isProtectedPath(change.path) || (change.movePath !== undefined && isProtectedPath(change.movePath)),
+      protected: isProtected(change.path) || (change.movePath !== undefined && isProtected(change.movePath)),
     }));
   }
 

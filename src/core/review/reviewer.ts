@@ -1,3 +1,4 @@
+import { isProtectedPath } from '../policy';
 import { createHash } from 'node:crypto';
 import type { Transcript } from '../agent/transcript';
 import type { PersistedProposal } from '../agent/persistence';
@@ -23,6 +24,12 @@ export interface ProposalListener {
  * Turns an apply_patch result into a pending proposal, waits for the user's decisions (from the chat card or
  * the inline editor review), then writes exactly the accepted hunks. Nothing touches the files before that.
  */
+/** What review asks of the approval engine: may a proposal skip review, and is a path protected (§4, §35). */
+export interface ReviewPolicy {
+  mayApplyUnreviewed(proposal: Proposal): boolean;
+  isProtected(path: string): boolean;
+}
+
 export class ProposalReviewer implements Reviewer {
   private readonly open = new Map<string, { proposal: Proposal; turnId: string; settle: () => void }>();
   private readonly listeners = new Set<ProposalListener>();
@@ -37,8 +44,7 @@ export class ProposalReviewer implements Reviewer {
   constructor(
     private readonly transcript: Transcript,
     private readonly writer: FileWriter,
-    /** Whether a proposal may be accepted without asking (approval modes); never for protected paths. */
-    private readonly autoAccept: (proposal: Proposal) => boolean = () => false,
+    private readonly policy: ReviewPolicy = { mayApplyUnreviewed: () => false, isProtected: isProtectedPath },
   ) {}
 
   onDidChange(listener: ProposalListener): { dispose(): void } {
@@ -55,14 +61,15 @@ export class ProposalReviewer implements Reviewer {
   }
 
   async propose(change: PatchResult, signal: AbortSignal, verification?: ProposalVerification): Promise<ReviewOutcome> {
-    const proposal = new Proposal(this.transcript.newId('proposal'), change.files);
+    const proposal = new Proposal(this.transcript.newId('proposal'), change.files, (p) => this.policy.isProtected(p));
     proposal.verification = verification;
     const turnId = this.currentTurn;
     const decided = new Promise<void>((resolve) => this.open.set(proposal.id, { proposal, turnId, settle: resolve }));
     const onAbort = () => this.settle(proposal.id, 'The task was stopped before the user decided.');
     signal.addEventListener('abort', onAbort, { once: true });
     this.changed(proposal);
-    if (this.autoAccept(proposal) && proposal.files.every((f) => !f.protected)) this.decideFile(proposal.id, undefined, true);
+    if (this.policy.mayApplyUnreviewed(proposal) && proposal.files.every((f) => !f.protected))
+      this.decideFile(proposal.id, undefined, true);
     try {
       await decided;
     } finally {
@@ -89,7 +96,7 @@ export class ProposalReviewer implements Reviewer {
    * the conversation what happened, since the tool call that made it is gone.
    */
   restore(saved: PersistedProposal, onDecided: (outcome: ReviewOutcome) => void): void {
-    const proposal = new Proposal(saved.id, saved.changes);
+    const proposal = new Proposal(saved.id, saved.changes, (p) => this.policy.isProtected(p));
     proposal.files.forEach((file, i) => (file.decisions = saved.decisions[i] ?? file.decisions));
     const decided = new Promise<void>((resolve) => this.open.set(proposal.id, { proposal, turnId: saved.turnId, settle: resolve }));
     this.changed(proposal);

@@ -1,6 +1,6 @@
 import { applyPatch, parsePatch, PatchError, type FileChange, type PatchSource } from '../patch';
 import type { Workspace } from '../ports';
-import { isProtectedPath, isSecretPath } from '../policy';
+import { isSecretPath } from '../policy';
 import { workspacePath } from './readFile';
 import { decodeUtf8, isProbablyBinary } from './text';
 import { ToolError, type ReviewOutcome, type ToolDefinition } from './types';
@@ -35,7 +35,7 @@ export const applyPatchTool: ToolDefinition<{ patch: string }> = {
     const files = [...a.patch.matchAll(/^\*\*\* (?:Add|Update|Delete) File: (.+)$/gm)].map((m) => m[1].trim());
     return files.length ? files.join(', ') : '(no files)';
   },
-  async run(args, { workspace, reviewer, signal, verifyProposal }) {
+  async run(args, { workspace, reviewer, signal, verifyProposal, policy }) {
     let parsed;
     try {
       parsed = parsePatch(args.patch);
@@ -65,7 +65,7 @@ export const applyPatchTool: ToolDefinition<{ patch: string }> = {
       );
     }
     const outcome = await reviewer.propose(result, signal, check?.verification);
-    const protectedPaths = paths.filter((p) => isProtectedPath(p));
+    const protectedPaths = paths.filter((p) => policy.isProtected(p));
     const notes = [
       ...replacementNotes(result.files, outcome),
       ...(protectedPaths.length ? [`(Protected paths needed the user's explicit approval: ${protectedPaths.join(', ')})`] : []),

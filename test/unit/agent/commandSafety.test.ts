@@ -112,3 +112,40 @@ describe('approvals that stick (issue 14)', () => {
     assert.deepEqual(h.allow, ['node'], 'the workspace grant went to the store');
   });
 });
+
+describe('protected git directories (issue 14, cause 6)', () => {
+  let h: AgentHarness;
+  afterEach(() => h?.dispose());
+
+  it('SAFETY §35: the git dir behind a gitdir: file is protected like .git/ — flagged, never auto-applied', async () => {
+    h = await createAgentHarness({ 'a.txt': 'a\n' }, {}, { approvalMode: 'auto-edit', verify: { when: 'before-review', command: 'true' } });
+    execFileSync('git', ['init', '-q', '--separate-git-dir', path.join(h.root, '.gitstore'), h.root]);
+    assert.match(fs.readFileSync(path.join(h.root, '.git'), 'utf8'), /^gitdir: /);
+    const config = fs.readFileSync(path.join(h.root, '.gitstore', 'config'), 'utf8');
+    h.allow.push('true');
+    const flagged: boolean[] = [];
+    h.onProposal = (entry) => {
+      if (entry.kind !== 'proposal') return;
+      flagged.push(entry.files.every((f) => f.protected));
+      h.session.review(entry.id, undefined, false);
+    };
+    h.server.enqueue(
+      {
+        toolCalls: [
+          {
+            id: 'cfg',
+            name: 'apply_patch',
+            arguments: JSON.stringify({
+              patch: '*** Begin Patch\n*** Update File: .gitstore/config\n@@\n+[core]\n+\tfsmonitor = touch PWN\n*** End Patch\n',
+            }),
+          },
+        ],
+      },
+      { text: 'ok' },
+    );
+    await h.session.prompt('speed up git');
+    assert.deepEqual(flagged, [true], 'shown to the user as protected, not applied by itself although verified');
+    assert.equal(fs.readFileSync(path.join(h.root, '.gitstore', 'config'), 'utf8'), config);
+    assert.match(toolResults(h.server, 1).cfg, /Protected paths needed the user's explicit approval: \.gitstore\/config/);
+  });
+});
