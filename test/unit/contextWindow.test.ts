@@ -1,7 +1,9 @@
 // Context-window detection against the fake server dressed as each kind of server. The answers' shapes:
 // Ollama's /api/show (docs/api.md: `parameters` as text lines, `model_info` with `<arch>.context_length`),
 // LM Studio's REST API /api/v0/models/{id} (`loaded_context_length`, `max_context_length`), vLLM's
-// /v1/models (`max_model_len` per model), OpenRouter's /api/v1/models (`context_length`).
+// /v1/models (`max_model_len` per model), OpenRouter's /api/v1/models (`context_length`), Mistral's and Groq's
+// /v1/models (`max_context_length`, `context_window`). The fake server's URL is no known family's, so every
+// source is asked, as for any custom endpoint.
 import * as assert from 'node:assert/strict';
 import { detectContextWindow } from '../../src/core/model/contextWindow';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
@@ -45,8 +47,15 @@ describe('context window detection', () => {
     };
     assert.deepEqual(await detect({ 'GET /v1/models': openrouter }, 'google/gemini-3-pro-preview'), {
       tokens: 1048576,
-      source: 'the model list’s context_length',
+      source: 'the model list’s context length',
     });
+    await server?.close();
+    // Mistral's /v1/models: max_context_length; Groq's: context_window.
+    const mistral = { object: 'list', data: [{ id: 'mistral-large-latest', object: 'model', max_context_length: 131072 }] };
+    assert.equal((await detect({ 'GET /v1/models': mistral }, 'mistral-large-latest'))?.tokens, 131072);
+    await server?.close();
+    const groq = { object: 'list', data: [{ id: 'llama-3.3-70b-versatile', object: 'model', context_window: 131072 }] };
+    assert.equal((await detect({ 'GET /v1/models': groq }, 'llama-3.3-70b-versatile'))?.tokens, 131072);
   });
 
   it('a server that says nothing about windows, and OpenAI itself: undefined (the configured window stays)', async () => {

@@ -22,12 +22,20 @@ describe('provider streams, as they really arrive', () => {
   beforeEach(async () => (server = await FakeOpenAIServer.start()));
   afterEach(() => server.close());
 
-  const settings = (wireApi: WireApi = 'chat', model = 'fake-model'): ModelSettings => ({ baseURL: server.url, model, wireApi });
+  const settings = (wireApi: WireApi = 'chat', model = 'fake-model', reasoningEffort?: 'medium'): ModelSettings => ({
+    baseURL: server.url,
+    model,
+    wireApi,
+    ...(reasoningEffort ? { reasoningEffort } : {}),
+  });
 
-  async function replay(fixture: string, options: { wireApi?: WireApi; tools?: ToolSpec[]; model?: string; items?: ChatItem[] } = {}) {
+  async function replay(
+    fixture: string,
+    options: { wireApi?: WireApi; tools?: ToolSpec[]; model?: string; items?: ChatItem[]; effort?: 'medium' } = {},
+  ) {
     server.enqueue({ rawSse: sseFixture(fixture) });
     const events: ModelEvent[] = [];
-    const client = new OpenAIModelClient(settings(options.wireApi, options.model));
+    const client = new OpenAIModelClient(settings(options.wireApi, options.model, options.effort));
     const request = {
       items: options.items ?? [{ role: 'user' as const, content: 'go' }],
       tools: 'tools' in options ? options.tools : TOOLS,
@@ -174,7 +182,7 @@ describe('provider streams, as they really arrive', () => {
   });
 
   it('Responses: summary parts are separate paragraphs; encrypted reasoning is asked for, kept and sent back first', async () => {
-    const events = await replay('responses-reasoning-encrypted', { wireApi: 'responses', model: 'gpt-5' });
+    const events = await replay('responses-reasoning-encrypted', { wireApi: 'responses', model: 'gpt-5', effort: 'medium' });
     assert.equal(reasoningOf(events), '**Reading the file**\n\nI need a.txt first.');
     const body = server.modelRequests()[0].body;
     assert.deepEqual([body.store, body.include], [false, ['reasoning.encrypted_content']]);
@@ -198,7 +206,7 @@ describe('provider streams, as they really arrive', () => {
       { role: 'assistant', content: '', toolCalls: [call], reasoning: state.state },
       { role: 'tool', callId: call.id, content: 'alpha' },
     ];
-    for await (const _ of new OpenAIModelClient(settings('responses', 'gpt-5')).stream({ items }, new AbortController().signal));
+    for await (const _ of new OpenAIModelClient(settings('responses', 'gpt-5', 'medium')).stream({ items }, new AbortController().signal));
     const input = server.modelRequests()[1].body.input;
     assert.deepEqual(
       input.map((i: { type?: string; role?: string }) => i.type ?? i.role),
@@ -207,8 +215,8 @@ describe('provider streams, as they really arrive', () => {
     assert.equal(input[1].encrypted_content, 'gAAAAABo8enc-reasoning-1');
   });
 
-  it('Responses with a model that is not a reasoning model does not ask for encrypted reasoning', async () => {
-    await replay('lmstudio-responses-reasoning-done', { wireApi: 'responses', model: 'openai/gpt-oss-20b' });
+  it('Responses without a configured effort, on a server whose profile does not know the model, does not ask for it', async () => {
+    await replay('lmstudio-responses-reasoning-done', { wireApi: 'responses', model: 'gpt-5' });
     assert.equal(server.modelRequests()[0].body.include, undefined);
   });
 

@@ -1,33 +1,42 @@
-// Provider presets: the endpoints the setup card offers. A provider family is a core concept (its base URL,
-// whether it needs a key); the webview receives this list in its setup state instead of importing it.
+// The provider families the setup card offers and Fixpoint recognises, one profile per family in ./profiles.
+// The webview receives the presets (plain data) in its setup state instead of importing them.
+import { azure } from './profiles/azure';
+import { custom } from './profiles/custom';
+import { deepseek } from './profiles/deepseek';
+import { gemini } from './profiles/gemini';
+import { groq } from './profiles/groq';
+import { lmstudio } from './profiles/lmstudio';
+import { mistral } from './profiles/mistral';
+import { ollama } from './profiles/ollama';
+import { openai } from './profiles/openai';
+import { openrouter } from './profiles/openrouter';
+import type { ProviderId, ProviderPreset, ProviderProfile } from './profiles/profile';
+import { vllm } from './profiles/vllm';
 
-export type ProviderId = 'openai' | 'azure' | 'ollama' | 'lmstudio' | 'vllm' | 'custom';
+export type { ProviderId, ProviderPreset, ProviderProfile } from './profiles/profile';
 
-export interface ProviderPreset {
-  id: ProviderId;
-  label: string;
-  /** Empty for OpenAI (the SDK's default) and for "custom" (the user types it). */
-  baseUrl: string;
-  needsKey: boolean;
-}
+/** In the setup card's order; "custom" last, as the fallback of profileOf. */
+const PROFILES: readonly ProviderProfile[] = [openai, azure, openrouter, gemini, mistral, groq, deepseek, ollama, lmstudio, vllm, custom];
 
-export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
-  { id: 'openai', label: 'OpenAI', baseUrl: '', needsKey: true },
-  { id: 'azure', label: 'Azure OpenAI', baseUrl: 'https://YOUR-RESOURCE.openai.azure.com/openai/v1', needsKey: true },
-  { id: 'ollama', label: 'Ollama', baseUrl: 'http://localhost:11434/v1', needsKey: false },
-  { id: 'lmstudio', label: 'LM Studio', baseUrl: 'http://localhost:1234/v1', needsKey: false },
-  { id: 'vllm', label: 'vLLM', baseUrl: 'http://localhost:8000/v1', needsKey: false },
-  { id: 'custom', label: 'Other OpenAI-compatible', baseUrl: '', needsKey: false },
-];
+export const PROVIDER_PRESETS: readonly ProviderPreset[] = PROFILES.map((p) => p.preset);
 
 export function isProviderId(value: string): value is ProviderId {
-  return PROVIDER_PRESETS.some((p) => p.id === value);
+  return PROFILES.some((p) => p.preset.id === value);
+}
+
+/** The profile of a configured base URL (no base URL: OpenAI's own endpoint). */
+export function profileOf(baseUrl: string | undefined): ProviderProfile {
+  if (!baseUrl) return openai;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return custom;
+  }
+  return PROFILES.find((p) => p.recognises(url)) ?? custom;
 }
 
 /** Which preset a configured base URL belongs to. */
 export function providerOf(baseUrl: string | undefined): ProviderId {
-  if (!baseUrl) return 'openai';
-  const match = PROVIDER_PRESETS.find((p) => p.baseUrl && baseUrl.startsWith(p.baseUrl));
-  if (match) return match.id;
-  return baseUrl.includes('.openai.azure.com') ? 'azure' : 'custom';
+  return profileOf(baseUrl).preset.id;
 }

@@ -1,6 +1,7 @@
 // The neutral conversation (types.ts) in each wire format's request shape, with the reasoning state each
 // provider expects back on the messages it came from.
 import type OpenAI from 'openai';
+import { profileOf } from './providers';
 import type { ChatItem, ModelSettings, ToolSpec } from './types';
 
 /** Extra fields some providers read on an assistant message (OpenRouter, Gemini, DeepSeek); not in the SDK's types. */
@@ -67,9 +68,9 @@ export function toResponsesTool(tool: ToolSpec): OpenAI.Responses.FunctionTool {
 /**
  * Whether to ask the Responses API for encrypted reasoning. Requests are not stored (`store: false`), so a
  * reasoning model's chain survives between tool calls only if its reasoning items come back encrypted and are
- * sent back. Asked for when reasoning is configured or the model is one of OpenAI's reasoning families; other
- * models refuse the option.
+ * sent back. Asked for when reasoning is configured, or when the provider's profile knows the model returns it
+ * (OpenAI's reasoning families); other models refuse the option.
  */
-export function wantsEncryptedReasoning(settings: Pick<ModelSettings, 'reasoningEffort'>, model: string): boolean {
-  return settings.reasoningEffort !== undefined || /^(o\d|gpt-5|codex)/i.test(model.split('/').at(-1) ?? model);
+export function wantsEncryptedReasoning(settings: Pick<ModelSettings, 'reasoningEffort' | 'baseURL'>, model: string): boolean {
+  return settings.reasoningEffort !== undefined || profileOf(settings.baseURL).returnsEncryptedReasoning?.(model) === true;
 }

@@ -1,0 +1,8 @@
+import type { ProviderProfile } from './profile';
+
+/** Gemini's OpenAI compatibility: thought signatures (`extra_content`) go back with each call. */
+export const gemini: ProviderProfile = {
+  preset: { id: 'gemini', label: 'Google Gemini', baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai', needsKey: true },
+  recognises: (url) => url.hostname === 'generativelanguage.googleapis.com',
+  contextWindowSources: [],
+};
