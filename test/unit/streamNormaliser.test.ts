@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_RETRY, retryDelayMs } from '../../src/core/model/retry';
 import { ChatStreamNormaliser } from '../../src/core/model/stream/chatStream';
+import { ResponsesStreamNormaliser } from '../../src/core/model/stream/responsesStream';
 import type { ModelEvent, ToolSpec } from '../../src/core/model/types';
 
 const TOOLS: ToolSpec[] = [
@@ -100,6 +101,24 @@ describe('stream normaliser: content split at any boundary', () => {
     normaliser.push({ choices: [{ index: 0, delta: { content: 'I can call it.', extra_content: extra }, finish_reason: 'stop' }] }, out);
     normaliser.end(out);
     assert.deepEqual(out.at(-1), { type: 'reasoningState', state: { extraContent: extra } });
+  });
+});
+
+describe('stream normaliser: Responses answers sent whole', () => {
+  it('output_text.done is the answer when no deltas came, and a repeat when they did', () => {
+    const run = (events: object[]) => {
+      const normaliser = new ResponsesStreamNormaliser(undefined);
+      const out: ModelEvent[] = [];
+      for (const event of events) normaliser.push(event, out);
+      normaliser.end(out);
+      return out.map((e) => (e.type === 'text' ? e.delta : '')).join('');
+    };
+    const done = { type: 'response.output_text.done', item_id: 'msg_1', output_index: 0, content_index: 0, text: 'Hello.' };
+    assert.equal(run([done]), 'Hello.');
+    assert.equal(
+      run([{ type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'Hello.' }, done]),
+      'Hello.',
+    );
   });
 });
 

@@ -25,6 +25,8 @@ export class ResponsesStreamNormaliser {
   private readonly reasoningItems: object[] = [];
   /** Reasoning parts whose text already arrived as deltas, so their `.done` is a repeat. */
   private readonly streamed = new Set<string>();
+  /** Message items whose answer text arrived as deltas, likewise. */
+  private readonly answered = new Set<string | undefined>();
   private lastPart: string | undefined;
 
   constructor(tools: readonly ToolSpec[] | undefined) {
@@ -35,7 +37,12 @@ export class ResponsesStreamNormaliser {
     const e = event as ResponsesEvent;
     switch (e.type) {
       case 'response.output_text.delta':
+        this.answered.add(e.item_id);
         if (e.delta) this.content.push(e.delta, out);
+        break;
+      case 'response.output_text.done':
+        // Servers that send the answer only whole (no deltas) still answer.
+        if (e.text && !this.answered.has(e.item_id)) this.content.push(e.text, out);
         break;
       case 'response.reasoning_summary_text.delta':
       case 'response.reasoning_text.delta':
