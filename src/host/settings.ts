@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { detectContextWindow, type DetectedWindow } from '../core/model/contextWindow';
 import type { ModelSettings, WireApi } from '../core/model/types';
 import { DEFAULT_AGENT_OPTIONS } from '../core/agent/loop';
 import type { TaskCandidate } from '../core/verify';
@@ -57,7 +58,7 @@ export class ApiKeyCache implements vscode.Disposable {
 export async function readModelSettings(apiKeys: ApiKeyCache): Promise<ModelSettings> {
   const config = vscode.workspace.getConfiguration('fixpoint');
   const wire = config.get<string>('wireApi');
-  return {
+  const settings: ModelSettings = {
     // User scope only: a cloned repository's settings must not send the key to its own server.
     baseURL: config.inspect<string>('baseUrl')?.globalValue?.trim() || process.env.OPENAI_BASE_URL || undefined,
     apiKey: (await apiKeys.get()) || process.env.OPENAI_API_KEY || undefined,
@@ -67,10 +68,31 @@ export async function readModelSettings(apiKeys: ApiKeyCache): Promise<ModelSett
     reasoningEffort: reasoningEffort(config.get<string>('reasoningEffort')),
     pricePerMillion: price(config.get<{ input?: unknown; output?: unknown }>('pricePerMillionTokens')),
   };
+  // A new endpoint or model is also asked for its real window (in the background; contextWindow() reads it).
+  detectWindowOf(settings);
+  return settings;
 }
 
+/** The window the configured endpoint reported for the configured model, once asked (see contextWindow()). */
+let detected: { endpoint: string; window: DetectedWindow | undefined } | undefined;
+
+/** Asks the endpoint for its real context window, in the background, once per endpoint and model. */
+function detectWindowOf(settings: ModelSettings): void {
+  const endpoint = `${settings.baseURL ?? ''}\0${settings.model}`;
+  if (detected?.endpoint === endpoint) return;
+  const asked = { endpoint, window: undefined as DetectedWindow | undefined };
+  detected = asked;
+  void detectContextWindow(settings).then((window) => (asked.window = window));
+}
+
+/**
+ * The context window the meter and compaction use: fixpoint.contextWindow when the user set it, else the one
+ * the server reported (local servers often run a model far below the 192k default), else the default.
+ */
 export function contextWindow(): number {
-  return vscode.workspace.getConfiguration('fixpoint').get<number>('contextWindow') ?? DEFAULT_AGENT_OPTIONS.contextWindow;
+  const setting = vscode.workspace.getConfiguration('fixpoint').inspect<number>('contextWindow');
+  const chosen = setting?.workspaceFolderValue ?? setting?.workspaceValue ?? setting?.globalValue;
+  return chosen ?? detected?.window?.tokens ?? setting?.defaultValue ?? DEFAULT_AGENT_OPTIONS.contextWindow;
 }
 
 export async function promptForApiKey(secrets: vscode.SecretStorage): Promise<boolean> {
