@@ -90,7 +90,7 @@ describe('provider streams, as they really arrive', () => {
 
   it('<think>…</think> in content, tags split across chunks, is reasoning kept apart from the answer', async () => {
     const events = await replay('ollama-think-tags');
-    assert.equal(reasoningOf(events), '\nThe user asks for the sum. 2 + 3 is 5.\n');
+    assert.equal(reasoningOf(events), 'The user asks for the sum. 2 + 3 is 5.\n');
     assert.equal(textOf(events), 'The answer is 5.');
   });
 

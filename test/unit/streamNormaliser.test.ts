@@ -29,6 +29,8 @@ function normalise(contents: string[], tools: ToolSpec[] = TOOLS) {
 
 const CASES: Array<{ what: string; content: string; text: string; reasoning?: string; calls?: unknown[] }> = [
   { what: 'think block then answer', content: '<think>sum it</think>\n\nIt is 5.', text: 'It is 5.', reasoning: 'sum it' },
+  { what: 'an empty think block (a model not thinking)', content: '<think>\n\n</think>\n\nHi.', text: 'Hi.', reasoning: '' },
+  { what: 'reasoning with inner blank lines', content: '<think>\n a\n\n b</think>ok', text: 'ok', reasoning: 'a\n\n b' },
   {
     what: 'answer, then a Hermes block',
     content: 'Reading it.\n<tool_call>\n{"name": "read_file", "arguments": {"path": "a.txt"}}\n</tool_call>',

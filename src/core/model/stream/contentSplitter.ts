@@ -21,6 +21,8 @@ type Mode = 'answer' | 'think' | 'call' | 'held';
 export class ContentSplitter {
   private mode: Mode = 'answer';
   private answerStarted = false;
+  /** Whether the open think block has shown any (non-whitespace) reasoning yet. */
+  private thinkStarted = false;
   /** Text that may be the start of a tag (or of a JSON answer); decided by the next chunk. */
   private pending = '';
   /** The open `<tool_call>` block, or the held JSON answer. */
@@ -60,9 +62,11 @@ export class ContentSplitter {
     const rest = this.pending;
     this.pending = '';
     switch (this.mode) {
-      case 'think':
-        if (rest) out.push({ type: 'reasoning', delta: rest });
+      case 'think': {
+        const text = this.thinkStarted ? rest : rest.trimStart();
+        if (text) out.push({ type: 'reasoning', delta: text });
         break;
+      }
       case 'call':
         // Some servers strip the closing tag with the stop token.
         this.emitCalls(this.block + rest, out);
@@ -86,7 +90,10 @@ export class ContentSplitter {
     const inside = at >= 0 ? text.slice(0, at) : text.slice(0, text.length - partialTagAtEnd(text, close));
     if (at < 0) this.pending = text.slice(inside.length);
     if (this.mode === 'think') {
-      if (inside) out.push({ type: 'reasoning', delta: inside });
+      // Leading whitespace is dropped, so an empty `<think>\n\n</think>` (Qwen3 not thinking) shows nothing.
+      const text = this.thinkStarted ? inside : inside.trimStart();
+      if (text) out.push({ type: 'reasoning', delta: text });
+      this.thinkStarted ||= text !== '';
     } else this.block += inside;
     if (at < 0) return '';
     if (this.mode === 'call') this.emitCalls(this.block, out);
@@ -102,6 +109,7 @@ export class ContentSplitter {
       if (!text) return '';
       if (text.startsWith(THINK_OPEN)) {
         this.mode = 'think';
+        this.thinkStarted = false;
         return text.slice(THINK_OPEN.length);
       }
       if (THINK_OPEN.startsWith(text)) {
