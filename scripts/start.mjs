@@ -112,6 +112,8 @@ const childEnv = {
   OPENAI_API_KEY: process.env.OPENAI_API_KEY ?? '',
   OPENAI_BASE_URL: process.env.OPENAI_BASE_URL ?? '',
 };
+// code-server takes $PORT over --bind-addr: ours (possibly 0, "any free port") is for this script only.
+delete childEnv.PORT;
 log('installing the extension…');
 const common = ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 run(node24, [entry, ...common, '--install-extension', vsix, '--force'], { env: childEnv, stdio: ['ignore', 'ignore', 'inherit'] });

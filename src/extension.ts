@@ -4,6 +4,7 @@ import { systemPrompt } from './core/agent/prompts';
 import { collectAgentsRules } from './core/context/agentsRules';
 import { editorContext, layoutSummary } from './core/context/promptContext';
 import { OpenAIModelClient } from './core/model/openaiClient';
+import { auditToMarkdown } from './core/policy';
 import type { ViewState } from './shared/protocol';
 import { FixCodeActionProvider } from './host/quickFix';
 import { FixRequests } from './host/fixCommands';
@@ -114,6 +115,10 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     vscode.commands.registerCommand('fixpoint.focusChat', () => view.reveal()),
     vscode.commands.registerCommand('fixpoint.compact', () => session.compact()),
     vscode.commands.registerCommand('fixpoint.manageApprovals', () => manageApprovals(grants, session.grants)),
+    vscode.commands.registerCommand('fixpoint.showAuditLog', async () => {
+      const content = `# Fixpoint audit log — this task\n\n${auditToMarkdown(session.audit.entries())}`;
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'markdown', content }));
+    }),
     vscode.commands.registerCommand('fixpoint.setApiKey', setApiKey),
     new FixRequests(root, session, () => view.reveal()),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixCodeActionProvider(), {

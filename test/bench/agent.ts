@@ -16,6 +16,7 @@ import type { ChatItem, ModelClient, ModelEvent } from '../../src/core/model/typ
 import { ToolRegistry } from '../../src/core/tools/registry';
 import { NodeWorkspace } from '../../src/node/nodeWorkspace';
 import { engineFor } from '../unit/policy/engineFor';
+import { AuditLog } from '../../src/core/policy';
 import { decodeUtf8 } from '../../src/core/tools/text';
 
 const FILES = 100_000;
@@ -140,6 +141,7 @@ async function loopOverhead(root: string): Promise<void> {
       reviewer: { propose: async () => ({ files: [] }) },
       policy: engineFor(workspace.root),
       grant: async () => undefined,
+      audit: new AuditLog(),
       updatePlan: () => undefined,
     },
   });

@@ -68,6 +68,9 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'window.commandCenter': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.layoutControl.enabled': false,
+  // code-server's default is "afterDelay" (VS Code's is "off"): it would save the dirty buffers that the
+  // review tests leave unsaved on purpose, a second after the test typed into them.
+  'files.autoSave': 'off',
 };
 
 export async function freePort(preferred?: number): Promise<number> {

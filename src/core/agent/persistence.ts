@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../policy/audit';
 import type { Entry } from '../../shared/protocol';
 import type { ChatItem } from '../model/types';
 import type { FileChange } from '../patch/types';
@@ -20,6 +21,8 @@ export interface SessionSnapshot {
   history: ChatItem[];
   proposals: PersistedProposal[];
   lastPrompt?: string;
+  /** The task's audit log (absent in snapshots saved before it existed). */
+  audit?: AuditEntry[];
 }
 
 const INTERRUPTED = 'Interrupted: VS Code closed or reloaded before this call finished. Nothing from it was applied.';

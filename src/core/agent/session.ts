@@ -8,7 +8,7 @@ import { TaskStore } from './taskStore';
 import { describeOutcome } from '../tools/applyPatch';
 import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
-import { ApprovalEngine, ApprovalGrants, secretEnvironmentValues } from '../policy';
+import { ApprovalEngine, ApprovalGrants, AuditLog, secretEnvironmentValues } from '../policy';
 import { describeRestore } from '../review/checkpoints';
 import { ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
@@ -56,6 +56,8 @@ export class ChatSession {
   private readonly policy: ApprovalEngine;
   /** What the user allowed, per scope (this task's grants live here; lasting ones in deps.grants). */
   readonly grants: ApprovalGrants;
+  /** Every side-effect decision of the open task. */
+  readonly audit = new AuditLog();
   /** The API key of the last request, masked in command output. */
   private apiKey: string | undefined;
 
@@ -77,6 +79,7 @@ export class ChatSession {
       lastPrompt: () => this.lastPrompt,
       filesWritten: () => this.reviewer.writeLog.map((w) => w.path),
       outcome: () => (this.running ? 'in progress' : this.lastEnd),
+      audit: () => this.audit.entries(),
     });
     this.transcript = new Transcript((msg) => {
       deps.post(msg);
@@ -94,6 +97,11 @@ export class ChatSession {
           replacesFile: proposal.files.some((f) => f.change.replaces !== undefined),
         }).decision === 'allow',
       isProtected: (path) => this.policy.isProtected(path),
+      decided: (proposal, by) => {
+        const { paths, accepted, detail } = proposal.decisionSummary();
+        const why = by === 'policy' ? ['verified before review, no protected path', detail] : [detail];
+        this.audit.record({ kind: 'edit', what: paths.join(', '), outcome: accepted ? 'allowed' : 'denied', by, why });
+      },
     });
     this.preReview = deps.verifier && new PreReviewVerifier(deps.verifier, this.transcript, deps.workspace.root);
   }
@@ -272,6 +280,7 @@ export class ChatSession {
     this.billed = { input: 0, output: 0, cost: undefined };
     this.planId = undefined;
     this.grants.clearTask();
+    this.audit.clear();
     this.reviewer.checkpoints.clear();
     this.transcript.clear();
     this.deps.post({ type: 'state', state: this.snapshot() });
@@ -300,6 +309,7 @@ export class ChatSession {
     this.tasks.task = { ...record };
     this.history = snapshot.history;
     this.lastPrompt = snapshot.lastPrompt;
+    this.audit.restore(snapshot.audit);
     this.transcript.load(snapshot.entries);
     const userIds = snapshot.entries.filter((e) => e.kind === 'user').map((e) => e.id);
     this.reviewer.currentTurn = userIds.at(-1) ?? '';
@@ -415,6 +425,7 @@ export class ChatSession {
           reviewer: this.reviewer,
           policy: this.policy,
           grant: (rule, scope) => this.grants.grant(rule, scope),
+          audit: this.audit,
           updatePlan: (steps) => this.showPlan(steps),
         },
       };

@@ -1,4 +1,5 @@
 import type { Entry, HistoryItem } from '../../shared/protocol';
+import { auditToMarkdown, type AuditEntry } from '../policy/audit';
 import type { Store } from '../ports';
 import { isSnapshot, type SessionSnapshot } from './persistence';
 
@@ -59,7 +60,7 @@ export class TaskHistory {
   async exportMarkdown(id: string): Promise<string | undefined> {
     const record = (await this.list()).find((r) => r.id === id);
     const snapshot = record && (await this.load(id));
-    return record && snapshot ? transcriptToMarkdown(record.title, snapshot.entries) : undefined;
+    return record && snapshot ? transcriptToMarkdown(record.title, snapshot.entries, snapshot.audit ?? []) : undefined;
   }
 
   async rename(id: string, title: string): Promise<void> {
@@ -79,7 +80,7 @@ export class TaskHistory {
 }
 
 /** A task as Markdown, for "Export": the conversation, tool calls, proposals and checks, in order. */
-export function transcriptToMarkdown(title: string, entries: readonly Entry[]): string {
+export function transcriptToMarkdown(title: string, entries: readonly Entry[], audit: readonly AuditEntry[] = []): string {
   const out = [`# ${title}`, ''];
   for (const entry of entries) {
     switch (entry.kind) {
@@ -130,5 +131,6 @@ export function transcriptToMarkdown(title: string, entries: readonly Entry[]): 
         break;
     }
   }
+  if (audit.length) out.push('## Audit log', '', auditToMarkdown(audit));
   return out.join('\n');
 }

@@ -1,5 +1,6 @@
 import type { Entry, HistoryItem } from '../../shared/protocol';
 import type { ChatItem } from '../model/types';
+import type { AuditEntry } from '../policy/audit';
 import type { Store } from '../ports';
 import { SNAPSHOT_VERSION, updatedRecord, type PersistedProposal, type SessionSnapshot } from './persistence';
 import { TaskHistory, transcriptToMarkdown, type TaskRecord } from './taskHistory';
@@ -15,6 +16,7 @@ export interface TaskState {
   lastPrompt(): string | undefined;
   filesWritten(): string[];
   outcome(): TaskRecord['outcome'];
+  audit(): readonly AuditEntry[];
 }
 
 /**
@@ -61,6 +63,7 @@ export class TaskStore {
       history: this.state.history(),
       proposals: this.state.proposals(),
       lastPrompt: this.state.lastPrompt(),
+      audit: [...this.state.audit()],
     };
     await this.tasks.save({ ...record }, snapshot);
   }
@@ -94,7 +97,7 @@ export class TaskStore {
 
   /** The task as Markdown (the open one from memory, others from the store). */
   async exportMarkdown(id: string): Promise<string | undefined> {
-    if (id === this.task.id) return transcriptToMarkdown(this.task.title || 'Fixpoint task', this.state.entries());
+    if (id === this.task.id) return transcriptToMarkdown(this.task.title || 'Fixpoint task', this.state.entries(), this.state.audit());
     return this.tasks?.exportMarkdown(id);
   }
 }

@@ -44,5 +44,6 @@ export {
   type EditProposalFacts,
 } from './engine';
 export { ApprovalGrants, type ApprovalScope, type Grant, type GrantStore } from './grants';
+export { AuditLog, auditDigest, auditToMarkdown, type AuditEntry } from './audit';
 export { redactSecrets, type Redaction } from './redact';
 export { fileArgumentFindings } from './fileArguments';

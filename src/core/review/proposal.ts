@@ -67,6 +67,16 @@ export class Proposal {
     return this.files.every((f) => !f.decisions.includes('pending'));
   }
 
+  /** For the audit log: the files, whether anything was accepted, and the decisions in a few words. */
+  decisionSummary(): { paths: string[]; accepted: boolean; detail: string } {
+    const outcome = this.outcome();
+    const accepted = outcome.files.some((f) => f.hunks.includes('accepted'));
+    const detail = outcome.files
+      .map((f) => `${f.path}: ${f.hunks.filter((h) => h === 'accepted').length}/${f.hunks.length} hunks accepted`)
+      .join('; ');
+    return { paths: outcome.files.map((f) => f.path), accepted, detail };
+  }
+
   outcome(): ReviewOutcome {
     return {
       files: this.files.map((f) => ({

@@ -28,6 +28,8 @@ export interface ProposalListener {
 export interface ReviewPolicy {
   mayApplyUnreviewed(proposal: Proposal): boolean;
   isProtected(path: string): boolean;
+  /** Called once per proposal when it is decided: by the policy (applied unreviewed) or by the user. */
+  decided?(proposal: Proposal, by: 'policy' | 'user'): void;
 }
 
 export class ProposalReviewer implements Reviewer {
@@ -68,13 +70,14 @@ export class ProposalReviewer implements Reviewer {
     const onAbort = () => this.settle(proposal.id, 'The task was stopped before the user decided.');
     signal.addEventListener('abort', onAbort, { once: true });
     this.changed(proposal);
-    if (this.policy.mayApplyUnreviewed(proposal) && proposal.files.every((f) => !f.protected))
-      this.decideFile(proposal.id, undefined, true);
+    const unreviewed = this.policy.mayApplyUnreviewed(proposal) && proposal.files.every((f) => !f.protected);
+    if (unreviewed) this.decideFile(proposal.id, undefined, true);
     try {
       await decided;
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
+    this.policy.decided?.(proposal, unreviewed ? 'policy' : 'user');
     await this.write(proposal, turnId);
     this.changed(proposal);
     return proposal.outcome();

@@ -1,4 +1,5 @@
 import { parse } from 'shell-quote';
+import type { AuditEntry } from '../policy/audit';
 import type { RunResult } from '../ports';
 import { workspacePath } from './readFile';
 import { capHeadTail, stripAnsi } from './text';
@@ -47,7 +48,7 @@ export const runCommandTool: ToolDefinition<RunArgs> = {
 };
 
 /** What asking for a command needs (tools and the verifier share it). */
-export type ApprovalContext = Pick<ToolContext, 'runner' | 'approver' | 'policy' | 'grant' | 'signal'>;
+export type ApprovalContext = Pick<ToolContext, 'runner' | 'approver' | 'policy' | 'grant' | 'audit' | 'signal'>;
 
 /**
  * The one path from "the agent wants to run this" to "it may run there": the runner may run at all, the
@@ -58,20 +59,30 @@ export async function approveCommand(command: string, cwd: string, context: Appr
   const allowed = context.runner.canRun();
   if (!allowed.ok) throw new ToolError(`Commands cannot run here: ${allowed.reason}`);
   const decision = await context.policy.decideCommand(command, cwd);
+  const record = (entry: Omit<AuditEntry, 'at' | 'digest' | 'kind' | 'what'>) =>
+    context.audit.record({ kind: 'command', what: command, ...entry }, `${cwd}\0${command}`);
   if (decision.decision === 'deny') {
+    record({ outcome: 'denied', by: decision.by, why: decision.why });
     throw new ToolError(
       decision.by === 'rule'
         ? `The user's policy denies this command (${decision.why.join('; ')}).`
         : `Not run: ${decision.why.join('; ')}. Ask the user to run it, or switch to review mode.`,
     );
   }
-  if (decision.decision === 'allow') return decision.where;
+  if (decision.decision === 'allow') {
+    record({ outcome: 'allowed', by: decision.by, where: decision.where, why: decision.why });
+    return decision.where;
+  }
   const prefix = suggestedPrefix(command);
   const answer = await context.approver.approveCommand(
     { command, prefix, reasons: decision.why, dangerous: decision.risk === 'dangerous' },
     context.signal,
   );
-  if (answer === 'deny') throw new ToolError('The user denied running this command. Do not retry it; ask or choose another approach.');
+  if (answer === 'deny') {
+    record({ outcome: 'denied', by: 'user', why: decision.why });
+    throw new ToolError('The user denied running this command. Do not retry it; ask or choose another approach.');
+  }
+  record({ outcome: 'allowed', by: 'user', scope: answer, where: 'host', why: decision.why });
   await context.grant(prefix, answer);
   return 'host';
 }
@@ -81,14 +92,26 @@ export async function approveTask(name: string, context: ApprovalContext): Promi
   const allowed = context.runner.canRun();
   if (!allowed.ok) throw new ToolError(`Tasks cannot run here: ${allowed.reason}`);
   const decision = context.policy.decideTask(name);
-  if (decision.decision === 'deny') throw new ToolError(`The user's policy denies this task (${decision.why.join('; ')}).`);
-  if (decision.decision === 'allow') return;
+  const record = (entry: Omit<AuditEntry, 'at' | 'digest' | 'kind' | 'what'>) =>
+    context.audit.record({ kind: 'task', what: name, ...entry });
+  if (decision.decision === 'deny') {
+    record({ outcome: 'denied', by: decision.by, why: decision.why });
+    throw new ToolError(`The user's policy denies this task (${decision.why.join('; ')}).`);
+  }
+  if (decision.decision === 'allow') {
+    record({ outcome: 'allowed', by: decision.by, where: 'host', why: decision.why });
+    return;
+  }
   const command = `task: ${name}`;
   const answer = await context.approver.approveCommand(
     { command, prefix: command, reasons: decision.why, dangerous: false },
     context.signal,
   );
-  if (answer === 'deny') throw new ToolError('The user denied running this task. Do not retry it; ask or choose another approach.');
+  if (answer === 'deny') {
+    record({ outcome: 'denied', by: 'user', why: decision.why });
+    throw new ToolError('The user denied running this task. Do not retry it; ask or choose another approach.');
+  }
+  record({ outcome: 'allowed', by: 'user', scope: answer, where: 'host', why: decision.why });
   await context.grant(command, answer);
 }
 

@@ -3,6 +3,7 @@ import type { ToolSpec } from '../model/types';
 import type { ProposalVerification } from '../../shared/protocol';
 import type { Approver, Runner, Workspace } from '../ports';
 import type { ApprovalEngine } from '../policy/engine';
+import type { AuditLog } from '../policy/audit';
 import type { ApprovalScope } from '../policy/grants';
 
 export type PlanStepStatus = 'pending' | 'in_progress' | 'completed';
@@ -42,6 +43,8 @@ export interface ToolContext {
   reviewer: Reviewer;
   /** The approval engine: every command, task and self-applying edit asks it first. */
   policy: ApprovalEngine;
+  /** Where each decision is recorded, with who made it. */
+  audit: AuditLog;
   /** Remembers an approval of this command prefix (or task rule) for the scope the user chose. */
   grant(rule: string, scope: ApprovalScope): Promise<void>;
   updatePlan(steps: PlanStep[]): void;

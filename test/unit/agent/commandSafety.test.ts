@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { FileStore } from '../../../src/node/fileStore';
 import { createAgentHarness, toolResults, type AgentHarness } from './harness';
 
 const run = (id: string, command: string) => ({ id, name: 'run_command', arguments: JSON.stringify({ command }) });
@@ -147,5 +149,53 @@ describe('protected git directories (issue 14, cause 6)', () => {
     assert.deepEqual(flagged, [true], 'shown to the user as protected, not applied by itself although verified');
     assert.equal(fs.readFileSync(path.join(h.root, '.gitstore', 'config'), 'utf8'), config);
     assert.match(toolResults(h.server, 1).cfg, /Protected paths needed the user's explicit approval: \.gitstore\/config/);
+  });
+});
+
+describe('audit log (issue 14)', () => {
+  let h: AgentHarness;
+  afterEach(() => h?.dispose());
+
+  it('records every decision with who made it, survives a reload, and is in the Markdown export', async () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-audit-')));
+    const store = new FileStore(path.join(root, '.state'));
+    fs.writeFileSync(path.join(root, 'a.txt'), 'a\n');
+    h = await createAgentHarness({}, {}, { root, store });
+    h.allow.push('node');
+    h.onApproval = (entry) => h.session.approve(entry.id, 'deny');
+    h.onProposal = (entry) => h.session.review(entry.id, undefined, true);
+    h.server.enqueue(
+      {
+        toolCalls: [
+          run('ls', 'ls'),
+          run('rule', 'node -e "1"'),
+          run('asked', 'touch b.txt'),
+          {
+            id: 'edit',
+            name: 'apply_patch',
+            arguments: JSON.stringify({ patch: '*** Begin Patch\n*** Update File: a.txt\n-a\n+A\n*** End Patch\n' }),
+          },
+        ],
+      },
+      { text: 'done' },
+    );
+    await h.session.prompt('work');
+    const log = h.session.audit.entries().map((e) => [e.kind, e.what, e.outcome, e.by]);
+    assert.deepEqual(log, [
+      ['command', 'ls', 'allowed', 'policy'],
+      ['command', 'node -e "1"', 'allowed', 'rule'],
+      ['command', 'touch b.txt', 'denied', 'user'],
+      ['edit', 'a.txt', 'allowed', 'user'],
+    ]);
+    assert.ok(h.session.audit.entries().every((e) => /^[0-9a-f]{16}$/.test(e.digest)));
+    await h.session.shutdown();
+    await h.server.close(); // Not dispose(): that removes the folder the next window reopens.
+    h = await createAgentHarness({}, {}, { root, store });
+    assert.equal(await h.session.restore(), true);
+    assert.equal(h.session.audit.entries().length, 4, 'the log came back with the task');
+    const current = (await h.session.historyItems()).find((item) => item.current);
+    const markdown = (await h.session.exportTask(current?.id ?? '')) ?? '';
+    assert.match(markdown, /## Audit log/);
+    assert.match(markdown, /\| command \| `touch b\.txt` \| denied \| user \|/);
   });
 });
