@@ -134,10 +134,15 @@ async function askReview(entry: Extract<Entry, { kind: 'proposal' }>, options: R
   if (!proposal) return;
   options.err.write(`\nProposed changes:\n${proposal.files.map((f) => f.change.diff).join('\n')}\n`);
   if (options.approveAll) {
+    // Like protected paths, a replacement of an existing file's whole content needs an interactive yes.
     for (const file of proposal.files) {
-      if (file.protected)
-        options.err.write(`Not applied: ${file.change.path} is a protected path and needs an interactive yes, even with --yes.\n`);
-      options.session().review(entry.id, file.change.path, !file.protected);
+      const why = file.protected
+        ? 'is a protected path'
+        : file.change.replaces
+          ? `would replace the existing ${file.change.replaces.path}`
+          : '';
+      if (why) options.err.write(`Not applied: ${file.change.path} ${why} and needs an interactive yes, even with --yes.\n`);
+      options.session().review(entry.id, file.change.path, !why);
     }
     return;
   }
@@ -146,7 +151,13 @@ async function askReview(entry: Extract<Entry, { kind: 'proposal' }>, options: R
     return options.session().review(entry.id, undefined, false);
   }
   for (const file of proposal.files) {
-    const answer = (await options.ask(`Apply changes to ${file.change.path}${file.protected ? ' (PROTECTED PATH)' : ''}? [y/N] `))
+    const notes = [
+      ...(file.protected ? ['PROTECTED PATH'] : []),
+      ...(file.change.replaces
+        ? [`REPLACES the existing ${file.change.replaces.path}: ${file.change.replaces.removedLines} lines removed`]
+        : []),
+    ];
+    const answer = (await options.ask(`Apply changes to ${file.change.path}${notes.length ? ` (${notes.join('; ')})` : ''}? [y/N] `))
       .trim()
       .toLowerCase();
     options.session().review(entry.id, file.change.path, answer === 'y' || answer === 'yes');

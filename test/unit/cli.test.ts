@@ -84,6 +84,21 @@ describe('headless CLI', () => {
     assert.equal(fs.existsSync(path.join(dir, 'greet.js')), true);
   });
 
+  it('--yes does not replace an existing file: that needs an interactive yes, like a protected path', async () => {
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'keep me\n');
+    server.enqueue(
+      {
+        toolCalls: [
+          { name: 'apply_patch', arguments: JSON.stringify({ patch: '*** Begin Patch\n*** Add File: notes.txt\n+new\n*** End Patch\n' }) },
+        ],
+      },
+      { text: 'ok' },
+    );
+    const result = await cli(['exec', 'rewrite notes', '--cwd', dir, '--yes'], { env: { OPENAI_BASE_URL: server.url } });
+    assert.match(result.stderr, /Not applied: notes\.txt would replace the existing notes\.txt and needs an interactive yes/);
+    assert.equal(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8'), 'keep me\n');
+  });
+
   it('reasoning in array content (Mistral) is printed apart from the answer, and only when asked for off a terminal', async () => {
     for (const show of [true, false]) {
       server.enqueue({ rawSse: sseFixture('mistral-magistral-thinking') });
