@@ -71,7 +71,8 @@ export async function runExec(argv: string[]): Promise<number> {
   const runner: Runner = {
     canRun: () => ({ ok: true }),
     run: (command, o) => runProcess(command, { ...o, onOutput: echo }),
-    runSandboxed: (command, o) => runInSandbox(root, command, { ...o, onOutput: echo }),
+    runSandboxed: (command, o) =>
+      runInSandbox(root, command, { ...o, onOutput: echo }, (env.FIXPOINT_SANDBOX_HIDE ?? '').split(path.delimiter).filter(Boolean)),
     sandboxAvailable: async () => (await detectSandbox()).available,
     runTask: async (name) => ({
       exitCode: undefined,

@@ -136,7 +136,7 @@ export class TerminalRunner implements Runner, vscode.Disposable {
     return this.runInPseudoterminal(
       command,
       options,
-      (onOutput) => runInSandbox(this.root, command, { ...options, onOutput }),
+      (onOutput) => runInSandbox(this.root, command, { ...options, onOutput }, sandboxHiddenPaths()),
       'Fixpoint (sandbox)',
     );
   }
@@ -242,4 +242,10 @@ async function runWithShellIntegration(
 
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `fixpoint.sandbox.hiddenPaths` from user settings: more host paths the sandbox replaces with empty ones. */
+function sandboxHiddenPaths(): string[] {
+  const value = vscode.workspace.getConfiguration('fixpoint.sandbox').inspect<string[]>('hiddenPaths')?.globalValue;
+  return Array.isArray(value) ? value.filter((p) => typeof p === 'string' && p.trim() !== '') : [];
 }

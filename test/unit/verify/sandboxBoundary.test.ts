@@ -98,6 +98,22 @@ describe('SAFETY §34: sandbox boundary (issue 14, real bubblewrap)', function (
     assert.notEqual(hidden.exitCode, 0);
   });
 
+  it('paths from fixpoint.sandbox.hiddenPaths are hidden too (runInSandbox, as the extension and CLI run commands)', async () => {
+    const workspace = path.join(base, 'ws');
+    await fs.mkdir(workspace);
+    const vault = path.join(base, 'vault');
+    await fs.mkdir(vault);
+    await fs.writeFile(path.join(vault, 'token'), 'TOKEN-123\n');
+    const read = `cat '${path.join(vault, 'token')}'`;
+    assert.match(
+      (await runInSandbox(workspace, read, { cwd: workspace, timeoutMs: 20_000, signal }))?.output ?? '',
+      /TOKEN-123/,
+      'control',
+    );
+    const hidden = await runInSandbox(workspace, read, { cwd: workspace, timeoutMs: 20_000, signal }, [vault]);
+    assert.doesNotMatch(hidden?.output ?? '', /TOKEN-123/);
+  });
+
   it('protected paths stay read-only, a created one is removed, a gitdir: target is protected, ordinary files are written', async () => {
     const workspace = path.join(base, 'ws');
     await fs.mkdir(path.join(workspace, '.vscode'), { recursive: true });
