@@ -73,5 +73,17 @@ export class SetupCard {
       result.className = 'result error';
       result.textContent = `${test.message}${test.fix ? ` ${test.fix}` : ''}`;
     }
+    const checks = test && 'checks' in test ? (test.checks ?? []) : [];
+    if (checks.length) {
+      const list = document.createElement('ul');
+      list.className = 'checks';
+      for (const check of checks) {
+        const item = document.createElement('li');
+        item.className = check.ok === true ? 'ok' : check.ok === false ? 'failed' : 'info';
+        item.textContent = `${check.ok === true ? '✓' : check.ok === false ? '✗' : '–'} ${check.name}: ${check.detail}${check.fix ? ` — ${check.fix}` : ''}`;
+        list.append(item);
+      }
+      result.append(list);
+    }
   }
 }

@@ -14,6 +14,7 @@ import {
   agentOptions,
   ApiKeyCache,
   approvalSettings,
+  checkpointMaxBytes,
   migrateApprovalMode,
   promptForApiKey,
   readModelSettings,
@@ -27,7 +28,9 @@ import { TerminalRunner } from './host/terminalRunner';
 import { warnWhenSandboxMissing } from './host/sandboxStatus';
 import { HostGrantStore, manageApprovals } from './host/grants';
 import { HostWorkspace } from './host/workspace';
+import { HostCodeIntelligence } from './host/codeIntelligence';
 import { FileStore } from './node/fileStore';
+import { GitWorkspaceSnapshots } from './node/gitSnapshots';
 import * as path from 'node:path';
 import { InlineReviewController } from './host/review/inlineReview';
 
@@ -79,10 +82,16 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     workspace,
     runner,
     writer: new DocumentWriter(root),
+    codeIntelligence: new HostCodeIntelligence(root),
     grants,
     approvalSettings,
     agentOptions,
     store: new FileStore(path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'conversations')),
+    // Checkpoints need a workspace folder (without one there is nothing of the user's to snapshot).
+    snapshots: context.storageUri && {
+      store: new GitWorkspaceSnapshots(root, path.join(context.storageUri.fsPath, 'checkpoints')),
+      maxBytes: checkpointMaxBytes,
+    },
     verifier: new NodeVerifier({
       workspace,
       runner,
@@ -114,6 +123,15 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     vscode.commands.registerCommand('fixpoint.cancel', () => session.cancel()),
     vscode.commands.registerCommand('fixpoint.focusChat', () => view.reveal()),
     vscode.commands.registerCommand('fixpoint.compact', () => session.compact()),
+    vscode.commands.registerCommand('fixpoint.testConnection', async () => {
+      const report = await view.testConnection();
+      if (!report) return report; // The settings are incomplete: the setup card says what is missing.
+      const line = report.checks.map((c) => `${c.ok === true ? '✓' : c.ok === false ? '✗' : '–'} ${c.name}`).join(' · ');
+      const failed = report.checks.find((c) => c.ok === false);
+      if (failed) void vscode.window.showWarningMessage(`Fixpoint: ${failed.name} — ${failed.detail}. ${failed.fix ?? ''}`);
+      else void vscode.window.showInformationMessage(`Fixpoint: ${line}`);
+      return report;
+    }),
     vscode.commands.registerCommand('fixpoint.manageApprovals', () => manageApprovals(grants, session.grants)),
     vscode.commands.registerCommand('fixpoint.showAuditLog', async () => {
       const content = `# Fixpoint audit log — this task\n\n${auditToMarkdown(session.audit.entries())}`;

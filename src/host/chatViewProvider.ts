@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { SelfTestReport } from '../core/model/selfTest';
 import { Disposable } from '../core/lifecycle';
 import type { ChatSession } from '../core/agent/session';
 import { assertNever, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
@@ -32,6 +33,13 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   ) {
     super();
     this.setup = new SetupController(context, apiKeys, (setup) => this.post({ type: 'setup', setup }));
+  }
+
+  /** Fixpoint: Test Connection: the self-test, shown in the setup card; the report for the caller. */
+  async testConnection(): Promise<SelfTestReport | undefined> {
+    const report = await this.setup.testConnection();
+    this.post({ type: 'setup', setup: await this.setup.state() });
+    return report;
   }
 
   /** Workspace files for @-completion, listed at most every 10 s (typing must not walk the tree per key). */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { checkSettings, describeModelError } from '../core/model/errors';
-import { listModels } from '../core/model/openaiClient';
+import { checkSettings } from '../core/model/errors';
+import { OpenAIModelClient } from '../core/model/openaiClient';
+import { runSelfTest, type SelfTestReport } from '../core/model/selfTest';
 import { isProviderId, PROVIDER_PRESETS, providerOf } from '../core/model/providers';
 import type { SetupState, WebviewToHost } from '../shared/protocol';
 import { sandboxReport } from './sandboxStatus';
@@ -77,29 +78,22 @@ export class SetupController {
     this.post(await this.state());
   }
 
-  private async testConnection(): Promise<void> {
+  /** The self-test (the card's "Save and test connection", and Fixpoint: Test Connection). */
+  async testConnection(): Promise<SelfTestReport | undefined> {
     this.test = { state: 'testing' };
     this.post(await this.state());
     const settings = await readModelSettings(this.apiKeys);
     const problem = checkSettings({ ...settings, model: settings.model || 'unset' });
     if (problem) {
       this.test = { state: 'error', message: problem.message, fix: problem.fix };
-      return;
+      return undefined;
     }
-    try {
-      const models = await listModels(settings);
-      this.test = { state: 'ok', models };
-      if (settings.model && models.length && !models.includes(settings.model)) {
-        this.test = {
-          state: 'error',
-          message: `Connected, but the model "${settings.model}" is not among the ${models.length} models the endpoint lists.`,
-          fix: 'Pick one of the listed models.',
-          models,
-        };
-      }
-    } catch (err) {
-      const described = describeModelError(err, settings);
-      this.test = { state: 'error', message: described.message, fix: described.fix };
-    }
+    const configured = vscode.workspace.getConfiguration('fixpoint').get<number>('contextWindow');
+    const report = await runSelfTest(settings, new OpenAIModelClient(settings), AbortSignal.timeout(120_000), configured);
+    const failed = report.checks.find((c) => c.ok === false);
+    this.test = failed
+      ? { state: 'error', message: `${failed.name}: ${failed.detail}`, fix: failed.fix, models: report.models, checks: report.checks }
+      : { state: 'ok', models: report.models, checks: report.checks };
+    return report;
   }
 }

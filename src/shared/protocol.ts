@@ -86,6 +86,14 @@ export interface SetupProvider {
   needsKey: boolean;
 }
 
+/** One capability of the connection self-test: ok, failed (with the fix), or null for informational ones. */
+export interface SetupCheck {
+  name: string;
+  ok: boolean | null;
+  detail: string;
+  fix?: string;
+}
+
 /** The onboarding card: shown until the endpoint answers once, or the user dismisses it. */
 export interface SetupState {
   visible: boolean;
@@ -97,7 +105,10 @@ export interface SetupState {
   /** The sandbox doctor: whether commands can run sandboxed here, with the failing checks and their fixes. */
   sandbox?: { ok: boolean; summary: string; problems: Array<{ name: string; detail: string; fix?: string }> };
   /** Result of "Test connection": the models the endpoint lists, or the error with its fix. */
-  test?: { state: 'testing' } | { state: 'ok'; models: string[] } | { state: 'error'; message: string; fix?: string; models?: string[] };
+  test?:
+    | { state: 'testing' }
+    | { state: 'ok'; models: string[]; checks?: SetupCheck[] }
+    | { state: 'error'; message: string; fix?: string; models?: string[]; checks?: SetupCheck[] };
 }
 
 export type PlanItem = { text: string; status: 'pending' | 'in_progress' | 'completed' };
