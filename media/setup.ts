@@ -27,6 +27,7 @@ export class SetupCard {
         <button class="test">Save and test connection</button>
         <button class="secondary dismiss">Hide</button>
       </div>
+      <div class="local"></div>
       <div class="result" role="status" aria-live="polite"></div>
       <div class="sandbox"></div>`;
     const q = <T extends HTMLElement>(sel: string) => this.element.querySelector<T>(sel)!;
@@ -55,6 +56,21 @@ export class SetupCard {
       this.send({ type: 'setup', action: 'testConnection' });
     });
     q('.dismiss').addEventListener('click', () => this.send({ type: 'setup', action: 'dismiss' }));
+    const local = q('.local');
+    for (const server of state.localServers ?? []) {
+      const row = document.createElement('div');
+      row.className = 'local-server';
+      const model = server.models[0] ?? '';
+      row.textContent = `Found ${server.label} at ${server.baseUrl} (${server.models.length} model${server.models.length === 1 ? '' : 's'}) `;
+      const use = document.createElement('button');
+      use.textContent = model ? `Use ${model}` : 'Use it';
+      use.addEventListener('click', () => {
+        this.send({ type: 'setup', action: 'configure', provider: server.provider, baseUrl: server.baseUrl, model });
+        this.send({ type: 'setup', action: 'testConnection' });
+      });
+      row.append(use);
+      local.append(row);
+    }
     const sandbox = q('.sandbox');
     if (state.sandbox) {
       sandbox.className = state.sandbox.ok ? 'sandbox' : 'sandbox warning';

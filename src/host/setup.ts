@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { checkSettings } from '../core/model/errors';
 import { OpenAIModelClient } from '../core/model/openaiClient';
 import { runSelfTest, type SelfTestReport } from '../core/model/selfTest';
+import { discoverLocalServers, type LocalServer } from '../core/model/localServers';
 import { isProviderId, PROVIDER_PRESETS, providerOf } from '../core/model/providers';
 import type { SetupState, WebviewToHost } from '../shared/protocol';
 import { sandboxReport } from './sandboxStatus';
@@ -15,6 +16,7 @@ const DISMISSED_KEY = 'fixpoint.setupDone';
  */
 export class SetupController {
   private test: SetupState['test'];
+  private localServers: Promise<LocalServer[]> | undefined;
   private configError = false;
 
   constructor(
@@ -26,6 +28,9 @@ export class SetupController {
   async state(): Promise<SetupState> {
     const [settings, sandbox] = await Promise.all([readModelSettings(this.apiKeys), sandboxReport()]);
     const configured = !checkSettings(settings);
+    // Nothing set up yet (no endpoint, no key): look for local servers once, to offer them in one click.
+    const unconfigured = !settings.baseURL && !settings.apiKey;
+    if (unconfigured) this.localServers ??= discoverLocalServers().catch(() => []);
     return {
       // Shown while Fixpoint cannot work yet (no key for OpenAI, no model…), and once a test has started, until
       // the user hides it (so the result, and the model list, stay readable).
@@ -36,6 +41,7 @@ export class SetupController {
       model: settings.model,
       hasKey: !!settings.apiKey,
       test: this.test,
+      localServers: unconfigured ? await this.localServers : undefined,
       sandbox: {
         ok: sandbox.ok,
         summary: sandbox.summary,

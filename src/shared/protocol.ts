@@ -102,6 +102,8 @@ export interface SetupState {
   baseUrl: string;
   model: string;
   hasKey: boolean;
+  /** Model servers answering on this machine's usual ports, offered when nothing is configured yet. */
+  localServers?: Array<{ provider: string; label: string; baseUrl: string; models: string[] }>;
   /** The sandbox doctor: whether commands can run sandboxed here, with the failing checks and their fixes. */
   sandbox?: { ok: boolean; summary: string; problems: Array<{ name: string; detail: string; fix?: string }> };
   /** Result of "Test connection": the models the endpoint lists, or the error with its fix. */
