@@ -8,9 +8,11 @@ import { layoutSummary } from '../core/context/promptContext';
 import { detectContextWindow } from '../core/model/contextWindow';
 import { OpenAIModelClient } from '../core/model/openaiClient';
 import { approvalSettingsOf } from '../core/policy';
+import { DEFAULT_CHECKPOINT_MEGABYTES } from '../core/review/checkpoints';
 import type { ModelSettings } from '../core/model/types';
 import type { Runner } from '../core/ports';
 import { FsFileWriter } from '../node/fsWriter';
+import { GitWorkspaceSnapshots } from '../node/gitSnapshots';
 import { environmentFacts } from '../node/environment';
 import { NodeWorkspace } from '../node/nodeWorkspace';
 import { runProcess } from '../node/processRunner';
@@ -111,6 +113,11 @@ export async function runExec(argv: string[]): Promise<number> {
     workspace,
     runner,
     writer: new FsFileWriter(root),
+    // The same checkpoints as the extension, kept per workspace in ~/.cache/fixpoint/checkpoints/.
+    snapshots: {
+      store: new GitWorkspaceSnapshots(root, GitWorkspaceSnapshots.cacheDirFor(root)),
+      maxBytes: () => (Number(env.FIXPOINT_CHECKPOINT_MEGABYTES) || DEFAULT_CHECKPOINT_MEGABYTES) * 1024 * 1024,
+    },
     // The CLI keeps workspace and "always" grants for this run (the extension keeps them in the user's storage).
     grants: { commandRules: () => ({ allow, deny: [] }), remember: async (rule) => void allow.push(rule) },
     approvalSettings: () => approval,

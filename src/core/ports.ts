@@ -101,6 +101,32 @@ export interface FileWriter {
   write(ops: Array<{ path: string; content: string | undefined; renameFrom?: string }>): Promise<void>;
 }
 
+/** One file that differs between two snapshots; a content id is opaque (kind and hash), absent = no such file. */
+export interface SnapshotDifference {
+  path: string;
+  from?: string;
+  to?: string;
+}
+
+/**
+ * Snapshots of the workspace's working tree (every file that is not ignored), kept outside the user's
+ * repository so that checkpoints cover what commands changed too and survive restarts.
+ */
+export interface WorkspaceSnapshots {
+  /** Records the working tree now; the id names exactly this state. `group` (a task id) keeps it alive. */
+  take(group: string): Promise<string>;
+  /** The files whose content or kind differ between two snapshots. */
+  compare(from: string, to: string): Promise<SnapshotDifference[]>;
+  /** The text of a content id: undefined unless it is a plain (non-executable, non-link) UTF-8 file without NUL. */
+  readText(contentId: string): Promise<string | undefined>;
+  /** Writes `paths` from `snapshot` to disk byte for byte, with their mode (binaries, links, executables). */
+  checkout(snapshot: string, paths: readonly string[]): Promise<void>;
+  /** Bytes the snapshots take on disk. */
+  usage(): Promise<number>;
+  /** Over `maxBytes`, drops the oldest groups (never those in `keep`) and frees what only they used. */
+  prune(maxBytes: number, keep: readonly string[]): Promise<void>;
+}
+
 /** Persists small JSON documents atomically (a crash leaves the old or the new version, never half). */
 export interface Store {
   load<T>(key: string): Promise<T | undefined>;

@@ -5,6 +5,7 @@ import { DEFAULT_AGENT_OPTIONS } from '../core/agent/loop';
 import type { TaskCandidate } from '../core/verify';
 import { approvalSettingsOf, type ApprovalSettings } from '../core/policy';
 import type { VerifySettings } from '../node/verifier';
+import { DEFAULT_CHECKPOINT_MEGABYTES } from '../core/review/checkpoints';
 
 export const API_KEY_SECRET = 'fixpoint.apiKey';
 
@@ -128,6 +129,12 @@ export function agentOptions(): { maxSteps: number; contextWindow: number; autoC
     contextWindow: contextWindow(),
     autoCompact: config.get<boolean>('autoCompact') ?? DEFAULT_AGENT_OPTIONS.autoCompact,
   };
+}
+
+/** fixpoint.checkpoints.maxMegabytes in bytes: how much disk the snapshots behind checkpoints may take. */
+export function checkpointMaxBytes(): number {
+  const megabytes = vscode.workspace.getConfiguration('fixpoint.checkpoints').get<number>('maxMegabytes') ?? DEFAULT_CHECKPOINT_MEGABYTES;
+  return Math.max(1, megabytes) * 1024 * 1024;
 }
 
 export function verifySettings(): VerifySettings {

@@ -131,6 +131,31 @@ export async function fitContext(
   return changed;
 }
 
+/**
+ * `/compact`: the conversation (`history`, without the system prompt) summarised now, under 80 % of the window.
+ * Stopped by the user or failed, the history is unchanged and a notice says so. Returns the history to keep and
+ * its size with the system prompt, in tokens.
+ */
+export async function compactOnRequest(
+  history: readonly ChatItem[],
+  run: { systemPrompt: string; window: number; client: ModelClient; transcript: TranscriptSink; signal: AbortSignal },
+): Promise<{ history: ChatItem[]; tokens?: number }> {
+  const items: ChatItem[] = [{ role: 'system', content: run.systemPrompt }, ...history];
+  try {
+    await fitContext(items, run.window * 0.8, run, true);
+    return { history: items.slice(1), tokens: historyTokens(items) };
+  } catch (err) {
+    run.transcript.put({
+      kind: 'notice',
+      id: run.transcript.newId('notice'),
+      text: run.signal.aborted
+        ? 'Compaction stopped; nothing changed.'
+        : `Compaction failed; nothing changed (${err instanceof Error ? err.message : String(err)}).`,
+    });
+    return { history: [...history] };
+  }
+}
+
 /** A whole model answer as text (no tools offered), for summaries. */
 async function collectText(client: ModelClient, items: ChatItem[], signal: AbortSignal): Promise<string> {
   let text = '';

@@ -2,6 +2,7 @@ import type { AuditEntry } from '../policy/audit';
 import type { Entry } from '../../shared/protocol';
 import type { ChatItem } from '../model/types';
 import type { FileChange } from '../patch/types';
+import type { PersistedCheckpoints } from '../review/checkpoints';
 import type { PendingDecision } from '../review/proposal';
 import type { TaskRecord } from './taskHistory';
 
@@ -23,6 +24,8 @@ export interface SessionSnapshot {
   lastPrompt?: string;
   /** The task's audit log (absent in snapshots saved before it existed). */
   audit?: AuditEntry[];
+  /** The task's checkpoints (absent in snapshots saved before they were kept on disk). */
+  checkpoints?: PersistedCheckpoints;
 }
 
 const INTERRUPTED = 'Interrupted: VS Code closed or reloaded before this call finished. Nothing from it was applied.';
@@ -45,6 +48,7 @@ export function repairSnapshot(snapshot: SessionSnapshot): SessionSnapshot {
     for (const call of item.toolCalls) if (!answered.has(call.id)) history.push({ role: 'tool', callId: call.id, content: INTERRUPTED });
     i = j - 1;
   }
+  const checkpointed = new Set(snapshot.checkpoints?.turns.map((t) => t.turnId));
   const entries = snapshot.entries.map((entry): Entry => {
     switch (entry.kind) {
       case 'assistant':
@@ -64,8 +68,8 @@ export function repairSnapshot(snapshot: SessionSnapshot): SessionSnapshot {
             }
           : entry;
       case 'user':
-        // Checkpoints live in memory with the task that made them; after a reload there is nothing to restore.
-        return entry.checkpoint ? { ...entry, checkpoint: undefined } : entry;
+        // A turn offers a checkpoint only if the saved task still has it (older snapshots kept them in memory).
+        return entry.checkpoint && !checkpointed.has(entry.id) ? { ...entry, checkpoint: undefined } : entry;
       default:
         return entry;
     }

@@ -9,11 +9,11 @@ import { describeOutcome } from '../tools/applyPatch';
 import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
 import { ApprovalEngine, ApprovalGrants, AuditLog, secretEnvironmentValues } from '../policy';
-import { describeRestore } from '../review/checkpoints';
+import { Checkpoints, describeRestore } from '../review/checkpoints';
 import { ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
 import { DEFAULT_AGENT_OPTIONS, type AgentEnd, type AgentRun } from './loop';
-import { fitContext } from './compaction';
+import { compactOnRequest } from './compaction';
 import { commandGate, PreReviewVerifier, runAgentVerified } from './verification';
 import { recordingRunner } from './recordingRunner';
 import { historyTokens } from './tokens';
@@ -60,6 +60,8 @@ export class ChatSession {
   readonly audit = new AuditLog();
   /** The API key of the last request, masked in command output. */
   private apiKey: string | undefined;
+  /** Per-turn checkpoints of the workspace; none without a snapshot store. */
+  private readonly checkpoints: Checkpoints | undefined;
 
   constructor(private readonly deps: SessionDeps) {
     this.grants = new ApprovalGrants(deps.grants);
@@ -80,7 +82,11 @@ export class ChatSession {
       filesWritten: () => this.reviewer.writeLog.map((w) => w.path),
       outcome: () => (this.running ? 'in progress' : this.lastEnd),
       audit: () => this.audit.entries(),
+      checkpoints: () => this.checkpoints?.persisted(),
     });
+    const snapshots = deps.snapshots;
+    this.checkpoints =
+      snapshots && new Checkpoints(snapshots.store, deps.writer, { group: () => this.tasks.task.id, maxBytes: () => snapshots.maxBytes() });
     this.transcript = new Transcript((msg) => {
       deps.post(msg);
       if (msg.type !== 'busy' && msg.type !== 'usage') this.tasks.scheduleSave();
@@ -89,20 +95,25 @@ export class ChatSession {
     this.recordingRunner = recordingRunner(deps.runner, (output) => (this.lastCommandOutput = output));
     // auto-edit and full-auto: a proposal that passed verification before review, touching no protected
     // path, is accepted without asking (still a checkpoint, still undoable).
-    this.reviewer = new ProposalReviewer(this.transcript, deps.writer, {
-      mayApplyUnreviewed: (proposal) =>
-        this.policy.decideEdit({
-          paths: proposal.files.flatMap((f) => (f.change.movePath ? [f.change.path, f.change.movePath] : [f.change.path])),
-          verified: proposal.verification?.state === 'passed',
-          replacesFile: proposal.files.some((f) => f.change.replaces !== undefined),
-        }).decision === 'allow',
-      isProtected: (path) => this.policy.isProtected(path),
-      decided: (proposal, by) => {
-        const { paths, accepted, detail } = proposal.decisionSummary();
-        const why = by === 'policy' ? ['verified before review, no protected path', detail] : [detail];
-        this.audit.record({ kind: 'edit', what: paths.join(', '), outcome: accepted ? 'allowed' : 'denied', by, why });
+    this.reviewer = new ProposalReviewer(
+      this.transcript,
+      deps.writer,
+      {
+        mayApplyUnreviewed: (proposal) =>
+          this.policy.decideEdit({
+            paths: proposal.files.flatMap((f) => (f.change.movePath ? [f.change.path, f.change.movePath] : [f.change.path])),
+            verified: proposal.verification?.state === 'passed',
+            replacesFile: proposal.files.some((f) => f.change.replaces !== undefined),
+          }).decision === 'allow',
+        isProtected: (path) => this.policy.isProtected(path),
+        decided: (proposal, by) => {
+          const { paths, accepted, detail } = proposal.decisionSummary();
+          const why = by === 'policy' ? ['verified before review, no protected path', detail] : [detail];
+          this.audit.record({ kind: 'edit', what: paths.join(', '), outcome: accepted ? 'allowed' : 'denied', by, why });
+        },
       },
-    });
+      (turnId, change) => (this.checkpoints ? this.checkpoints.recordChange(turnId, change) : change()),
+    );
     this.preReview = deps.verifier && new PreReviewVerifier(deps.verifier, this.transcript, deps.workspace.root);
   }
 
@@ -186,24 +197,15 @@ export class ChatSession {
       return 'misconfigured';
     }
     try {
-      const items: ChatItem[] = [{ role: 'system', content: await this.deps.systemPrompt() }, ...this.history];
-      const window = this.contextWindow();
-      await fitContext(
-        items,
-        window * 0.8,
-        { client: this.deps.createClient(settings), transcript: this.transcript, signal: controller.signal },
-        true,
-      );
-      this.history = items.slice(1);
-      this.reportUsage(historyTokens(items));
-      return 'answered';
-    } catch (err) {
-      // Stopped by the user, or the summary failed: either way the history is unchanged.
-      this.notice(
-        controller.signal.aborted
-          ? 'Compaction stopped; nothing changed.'
-          : `Compaction failed; nothing changed (${err instanceof Error ? err.message : String(err)}).`,
-      );
+      const compacted = await compactOnRequest(this.history, {
+        systemPrompt: await this.deps.systemPrompt(),
+        window: this.contextWindow(),
+        client: this.deps.createClient(settings),
+        transcript: this.transcript,
+        signal: controller.signal,
+      });
+      this.history = compacted.history;
+      if (compacted.tokens !== undefined) this.reportUsage(compacted.tokens);
       return 'answered';
     } finally {
       this.end(controller);
@@ -281,7 +283,7 @@ export class ChatSession {
     this.planId = undefined;
     this.grants.clearTask();
     this.audit.clear();
-    this.reviewer.checkpoints.clear();
+    this.checkpoints?.reset();
     this.transcript.clear();
     this.deps.post({ type: 'state', state: this.snapshot() });
     this.tasks.scheduleSave();
@@ -310,6 +312,7 @@ export class ChatSession {
     this.history = snapshot.history;
     this.lastPrompt = snapshot.lastPrompt;
     this.audit.restore(snapshot.audit);
+    this.checkpoints?.load(snapshot.checkpoints);
     this.transcript.load(snapshot.entries);
     const userIds = snapshot.entries.filter((e) => e.kind === 'user').map((e) => e.id);
     this.reviewer.currentTurn = userIds.at(-1) ?? '';
@@ -366,11 +369,11 @@ export class ChatSession {
     this.reviewer.decideFile(id, path, accept);
   }
 
-  /** Reverts (or re-applies) the accepted edits of the turn that user entry `turnId` started. */
+  /** Restores the workspace to the checkpoint of user entry `turnId` (or undoes that restore). */
   async checkpoint(turnId: string, action: 'restore' | 'undo'): Promise<void> {
-    const checkpoints = this.reviewer.checkpoints;
-    const report =
-      action === 'restore' ? await checkpoints.restore(turnId, this.deps.writer) : await checkpoints.undoRestore(turnId, this.deps.writer);
+    if (!this.checkpoints) return;
+    if (this.running) return this.notice('Stop the task first, then restore the checkpoint.');
+    const report = action === 'restore' ? await this.checkpoints.restore(turnId) : await this.checkpoints.undoRestore(turnId);
     const { notice, forModel } = describeRestore(report, action);
     this.notice(notice);
     this.markCheckpoint(turnId);
@@ -379,10 +382,8 @@ export class ChatSession {
 
   private markCheckpoint(turnId: string): void {
     const entry = this.transcript.all().find((e) => e.id === turnId);
-    if (entry?.kind !== 'user') return;
-    const checkpoints = this.reviewer.checkpoints;
-    const checkpoint = checkpoints.isRestored(turnId) ? 'restored' : checkpoints.has(turnId) ? 'available' : undefined;
-    if (entry.checkpoint !== checkpoint) this.transcript.put({ ...entry, checkpoint });
+    const checkpoint = this.checkpoints?.status(turnId);
+    if (entry?.kind === 'user' && entry.checkpoint !== checkpoint) this.transcript.put({ ...entry, checkpoint });
   }
 
   private contextWindow(): number {
@@ -402,6 +403,8 @@ export class ChatSession {
       const system: ChatItem = { role: 'system', content: await systemPrompt };
       const items = [system, ...this.history];
       this.liveItems = items;
+      const turnId = this.reviewer.currentTurn;
+      const checkpoints = this.checkpoints;
       const agentRun: AgentRun = {
         client: this.deps.createClient(settings),
         settings,
@@ -427,6 +430,7 @@ export class ChatSession {
           grant: (rule, scope) => this.grants.grant(rule, scope),
           audit: this.audit,
           updatePlan: (steps) => this.showPlan(steps),
+          recordChange: checkpoints && ((change) => checkpoints.recordChange(turnId, change)),
         },
       };
       const preReview = this.preReview;

@@ -1,6 +1,6 @@
 import type { HostToWebview } from '../../shared/protocol';
 import type { ModelClient, ModelSettings } from '../model/types';
-import type { ApprovalSettings, FileWriter, Runner, Store, Verifier, Workspace } from '../ports';
+import type { ApprovalSettings, FileWriter, Runner, Store, Verifier, Workspace, WorkspaceSnapshots } from '../ports';
 import type { AgentOptions } from './loop';
 import type { GrantStore } from '../policy/grants';
 
@@ -29,4 +29,6 @@ export interface SessionDeps {
   approvalSettings?(): ApprovalSettings;
   /** Runs the project's checks after accepted edits or before review; none means edits are not verified. */
   verifier?: Verifier;
+  /** Where checkpoints snapshot the workspace, and their bound (fixpoint.checkpoints.maxMegabytes); none: no checkpoints. */
+  snapshots?: { store: WorkspaceSnapshots; maxBytes(): number };
 }

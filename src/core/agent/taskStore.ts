@@ -2,6 +2,7 @@ import type { Entry, HistoryItem } from '../../shared/protocol';
 import type { ChatItem } from '../model/types';
 import type { AuditEntry } from '../policy/audit';
 import type { Store } from '../ports';
+import type { PersistedCheckpoints } from '../review/checkpoints';
 import { SNAPSHOT_VERSION, updatedRecord, type PersistedProposal, type SessionSnapshot } from './persistence';
 import { TaskHistory, transcriptToMarkdown, type TaskRecord } from './taskHistory';
 
@@ -17,6 +18,7 @@ export interface TaskState {
   filesWritten(): string[];
   outcome(): TaskRecord['outcome'];
   audit(): readonly AuditEntry[];
+  checkpoints(): PersistedCheckpoints | undefined;
 }
 
 /**
@@ -64,6 +66,7 @@ export class TaskStore {
       proposals: this.state.proposals(),
       lastPrompt: this.state.lastPrompt(),
       audit: [...this.state.audit()],
+      checkpoints: this.state.checkpoints(),
     };
     await this.tasks.save({ ...record }, snapshot);
   }

@@ -27,7 +27,7 @@ export function commandGate(context: Omit<ApprovalContext, 'signal'>, root: stri
           await approveTask(target.name, { ...context, signal });
           return { ok: true, where: 'host' };
         }
-        return { ok: true, where: await approveCommand(target.command, root, { ...context, signal }) };
+        return { ok: true, where: (await approveCommand(target.command, root, { ...context, signal })).where };
       } catch (err) {
         if (err instanceof ToolError) return { ok: false, reason: `Not run: ${err.message}` };
         throw err;

@@ -6,7 +6,7 @@ import type { PatchResult } from '../patch/types';
 import type { ProposalVerification } from '../../shared/protocol';
 import type { FileWriter } from '../ports';
 import type { Reviewer, ReviewOutcome } from '../tools/types';
-import { Checkpoints } from './checkpoints';
+import type { ChangeRecorder } from './checkpoints';
 import { contentWithAcceptedHunks, Proposal } from './proposal';
 
 export interface FileWrite {
@@ -37,7 +37,6 @@ export class ProposalReviewer implements Reviewer {
   private readonly listeners = new Set<ProposalListener>();
   /** Proposals of a task the user left: their outcome no longer belongs in the (new) transcript. */
   private readonly silenced = new Set<string>();
-  readonly checkpoints = new Checkpoints();
   /** The user turn whose checkpoint records what accepted edits change. */
   currentTurn = '';
   /** Every file write of the current task, so verification can tell whether a fix changed anything. */
@@ -47,6 +46,8 @@ export class ProposalReviewer implements Reviewer {
     private readonly transcript: Transcript,
     private readonly writer: FileWriter,
     private readonly policy: ReviewPolicy = { mayApplyUnreviewed: () => false, isProtected: isProtectedPath },
+    /** Brackets each write with the turn's checkpoint; without one, writes are not checkpointed. */
+    private readonly recordChange: ChangeRecorder = (_turnId, change) => change(),
   ) {}
 
   onDidChange(listener: ProposalListener): { dispose(): void } {
@@ -198,19 +199,12 @@ export class ProposalReviewer implements Reviewer {
       }
     }
     if (ops.length === 0) return;
-    const before = new Map<string, string | undefined>();
-    for (const op of ops) {
-      before.set(op.path, await this.writer.readText(op.path));
-      if (op.renameFrom) before.set(op.renameFrom, await this.writer.readText(op.renameFrom));
-    }
-    await this.writer.write(ops);
+    await this.recordChange(turnId, () => this.writer.write(ops));
     for (const op of ops) {
       this.writeLog.push({
         path: op.path,
         contentHash: op.content === undefined ? 'deleted' : createHash('sha256').update(op.content).digest('hex').slice(0, 16),
       });
-      this.checkpoints.record(turnId, op.path, before.get(op.path), op.content);
-      if (op.renameFrom) this.checkpoints.record(turnId, op.renameFrom, before.get(op.renameFrom), undefined);
     }
   }
 }

@@ -36,29 +36,38 @@ export const runCommandTool: ToolDefinition<RunArgs> = {
   async run(args, context) {
     const cwdRelative = args.cwd ? await workspacePath(context.workspace.root, args.cwd) : '';
     const cwd = cwdRelative ? `${context.workspace.root}/${cwdRelative}` : context.workspace.root;
-    const where = await approveCommand(args.command, cwd, context);
+    const { where, mayWrite } = await approveCommand(args.command, cwd, context);
     const options = { cwd, timeoutMs: args.timeout_ms ?? DEFAULT_TIMEOUT_MS, signal: context.signal };
-    if (where === 'sandbox') {
-      const sandboxed = await context.runner.runSandboxed?.(args.command, options);
-      if (!sandboxed) throw new ToolError('The sandbox could not start, so the command did not run. Ask the user to run it.');
-      return describeRun(sandboxed, context, ' (in the sandbox: workspace writable, network off)');
-    }
-    return describeRun(await context.runner.run(args.command, options), context);
+    // Only the built-in read-only commands run without a checkpoint: anything else may change files.
+    const run = (): Promise<RunResult | undefined> =>
+      where === 'sandbox'
+        ? (context.runner.runSandboxed?.(args.command, options) ?? Promise.resolve(undefined))
+        : context.runner.run(args.command, options);
+    const result = mayWrite && context.recordChange ? await context.recordChange(run) : await run();
+    if (!result) throw new ToolError('The sandbox could not start, so the command did not run. Ask the user to run it.');
+    return describeRun(result, context, where === 'sandbox' ? ' (in the sandbox: workspace writable, network off)' : '');
   },
 };
 
 /** What asking for a command needs (tools and the verifier share it). */
 export type ApprovalContext = Pick<ToolContext, 'runner' | 'approver' | 'policy' | 'grant' | 'audit' | 'signal'>;
 
+/** Where an approved command runs, and whether it may write (anything but the built-in read-only list). */
+export interface ApprovedCommand {
+  where: 'host' | 'sandbox';
+  mayWrite: boolean;
+}
+
 /**
  * The one path from "the agent wants to run this" to "it may run there": the runner may run at all, the
- * approval engine decides, and the user answers when it asks. Returns where it runs; throws a ToolError when
- * refused. A command the user approved runs on the host (their terminal), never silently sandboxed.
+ * approval engine decides, and the user answers when it asks. Throws a ToolError when refused. A command the
+ * user approved runs on the host (their terminal), never silently sandboxed.
  */
-export async function approveCommand(command: string, cwd: string, context: ApprovalContext): Promise<'host' | 'sandbox'> {
+export async function approveCommand(command: string, cwd: string, context: ApprovalContext): Promise<ApprovedCommand> {
   const allowed = context.runner.canRun();
   if (!allowed.ok) throw new ToolError(`Commands cannot run here: ${allowed.reason}`);
   const decision = await context.policy.decideCommand(command, cwd);
+  const mayWrite = decision.risk !== 'safe';
   const record = (entry: Omit<AuditEntry, 'at' | 'digest' | 'kind' | 'what'>) =>
     context.audit.record({ kind: 'command', what: command, ...entry }, `${cwd}\0${command}`);
   if (decision.decision === 'deny') {
@@ -71,7 +80,7 @@ export async function approveCommand(command: string, cwd: string, context: Appr
   }
   if (decision.decision === 'allow') {
     record({ outcome: 'allowed', by: decision.by, where: decision.where, why: decision.why });
-    return decision.where;
+    return { where: decision.where, mayWrite };
   }
   const prefix = suggestedPrefix(command);
   const answer = await context.approver.approveCommand(
@@ -84,7 +93,7 @@ export async function approveCommand(command: string, cwd: string, context: Appr
   }
   record({ outcome: 'allowed', by: 'user', scope: answer, where: 'host', why: decision.why });
   await context.grant(prefix, answer);
-  return 'host';
+  return { where: 'host', mayWrite };
 }
 
 /** A VS Code task runs project code: the same engine, always asked. */

@@ -19,6 +19,7 @@ export const runTaskTool: ToolDefinition<{ name: string }> = {
   async run(args, context) {
     // A task runs project code just like a command, so it goes through the same approval.
     await approveTask(args.name, context);
-    return describeRun(await context.runner.runTask(args.name, { timeoutMs: DEFAULT_TIMEOUT_MS, signal: context.signal }), context);
+    const run = () => context.runner.runTask(args.name, { timeoutMs: DEFAULT_TIMEOUT_MS, signal: context.signal });
+    return describeRun(context.recordChange ? await context.recordChange(run) : await run(), context);
   },
 };

@@ -48,6 +48,8 @@ export interface ToolContext {
   /** Remembers an approval of this command prefix (or task rule) for the scope the user chose. */
   grant(rule: string, scope: ApprovalScope): Promise<void>;
   updatePlan(steps: PlanStep[]): void;
+  /** Runs a change that may write (a command, a task) inside the current turn's checkpoint. */
+  recordChange?<T>(change: () => Promise<T>): Promise<T>;
   /** "Verify before review" mode: checks a patch in a shadow copy; undefined when the mode is off. */
   verifyProposal?(change: PatchResult, signal: AbortSignal): Promise<PreReviewCheck | undefined>;
   signal: AbortSignal;

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { FileStore } from '../../../src/node/fileStore';
 import { createAgentHarness, type AgentHarness, patchArgs as patch } from './harness';
 
 const read = (h: AgentHarness, file: string) => fs.readFileSync(path.join(h.root, file), 'utf8');
@@ -44,6 +46,40 @@ describe('checkpoints', () => {
     await h.session.checkpoint(turn, 'restore');
     assert.equal(read(h, 'a.txt'), 'A\nuser line\n');
     assert.equal(fs.existsSync(path.join(h.root, 'new.txt')), false);
-    assert.ok(h.entries('notice').some((e) => e.kind === 'notice' && /Left alone \(changed since\): a\.txt/.test(e.text)));
+    assert.ok(
+      h
+        .entries('notice')
+        .some((e) => e.kind === 'notice' && /Left alone \(you changed them since the agent's last write.*\): a\.txt/.test(e.text)),
+    );
+  });
+
+  it('a command that writes gets a checkpoint; restored after the session is re-created (a reload), it reverts the file', async () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-agent-')));
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-state-'));
+    const checkpointDir = path.join(state, 'checkpoints');
+    const store = new FileStore(path.join(state, 'conversations'));
+    fs.writeFileSync(path.join(root, 'a.txt'), 'before\n');
+    const first = await createAgentHarness({}, {}, { root, store, checkpointDir });
+    first.onApproval = (entry) => first.session.approve(entry.id, 'once');
+    first.server.enqueue(
+      {
+        toolCalls: [{ name: 'run_command', arguments: JSON.stringify({ command: "printf 'by the command\\n' > a.txt && rm -f nothing" }) }],
+      },
+      { text: 'done' },
+    );
+    await first.session.prompt('rewrite a.txt with a command');
+    assert.equal(fs.readFileSync(path.join(root, 'a.txt'), 'utf8'), 'by the command\n');
+    const turn = first.entries('user').at(-1)!;
+    assert.ok(turn.kind === 'user' && turn.checkpoint === 'available', "the command's turn offers a checkpoint");
+    await first.session.shutdown();
+    await first.server.close();
+
+    h = await createAgentHarness({}, {}, { root, store, checkpointDir });
+    assert.equal(await h.session.restore(), true);
+    const restoredTurn = h.entries('user').at(-1)!;
+    assert.ok(restoredTurn.kind === 'user' && restoredTurn.checkpoint === 'available', 'still offered after the reload');
+    await h.session.checkpoint(restoredTurn.id, 'restore');
+    assert.equal(read(h, 'a.txt'), 'before\n');
+    fs.rmSync(state, { recursive: true, force: true });
   });
 });

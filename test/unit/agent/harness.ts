@@ -12,6 +12,7 @@ import { detectSandbox } from '../../../src/node/sandbox';
 import { runInSandbox } from '../../../src/node/sandboxedRun';
 import type { ModelSettings } from '../../../src/core/model/types';
 import { FsFileWriter } from '../../../src/node/fsWriter';
+import { GitWorkspaceSnapshots } from '../../../src/node/gitSnapshots';
 import { NodeVerifier } from '../../../src/node/verifier';
 import { NodeWorkspace } from '../../../src/node/nodeWorkspace';
 import { runProcess } from '../../../src/node/processRunner';
@@ -38,6 +39,8 @@ export interface HarnessExtras {
   store?: Store;
   verify?: { when: 'after-accept' | 'before-review' | 'off'; command?: string; maxAttempts?: number };
   approvalMode?: ApprovalMode;
+  /** The checkpoint store of an earlier harness (a session re-created after a reload). */
+  checkpointDir?: string;
 }
 
 export async function createAgentHarness(
@@ -60,6 +63,8 @@ export async function createAgentHarness(
     runTask: async () => ({ exitCode: 1, output: 'no tasks', durationMs: 0 }),
   };
   const allow: string[] = [];
+  // Checkpoints live outside the workspace, as in the extension's storage.
+  const checkpointDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-checkpoints-'));
   const seen = new Set<string>();
   const harness: AgentHarness = {
     server,
@@ -75,6 +80,7 @@ export async function createAgentHarness(
       harness.session.newTask();
       await server.close();
       fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(checkpointDir, { recursive: true, force: true });
     },
   };
   harness.session = new ChatSession({
@@ -102,6 +108,7 @@ export async function createAgentHarness(
     approvalSettings: () => approvalSettingsOf(reuse.approvalMode ?? 'review'),
     agentOptions: () => ({ retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 2000 }, ...options }),
     store: reuse.store,
+    snapshots: { store: new GitWorkspaceSnapshots(root, reuse.checkpointDir ?? checkpointDir), maxBytes: () => 100 * 1024 * 1024 },
     verifier: reuse.verify
       ? new NodeVerifier({
           workspace,

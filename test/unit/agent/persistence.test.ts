@@ -39,7 +39,9 @@ describe('crash recovery', () => {
     assert.ok(second.entries('notice').some((e) => e.kind === 'notice' && /interrupted/.test(e.text)));
 
     second.session.review(proposal.id, undefined, true);
-    await new Promise((r) => setTimeout(r, 50));
+    // The write is checkpointed (a snapshot of the workspace before and after), so it ends a moment later.
+    const decided = () => second.entries('proposal').some((e) => e.kind === 'proposal' && e.state !== 'pending');
+    for (let i = 0; i < 100 && !decided(); i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(fs.readFileSync(path.join(root, 'a.txt'), 'utf8'), 'one\nTWO\n');
 
     second.server.enqueue({ text: 'Resumed.' });
