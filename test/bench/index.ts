@@ -14,6 +14,11 @@ const benches: Array<{ name: string; file: string; args?: string[] }> = [
     file: 'shadow.js',
     args: ['--synthetic', '5000', '5'],
   },
+  {
+    name: 'checkpoints (snapshot of a 5,000-file workspace after a 10-file change, restore of a turn)',
+    file: 'checkpoints.js',
+    args: ['5000', '5'],
+  },
   { name: 'vscode (activation, first chunk to webview, ask-to-fix, .vsix size)', file: 'vscode.js' },
   { name: 'webview (1,000-message chat, reply streamed at 2,000 tokens/s: frame times, dropped chunks)', file: 'webview.js' },
 ];
