@@ -3,7 +3,7 @@ import { ChatStreamNormaliser } from './stream/chatStream';
 import { ResponsesStreamNormaliser } from './stream/responsesStream';
 import { streamErrorFrom } from './stream/streamError';
 import type { ModelClient, ModelEvent, ModelRequest, ModelSettings } from './types';
-import { toChatMessage, toChatTool, toResponsesInput, toResponsesTool, wantsEncryptedReasoning } from './wireFormat';
+import { toChatMessage, toChatTool, toResponsesInputs, toResponsesTool, wantsEncryptedReasoning, wantsFreeformTools } from './wireFormat';
 
 /** A key is mandatory for the SDK; local servers (Ollama, LM Studio, vLLM) ignore it. */
 const PLACEHOLDER_KEY = 'not-needed';
@@ -56,11 +56,12 @@ export class OpenAIModelClient implements ModelClient {
 
   private async *streamResponses(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
     const model = request.model ?? this.settings.model;
+    const freeform = wantsFreeformTools(this.settings, model);
     const stream = await this.client.responses.create(
       {
         model,
-        input: request.items.flatMap(toResponsesInput),
-        tools: request.tools?.length ? request.tools.map(toResponsesTool) : undefined,
+        input: toResponsesInputs(request.items),
+        tools: request.tools?.length ? request.tools.map((t) => toResponsesTool(t, freeform)) : undefined,
         stream: true,
         store: false,
         ...(wantsEncryptedReasoning(this.settings, model) ? { include: ['reasoning.encrypted_content' as const] } : {}),

@@ -13,6 +13,11 @@ export interface ModelSettings {
   reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high';
   /** The user's price per million tokens, to show a cost when the server reports none. */
   pricePerMillion?: { input: number; output: number };
+  /**
+   * Offer freeform tools (apply_patch as a grammar-constrained custom tool) on the Responses wire; undefined:
+   * the provider's profile decides (OpenAI's GPT-5 family). For gateways that serve those models elsewhere.
+   */
+  freeformTools?: boolean;
 }
 
 export interface ToolCallRequest {
@@ -22,6 +27,11 @@ export interface ToolCallRequest {
   arguments: string;
   /** Gemini's thought signature for this call (`extra_content`), sent back with the call verbatim. */
   extraContent?: object;
+  /**
+   * The model wrote the call as a freeform (custom) tool input rather than JSON: `arguments` holds the JSON
+   * the tool expects, and the call and its result go back to the Responses API as custom-tool items.
+   */
+  freeform?: boolean;
 }
 
 /**
@@ -53,6 +63,11 @@ export interface ToolSpec {
   description: string;
   /** JSON Schema of the arguments object. */
   parameters: Record<string, unknown>;
+  /**
+   * The tool can also be offered as a freeform tool whose whole input is one string argument, constrained by
+   * a Lark grammar (OpenAI Responses custom tools). The provider's profile decides when (see wireFormat.ts).
+   */
+  freeform?: { argument: string; larkGrammar: string };
 }
 
 export interface Usage {

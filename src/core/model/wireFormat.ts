@@ -39,7 +39,15 @@ export function toChatMessage(item: ChatItem): OpenAI.Chat.ChatCompletionMessage
   }
 }
 
-export function toResponsesInput(item: ChatItem): OpenAI.Responses.ResponseInputItem[] {
+/** The conversation as Responses input items; custom-tool calls and their results go back as custom-tool items. */
+export function toResponsesInputs(items: readonly ChatItem[]): OpenAI.Responses.ResponseInputItem[] {
+  const freeformCalls = new Set(
+    items.flatMap((i) => (i.role === 'assistant' ? (i.toolCalls ?? []).filter((c) => c.freeform) : [])).map((c) => c.id),
+  );
+  return items.flatMap((item) => toResponsesInput(item, freeformCalls));
+}
+
+function toResponsesInput(item: ChatItem, freeformCalls: ReadonlySet<string>): OpenAI.Responses.ResponseInputItem[] {
   switch (item.role) {
     case 'system':
       return [{ role: 'developer', content: item.content }];
@@ -49,11 +57,29 @@ export function toResponsesInput(item: ChatItem): OpenAI.Responses.ResponseInput
       // Reasoning items go first: each preceded the message or call it led to in the output.
       const out = [...((item.reasoning?.responsesItems ?? []) as OpenAI.Responses.ResponseInputItem[])];
       if (item.content) out.push({ role: 'assistant', content: item.content });
-      for (const c of item.toolCalls ?? []) out.push({ type: 'function_call', call_id: c.id, name: c.name, arguments: c.arguments });
+      for (const c of item.toolCalls ?? []) {
+        out.push(
+          c.freeform
+            ? { type: 'custom_tool_call', call_id: c.id, name: c.name, input: freeformInput(c.arguments) }
+            : { type: 'function_call', call_id: c.id, name: c.name, arguments: c.arguments },
+        );
+      }
       return out;
     }
     case 'tool':
-      return [{ type: 'function_call_output', call_id: item.callId, output: item.content }];
+      return freeformCalls.has(item.callId)
+        ? [{ type: 'custom_tool_call_output', call_id: item.callId, output: item.content }]
+        : [{ type: 'function_call_output', call_id: item.callId, output: item.content }];
+  }
+}
+
+/** A freeform call's input, back from the JSON the tool took it as (`{"patch": "<input>"}`). */
+function freeformInput(args: string): string {
+  try {
+    const value = Object.values(JSON.parse(args) as Record<string, unknown>)[0];
+    return typeof value === 'string' ? value : args;
+  } catch {
+    return args;
   }
 }
 
@@ -61,8 +87,21 @@ export function toChatTool(tool: ToolSpec): OpenAI.Chat.ChatCompletionTool {
   return { type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.parameters } };
 }
 
-export function toResponsesTool(tool: ToolSpec): OpenAI.Responses.FunctionTool {
+export function toResponsesTool(tool: ToolSpec, freeform: boolean): OpenAI.Responses.FunctionTool | OpenAI.Responses.CustomTool {
+  if (freeform && tool.freeform) {
+    return {
+      type: 'custom',
+      name: tool.name,
+      description: tool.description,
+      format: { type: 'grammar', syntax: 'lark', definition: tool.freeform.larkGrammar },
+    };
+  }
   return { type: 'function', name: tool.name, description: tool.description, parameters: tool.parameters, strict: false };
+}
+
+/** Whether this endpoint's profile offers freeform tools to this model (Responses wire only). */
+export function wantsFreeformTools(settings: Pick<ModelSettings, 'baseURL' | 'freeformTools'>, model: string): boolean {
+  return settings.freeformTools ?? profileOf(settings.baseURL).freeformTools?.(model) === true;
 }
 
 /**

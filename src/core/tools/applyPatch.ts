@@ -1,4 +1,5 @@
 import { applyPatch, parsePatch, PatchError, type FileChange, type PatchSource } from '../patch';
+import { APPLY_PATCH_LARK } from '../patch/grammar';
 import type { Workspace } from '../ports';
 import { isSecretPath } from '../policy';
 import { workspacePath } from './readFile';
@@ -28,6 +29,10 @@ export const applyPatchTool: ToolDefinition<{ patch: string }> = {
       properties: { patch: { type: 'string' } },
       required: ['patch'],
       additionalProperties: false,
+    },
+    freeform: {
+      argument: 'patch',
+      larkGrammar: APPLY_PATCH_LARK,
     },
   },
   mutating: true,

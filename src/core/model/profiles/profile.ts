@@ -35,6 +35,11 @@ export interface ProviderProfile {
    * Absent: only when an effort is configured (other models refuse the option).
    */
   returnsEncryptedReasoning?(model: string): boolean;
+  /**
+   * Responses wire: whether tools that have a freeform form (apply_patch) are offered as grammar-constrained
+   * custom tools to this model, as the models trained on them expect. Absent: always as JSON functions.
+   */
+  freeformTools?(model: string): boolean;
 }
 
 /** A server on this machine at the family's usual port. */

@@ -11,7 +11,16 @@ interface ResponsesEvent {
   text?: string;
   item_id?: string;
   summary_index?: number;
-  item?: { type?: string; call_id?: string; name?: string; arguments?: string; encrypted_content?: string | null; status?: string };
+  item?: {
+    type?: string;
+    call_id?: string;
+    name?: string;
+    arguments?: string;
+    /** A custom (freeform) tool call's raw input. */
+    input?: string;
+    encrypted_content?: string | null;
+    status?: string;
+  };
   response?: { usage?: object | null; error?: object | null };
 }
 
@@ -29,8 +38,14 @@ export class ResponsesStreamNormaliser {
   private readonly answered = new Set<string | undefined>();
   private lastPart: string | undefined;
 
-  constructor(tools: readonly ToolSpec[] | undefined) {
+  constructor(private readonly tools: readonly ToolSpec[] | undefined) {
     this.content = new ContentSplitter(tools?.length ? new TextToolCalls(tools) : undefined);
+  }
+
+  /** A custom-tool call: its raw input becomes the JSON argument the tool takes (`{"patch": input}`). */
+  private freeformCall(item: NonNullable<ResponsesEvent['item']>) {
+    const argument = this.tools?.find((t) => t.name === item.name)?.freeform?.argument ?? 'input';
+    return { id: item.call_id ?? '', name: item.name ?? '', arguments: JSON.stringify({ [argument]: item.input ?? '' }), freeform: true };
   }
 
   push(event: unknown, out: ModelEvent[]): void {
@@ -55,6 +70,7 @@ export class ResponsesStreamNormaliser {
       case 'response.output_item.done':
         if (e.item?.type === 'function_call')
           out.push({ type: 'toolCall', call: { id: e.item.call_id ?? '', name: e.item.name ?? '', arguments: e.item.arguments ?? '' } });
+        else if (e.item?.type === 'custom_tool_call') out.push({ type: 'toolCall', call: this.freeformCall(e.item) });
         // Without encrypted content a reasoning item cannot be sent back: requests are not stored.
         else if (e.item?.type === 'reasoning' && e.item.encrypted_content) this.reasoningItems.push(withoutStatus(e.item));
         break;
