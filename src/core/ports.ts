@@ -47,6 +47,99 @@ export interface Workspace {
   gitConfig(cwd: string): Promise<GitConfigEntry[]>;
 }
 
+/**
+ * Symbol kinds as language servers report them, in the order of VS Code's `SymbolKind` enum (the host maps
+ * that enum by index), named as the model reads them.
+ */
+export const SYMBOL_KINDS = [
+  'file',
+  'module',
+  'namespace',
+  'package',
+  'class',
+  'method',
+  'property',
+  'field',
+  'constructor',
+  'enum',
+  'interface',
+  'function',
+  'variable',
+  'constant',
+  'string',
+  'number',
+  'boolean',
+  'array',
+  'object',
+  'key',
+  'null',
+  'enum member',
+  'struct',
+  'event',
+  'operator',
+  'type parameter',
+] as const;
+export type SymbolKindName = (typeof SYMBOL_KINDS)[number];
+
+/** A place in a workspace file: workspace-relative path, 1-based line and column (UTF-16 units, as editors count). */
+export interface CodePosition {
+  path: string;
+  line: number;
+  column: number;
+}
+
+/** Where a language server points; library declarations may lie outside the workspace. */
+export interface CodeLocation extends CodePosition {
+  /** Set when the file is outside the workspace: `path` is then absolute. */
+  outsideWorkspace?: true;
+}
+
+export interface WorkspaceSymbol {
+  name: string;
+  kind: SymbolKindName;
+  /** The enclosing class, namespace or module, when the server names one. */
+  container?: string;
+  location: CodeLocation;
+}
+
+/** One entry of a file's outline, with the symbols declared inside it. */
+export interface OutlineSymbol {
+  name: string;
+  kind: SymbolKindName;
+  /** The server's extra text, e.g. a signature. */
+  detail?: string;
+  line: number;
+  endLine: number;
+  children: OutlineSymbol[];
+}
+
+/** A file as a rename would leave it; nothing is written. */
+export interface RenamedFile {
+  path: string;
+  outsideWorkspace?: true;
+  oldContent: string;
+  newContent: string;
+}
+
+/**
+ * Whether a language server answers for a file: `none` when no extension serves its language, `silent` when
+ * one does but gave no answer within a bounded wait (still starting, or nothing to say about this file).
+ */
+export type LanguageServerStatus = { state: 'served' } | { state: 'none' | 'silent'; language: string };
+
+/** The editor's language features (VS Code's providers); the CLI has none. Paths workspace-relative, lines 1-based. */
+export interface CodeIntelligence {
+  status(path: string): Promise<LanguageServerStatus>;
+  workspaceSymbols(query: string): Promise<WorkspaceSymbol[]>;
+  outline(path: string): Promise<OutlineSymbol[]>;
+  definitions(at: CodePosition): Promise<CodeLocation[]>;
+  references(at: CodePosition): Promise<CodeLocation[]>;
+  /** Hover texts (Markdown): the type or signature, and its documentation. */
+  hover(at: CodePosition): Promise<string[]>;
+  /** The files a rename would change, or the server's reason for refusing it. */
+  rename(at: CodePosition, newName: string): Promise<{ ok: true; files: RenamedFile[] } | { ok: false; reason: string }>;
+}
+
 export interface RunResult {
   exitCode: number | undefined;
   output: string;

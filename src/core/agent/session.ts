@@ -30,7 +30,7 @@ export class ChatSession {
   private readonly transcript: Transcript;
   readonly approver: ChatApprover;
   readonly reviewer: ProposalReviewer;
-  private readonly tools = new ToolRegistry();
+  private readonly tools: ToolRegistry;
   private history: ChatItem[] = [];
   private running: AbortController | undefined;
   private lastPrompt: string | undefined;
@@ -64,6 +64,7 @@ export class ChatSession {
   private readonly checkpoints: Checkpoints | undefined;
 
   constructor(private readonly deps: SessionDeps) {
+    this.tools = new ToolRegistry(deps);
     this.grants = new ApprovalGrants(deps.grants);
     this.policy = new ApprovalEngine({
       root: deps.workspace.root,
@@ -430,6 +431,7 @@ export class ChatSession {
           grant: (rule, scope) => this.grants.grant(rule, scope),
           audit: this.audit,
           updatePlan: (steps) => this.showPlan(steps),
+          codeIntelligence: this.deps.codeIntelligence,
           recordChange: checkpoints && ((change) => checkpoints.recordChange(turnId, change)),
         },
       };

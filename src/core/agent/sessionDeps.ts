@@ -1,6 +1,6 @@
 import type { HostToWebview } from '../../shared/protocol';
 import type { ModelClient, ModelSettings } from '../model/types';
-import type { ApprovalSettings, FileWriter, Runner, Store, Verifier, Workspace, WorkspaceSnapshots } from '../ports';
+import type { ApprovalSettings, CodeIntelligence, FileWriter, Runner, Store, Verifier, Workspace, WorkspaceSnapshots } from '../ports';
 import type { AgentOptions } from './loop';
 import type { GrantStore } from '../policy/grants';
 
@@ -20,6 +20,8 @@ export interface SessionDeps {
   workspace: Workspace;
   runner: Runner;
   writer: FileWriter;
+  /** The editor's language features, for the code-intelligence tools; none in the CLI (they are not offered). */
+  codeIntelligence?: CodeIntelligence;
   /** The user's allow/deny rules and this workspace's grants; where lasting approvals are kept. */
   grants: GrantStore;
   agentOptions(): Partial<AgentOptions>;

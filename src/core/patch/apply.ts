@@ -21,6 +21,15 @@ export async function applyPatch(patch: string | ParsedPatch, source: PatchSourc
   return { files, diff: files.map((f) => f.diff).join('') };
 }
 
+/**
+ * A proposal from whole new file contents (an editor's rename, say) rather than a patch: the same diffs and
+ * hunks as a patch's, so it is reviewed hunk by hunk like any edit. Unchanged files are left out.
+ */
+export function changesFromContents(files: Array<{ path: string; oldContent: string; newContent: string }>): PatchResult {
+  const changes = files.filter((f) => f.oldContent !== f.newContent).map((f) => withDiff({ kind: 'update', ...f }));
+  return { files: changes, diff: changes.map((f) => f.diff).join('') };
+}
+
 // An Add File onto an existing path, or a Move onto one, replaces that file, as the format's reference
 // implementation does; the change is marked (`replaces`) so the review and the model are told.
 async function addFile(op: AddFileOp, overlay: Overlay): Promise<void> {

@@ -2,7 +2,7 @@
 // Callers (the tool layer, the review UI) decide what to write, after approval.
 export { PatchError } from './errors';
 export { parsePatch } from './parser';
-export { applyPatch } from './apply';
+export { applyPatch, changesFromContents } from './apply';
 export type {
   AddFileOp,
   DeleteFileOp,

@@ -1,12 +1,18 @@
 import type { ToolSpec } from '../model/types';
 import { applyPatchTool } from './applyPatch';
+import { documentOutlineTool } from './documentOutline';
+import { findReferencesTool } from './findReferences';
+import { findSymbolTool } from './findSymbol';
 import { getDiagnosticsTool } from './getDiagnostics';
+import { goToDefinitionTool } from './goToDefinition';
 import { listFilesTool } from './listFiles';
 import { readFileTool } from './readFile';
+import { renameSymbolTool } from './renameSymbol';
 import { runCommandTool } from './runCommand';
 import { runTaskTool } from './runTask';
 import { searchTool } from './search';
-import type { ToolDefinition } from './types';
+import { typeInfoTool } from './typeInfo';
+import type { OptionalPorts, ToolDefinition } from './types';
 import { updatePlanTool } from './updatePlan';
 
 /** A tool of any argument type: each tool validates its own arguments, so the registry cannot name one type. */
@@ -19,7 +25,13 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   readFileTool,
   searchTool,
   getDiagnosticsTool,
+  findSymbolTool,
+  goToDefinitionTool,
+  findReferencesTool,
+  typeInfoTool,
+  documentOutlineTool,
   applyPatchTool,
+  renameSymbolTool,
   runCommandTool,
   runTaskTool,
   updatePlanTool,
@@ -28,7 +40,11 @@ export const ALL_TOOLS: readonly AnyTool[] = [
 export class ToolRegistry {
   private readonly byName: Map<string, AnyTool>;
 
-  constructor(tools: readonly AnyTool[] = ALL_TOOLS) {
+  /** `ports`: the optional ports this front end has; tools needing another are not offered (but still answer). */
+  constructor(
+    private readonly ports: OptionalPorts = {},
+    tools: readonly AnyTool[] = ALL_TOOLS,
+  ) {
     this.byName = new Map(tools.map((t) => [t.spec.name, t]));
   }
 
@@ -36,7 +52,8 @@ export class ToolRegistry {
     return this.byName.get(name);
   }
 
+  /** The tools offered to the model. */
   specs(): ToolSpec[] {
-    return [...this.byName.values()].map((t) => t.spec);
+    return [...this.byName.values()].filter((t) => !t.requires || this.ports[t.requires] !== undefined).map((t) => t.spec);
   }
 }

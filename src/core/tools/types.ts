@@ -1,7 +1,7 @@
 import type { PatchResult } from '../patch/types';
 import type { ToolSpec } from '../model/types';
 import type { ProposalVerification } from '../../shared/protocol';
-import type { Approver, Runner, Workspace } from '../ports';
+import type { Approver, CodeIntelligence, Runner, Workspace } from '../ports';
 import type { ApprovalEngine } from '../policy/engine';
 import type { AuditLog } from '../policy/audit';
 import type { ApprovalScope } from '../policy/grants';
@@ -52,8 +52,13 @@ export interface ToolContext {
   recordChange?<T>(change: () => Promise<T>): Promise<T>;
   /** "Verify before review" mode: checks a patch in a shadow copy; undefined when the mode is off. */
   verifyProposal?(change: PatchResult, signal: AbortSignal): Promise<PreReviewCheck | undefined>;
+  /** The editor's language features; undefined in the CLI. */
+  codeIntelligence?: CodeIntelligence;
   signal: AbortSignal;
 }
+
+/** Ports only some front ends have; a tool needing one is offered to the model only where it exists. */
+export type OptionalPorts = Pick<ToolContext, 'codeIntelligence'>;
 
 export interface ToolOutcome {
   output: string;
@@ -65,6 +70,8 @@ export interface ToolDefinition<Args = Record<string, unknown>> {
   spec: ToolSpec;
   /** Whether the tool changes files or runs code: such calls run one at a time; read-only ones run together. */
   mutating: boolean;
+  /** The optional port the tool needs; called without it, the tool says where it works instead. */
+  requires?: keyof OptionalPorts;
   /** One line for the tool card, e.g. the path or command. */
   summarize(args: Args): string;
   run(args: Args, context: ToolContext): Promise<ToolOutcome>;
