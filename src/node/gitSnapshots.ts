@@ -146,12 +146,21 @@ export class GitWorkspaceSnapshots implements WorkspaceSnapshots {
     return this.ready;
   }
 
-  /** The store's `info/exclude`: the repository's own excludes, the root `.fixpointignore`, and the store itself. */
+  /**
+   * The store's `info/exclude`: the repository's own excludes, every `.fixpointignore` (a nested one's
+   * patterns rewritten relative to its folder, as git reads a nested `.gitignore`), and the store itself.
+   */
   private async syncExcludes(): Promise<void> {
-    const parts = [
-      await readOptional(path.join(this.root, '.git', 'info', 'exclude')),
-      await readOptional(path.join(this.root, '.fixpointignore')),
-    ];
+    const parts = [await readOptional(path.join(this.root, '.git', 'info', 'exclude'))];
+    const listed = await this.git(
+      ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ':(glob)**/.fixpointignore'],
+      undefined,
+      { GIT_LITERAL_PATHSPECS: '0' },
+    );
+    for (const file of listed.toString('utf8').split('\0').filter(Boolean).sort()) {
+      const folder = path.posix.dirname(file);
+      parts.push(rebasePatterns(await readOptional(path.join(this.root, file)), folder === '.' ? '' : folder));
+    }
     const inside = path.relative(this.root, this.gitDir);
     if (inside && !inside.startsWith('..') && !path.isAbsolute(inside)) parts.push(`/${inside.split(path.sep).join('/')}/`);
     const text = parts.filter(Boolean).join('\n') + '\n';
@@ -179,9 +188,9 @@ export class GitWorkspaceSnapshots implements WorkspaceSnapshots {
     await fs.writeFile(this.agesFile(), JSON.stringify(ages));
   }
 
-  private git(args: readonly string[], input?: Buffer): Promise<Buffer> {
+  private git(args: readonly string[], input?: Buffer, env: Record<string, string> = {}): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      const child = spawn('git', safeGitArgs(args), { cwd: this.root, env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn('git', safeGitArgs(args), { cwd: this.root, env: { ...this.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -194,6 +203,26 @@ export class GitWorkspaceSnapshots implements WorkspaceSnapshots {
       child.stdin.end(input);
     });
   }
+}
+
+/**
+ * Patterns of the ignore file in `folder` ('' = the root) as root-level patterns: one with a slash before its
+ * end is relative to the folder, one without matches at any depth below it (gitignore(5)).
+ */
+function rebasePatterns(text: string, folder: string): string {
+  if (!folder) return text;
+  const base = folder.replace(/[\\*?[\]!# ]/g, (c) => `\\${c}`);
+  return text
+    .split(/\r?\n/)
+    .map((line) => {
+      if (line.trim() === '' || line.startsWith('#')) return line;
+      const negated = line.startsWith('!');
+      const pattern = negated ? line.slice(1) : line;
+      const anchored = pattern.replace(/\/$/, '').includes('/');
+      const rebased = anchored ? `/${base}/${pattern.replace(/^\//, '')}` : `/${base}/**/${pattern}`;
+      return negated ? `!${rebased}` : rebased;
+    })
+    .join('\n');
 }
 
 function contentId(mode: string, sha: string): string | undefined {

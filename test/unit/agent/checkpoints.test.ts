@@ -82,4 +82,17 @@ describe('checkpoints', () => {
     assert.equal(read(h, 'a.txt'), 'before\n');
     fs.rmSync(state, { recursive: true, force: true });
   });
+
+  it('a read-only command takes no snapshot at all', async () => {
+    const checkpointDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-checkpoints-'));
+    h = await createAgentHarness({ 'a.txt': 'a\n' }, {}, { checkpointDir });
+    h.server.enqueue({ toolCalls: [{ name: 'run_command', arguments: JSON.stringify({ command: 'cat a.txt' }) }] }, { text: 'read it' });
+    await h.session.prompt('show a.txt');
+    assert.ok(
+      h.entries('tool').some((e) => e.kind === 'tool' && e.status === 'done'),
+      'the command ran',
+    );
+    assert.equal(fs.existsSync(path.join(checkpointDir, 'HEAD')), false, 'the snapshot store was never opened');
+    fs.rmSync(checkpointDir, { recursive: true, force: true });
+  });
 });

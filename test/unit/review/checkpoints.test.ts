@@ -114,6 +114,10 @@ describe('checkpoints (private git store)', () => {
       '.gitignore': 'build/\n',
       'pkg/.gitignore': '*.log\n',
       '.fixpointignore': 'secret.txt\n',
+      'pkg/.fixpointignore': 'private/\n/local.txt\n',
+      'pkg/deep/private/key.txt': 'old key\n',
+      'pkg/local.txt': 'old local\n',
+      'other/local.txt': 'old other\n',
       'build/out.bin': 'old build\n',
       'pkg/run.log': 'old log\n',
       'secret.txt': 'old secret\n',
@@ -123,10 +127,16 @@ describe('checkpoints (private git store)', () => {
       w.write('build/out.bin', 'new build\n');
       w.write('pkg/run.log', 'new log\n');
       w.write('secret.txt', 'new secret\n');
+      w.write('pkg/deep/private/key.txt', 'new key\n');
+      w.write('pkg/local.txt', 'new local\n');
+      w.write('other/local.txt', 'new other\n');
       w.write('src.txt', 'changed\n');
     });
     const report = await w.checkpoints.restore('turn-1');
-    assert.deepEqual(report.restored, ['src.txt']);
+    assert.deepEqual([...report.restored].sort(), ['other/local.txt', 'src.txt'], 'a nested .fixpointignore covers only its folder');
+    assert.equal(w.read('other/local.txt'), 'old other\n');
+    assert.equal(w.read('pkg/deep/private/key.txt'), 'new key\n');
+    assert.equal(w.read('pkg/local.txt'), 'new local\n');
     assert.equal(w.read('src.txt'), 'source\n');
     assert.equal(w.read('build/out.bin'), 'new build\n');
     assert.equal(w.read('pkg/run.log'), 'new log\n');
@@ -147,6 +157,24 @@ describe('checkpoints (private git store)', () => {
     assert.equal(w.read('a.txt'), 'A and the user\n', "the user's change is kept");
     assert.equal(w.read('b.txt'), 'b\n');
     assert.equal(w.read('user.txt'), 'mine, edited\n', 'a file the agent never changed is not part of the checkpoint');
+  });
+
+  it('an unsaved edit in an editor (the FileWriter reads a buffer that differs from the disk) is a conflict', async () => {
+    const w = world({ 'open.txt': 'one\n', 'closed.txt': 'two\n' });
+    const disk = new FsFileWriter(w.root);
+    const editor = {
+      readText: async (file: string) => (file === 'open.txt' ? 'ONE, typed but not saved\n' : disk.readText(file)),
+      write: (ops: Parameters<FsFileWriter['write']>[0]) => disk.write(ops),
+    };
+    const checkpoints = new Checkpoints(new GitWorkspaceSnapshots(w.root, w.store), editor, { group: () => 'task-1', maxBytes: () => 1e9 });
+    await checkpoints.recordChange('turn-1', async () => {
+      w.write('open.txt', 'ONE\n');
+      w.write('closed.txt', 'TWO\n');
+    });
+    const report = await checkpoints.restore('turn-1');
+    assert.deepEqual(report.conflicts, ['open.txt']);
+    assert.deepEqual(report.restored, ['closed.txt']);
+    assert.equal(w.read('open.txt'), 'ONE\n');
   });
 
   it('undo restore goes back to the state before the restore, and is itself conflict-checked', async () => {
