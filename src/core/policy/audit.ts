@@ -9,7 +9,7 @@ import type { ApprovalScope } from './grants';
 export interface AuditEntry {
   /** ISO time of the decision. */
   at: string;
-  kind: 'command' | 'task' | 'edit';
+  kind: 'command' | 'task' | 'edit' | 'mcp';
   /** The command line, task name or the files an edit writes. */
   what: string;
   /** sha256 of the exact arguments (first 16 hex digits), to match an entry to a call without storing secrets twice. */

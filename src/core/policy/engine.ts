@@ -147,6 +147,26 @@ export class ApprovalEngine {
   }
 
   /**
+   * An MCP tool call (issue 15). Tools run arbitrary code on the server's side, so they ask unless the user
+   * allowed that tool (`mcp: <server>/<tool>`) or the whole server (`mcp: <server>/*`); a deny rule of either
+   * form refuses. The server's `readOnlyHint` is shown in the reasons and never decides alone.
+   */
+  decideMcpTool(server: string, tool: string, hints: { readOnlyHint?: boolean; destructiveHint?: boolean } = {}): PolicyDecision {
+    const rules = [`mcp: ${server}/${tool}`, `mcp: ${server}/*`];
+    const { allow, deny } = this.facts.commandRules();
+    const denied = rules.find((rule) => deny.some((r) => r.trim() === rule));
+    if (denied) return { decision: 'deny', where: 'host', why: [`denied by your rule \`${denied}\``], by: 'rule', risk: 'normal' };
+    const allowed = rules.find((rule) => allow.some((r) => r.trim() === rule));
+    if (allowed) return { decision: 'allow', where: 'host', why: [`allowed by your rule \`${allowed}\``], by: 'rule', risk: 'normal' };
+    const hint = hints.destructiveHint
+      ? 'the server marks this tool as destructive'
+      : hints.readOnlyHint
+        ? 'the server says this tool only reads (a hint, not a guarantee)'
+        : 'runs a tool of the MCP server';
+    return { decision: 'ask', where: 'host', why: [`MCP tool "${tool}" of "${server}": ${hint}`], by: 'policy', risk: 'normal' };
+  }
+
+  /**
    * Whether a proposal may apply without the user's review: only in auto-edit or full-auto, only when it passed
    * verification, and never for protected paths or a proposal that replaces an existing file.
    */

@@ -1,0 +1,51 @@
+/**
+ * MCP tools as agent tools (issue 15): each offered tool becomes a ToolDefinition whose call asks the
+ * approval engine first (with sticky scopes through the same grants as commands), is recorded in the task's
+ * audit log, and maps the result to text. Errors a tool reports (`isError`) go back to the model as failures.
+ */
+import { ToolError, type ToolDefinition } from '../tools/types';
+import { mcpResultText, type OfferedMcpTool } from './toolMapping';
+import type { McpServers } from './types';
+
+export function mcpToolDefinitions(offered: readonly OfferedMcpTool[], servers: McpServers): ToolDefinition<Record<string, unknown>>[] {
+  return offered.map(({ spec, server, tool }) => ({
+    spec,
+    // Read-only hints are the server's claim; every call is treated as one that may change things.
+    mutating: true,
+    summarize: (args) => `${server}/${tool.name} ${JSON.stringify(args).slice(0, 120)}`,
+    async run(args, context) {
+      const what = `mcp: ${server}/${tool.name}`;
+      const decision = context.policy.decideMcpTool(server, tool.name, tool.annotations);
+      const record = (outcome: 'allowed' | 'denied', by: 'policy' | 'rule' | 'user', scope?: 'once' | 'task' | 'workspace' | 'always') =>
+        context.audit.record({ kind: 'mcp', what, outcome, by, scope, why: decision.why }, `${what}\0${JSON.stringify(args)}`);
+      if (decision.decision === 'deny') {
+        record('denied', decision.by);
+        throw new ToolError(`The user's policy denies this MCP tool (${decision.why.join('; ')}).`);
+      }
+      if (decision.decision === 'ask') {
+        const command = `${what} ${JSON.stringify(args, null, 1)}`;
+        const answer = await context.approver.approveCommand(
+          { command, prefix: what, reasons: decision.why, dangerous: false },
+          context.signal,
+        );
+        if (answer === 'deny') {
+          record('denied', 'user');
+          throw new ToolError('The user denied this MCP tool call. Do not retry it; ask or choose another approach.');
+        }
+        record('allowed', 'user', answer);
+        await context.grant(what, answer);
+      } else {
+        record('allowed', decision.by);
+      }
+      let result;
+      try {
+        result = await servers.callTool(server, tool.name, args, context.signal);
+      } catch (err) {
+        if (context.signal.aborted) throw err;
+        throw new ToolError(`The MCP server "${server}" failed: ${(err as Error).message}`);
+      }
+      const text = mcpResultText(result);
+      return { ok: !result.isError, output: result.isError ? `The tool reported an error:\n${text}` : text };
+    },
+  }));
+}
