@@ -71,7 +71,11 @@ export class Checkpoints {
       console.error('Fixpoint: no checkpoint before this change:', err);
       return change();
     }
-    if (!this.turn(turnId)) this.state.turns.push({ turnId, snapshot: before, paths: [] });
+    if (!this.turn(turnId)) {
+      this.state.turns.push({ turnId, snapshot: before, paths: [] });
+      // The store grows by a turn's snapshots: this is when older tasks may have to make room.
+      this.prune();
+    }
     try {
       return await change();
     } finally {
@@ -130,10 +134,9 @@ export class Checkpoints {
   /** The checkpoints of a task opened from storage (none for tasks saved before they were kept). */
   load(saved: PersistedCheckpoints | undefined): void {
     this.state = saved ? structuredClone(saved) : { turns: [], lastWritten: {} };
-    this.prune();
   }
 
-  /** A new task: its checkpoints start empty; older tasks' snapshots are pruned if over the bound. */
+  /** A new task: its checkpoints start empty (the previous task's stay in the store, kept with that task). */
   reset(): void {
     this.load(undefined);
   }
