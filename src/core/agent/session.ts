@@ -10,7 +10,7 @@ import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
 import { ApprovalEngine, ApprovalGrants, AuditLog, secretEnvironmentValues } from '../policy';
 import { Checkpoints, describeRestore } from '../review/checkpoints';
-import { ToolRegistry } from '../tools/registry';
+import { ALL_TOOLS, ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
 import { DEFAULT_AGENT_OPTIONS, type AgentEnd, type AgentRun } from './loop';
 import { compactOnRequest } from './compaction';
@@ -120,6 +120,12 @@ export class ChatSession {
 
   get busy(): boolean {
     return this.running !== undefined;
+  }
+
+  /** The built-in tools, plus the MCP servers' tools when there are any (listed again each run: servers change). */
+  private async toolsForRun(signal: AbortSignal): Promise<ToolRegistry> {
+    const extra = (await this.deps.extraTools?.(signal)) ?? [];
+    return extra.length ? new ToolRegistry(this.deps, [...ALL_TOOLS, ...extra]) : this.tools;
   }
 
   /** Resolves when no task is running (queued quick fixes wait for the current task). */
@@ -409,7 +415,7 @@ export class ChatSession {
       const agentRun: AgentRun = {
         client: this.deps.createClient(settings),
         settings,
-        tools: this.tools,
+        tools: await this.toolsForRun(controller.signal),
         transcript,
         options: { ...DEFAULT_AGENT_OPTIONS, ...this.deps.agentOptions() },
         signal: controller.signal,

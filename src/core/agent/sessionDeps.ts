@@ -2,6 +2,7 @@ import type { HostToWebview } from '../../shared/protocol';
 import type { ModelClient, ModelSettings } from '../model/types';
 import type { ApprovalSettings, CodeIntelligence, FileWriter, Runner, Store, Verifier, Workspace, WorkspaceSnapshots } from '../ports';
 import type { AgentOptions } from './loop';
+import type { ToolDefinition } from '../tools/types';
 import type { GrantStore } from '../policy/grants';
 
 export interface PromptOptions {
@@ -22,6 +23,8 @@ export interface SessionDeps {
   writer: FileWriter;
   /** The editor's language features, for the code-intelligence tools; none in the CLI (they are not offered). */
   codeIntelligence?: CodeIntelligence;
+  /** Tools beyond the built-in ones (MCP servers' tools), asked for at the start of each run. */
+  extraTools?(signal: AbortSignal): Promise<ToolDefinition<Record<string, unknown>>[]>;
   /** The user's allow/deny rules and this workspace's grants; where lasting approvals are kept. */
   grants: GrantStore;
   agentOptions(): Partial<AgentOptions>;

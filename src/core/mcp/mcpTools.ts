@@ -4,7 +4,7 @@
  * audit log, and maps the result to text. Errors a tool reports (`isError`) go back to the model as failures.
  */
 import { ToolError, type ToolDefinition } from '../tools/types';
-import { mcpResultText, type OfferedMcpTool } from './toolMapping';
+import { mcpResultText, offerMcpTools, type OfferedMcpTool } from './toolMapping';
 import type { McpServers } from './types';
 
 export function mcpToolDefinitions(offered: readonly OfferedMcpTool[], servers: McpServers): ToolDefinition<Record<string, unknown>>[] {
@@ -48,4 +48,24 @@ export function mcpToolDefinitions(offered: readonly OfferedMcpTool[], servers: 
       return { ok: !result.isError, output: result.isError ? `The tool reported an error:\n${text}` : text };
     },
   }));
+}
+
+/**
+ * The servers' tools for one run: listed (starting servers on first use), switched-off ones dropped, within
+ * the budget. A server that fails is reported through `onProblem` (the UI says so) and simply offers nothing.
+ */
+export async function mcpToolsForRun(
+  servers: McpServers,
+  options: { disabled?: readonly string[]; signal: AbortSignal; onProblem?(server: string, message: string): void },
+): Promise<ToolDefinition<Record<string, unknown>>[]> {
+  const listed = await servers.listTools(options.signal);
+  const ok = listed.flatMap((l) => ('tools' in l ? [l] : []));
+  for (const l of listed) if ('error' in l) options.onProblem?.(l.server, l.error);
+  const { offered, leftOut } = offerMcpTools(ok, options.disabled);
+  if (leftOut > 0)
+    options.onProblem?.(
+      '*',
+      `${leftOut} MCP tool(s) were left out to stay within the tool budget; switch some off with fixpoint.mcp.disabled`,
+    );
+  return mcpToolDefinitions(offered, servers);
 }

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatSession } from '../../../src/core/agent/session';
+import { ChatSession, type SessionDeps } from '../../../src/core/agent/session';
 import type { AgentOptions } from '../../../src/core/agent/loop';
 import { OpenAIModelClient } from '../../../src/core/model/openaiClient';
 import type { ApprovalMode, Runner, Store } from '../../../src/core/ports';
@@ -41,6 +41,7 @@ export interface HarnessExtras {
   approvalMode?: ApprovalMode;
   /** The checkpoint store of an earlier harness (a session re-created after a reload). */
   checkpointDir?: string;
+  extraTools?: SessionDeps['extraTools'];
 }
 
 export async function createAgentHarness(
@@ -108,6 +109,7 @@ export async function createAgentHarness(
     approvalSettings: () => approvalSettingsOf(reuse.approvalMode ?? 'review'),
     agentOptions: () => ({ retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 2000 }, ...options }),
     store: reuse.store,
+    extraTools: reuse.extraTools,
     snapshots: { store: new GitWorkspaceSnapshots(root, reuse.checkpointDir ?? checkpointDir), maxBytes: () => 100 * 1024 * 1024 },
     verifier: reuse.verify
       ? new NodeVerifier({
