@@ -19,6 +19,12 @@ import { workspaceRelative } from './workspace';
  */
 const REGISTRATION_WAIT_MS = 5_000;
 
+/** The languages of VS Code's built-in TypeScript server. */
+const TYPESCRIPT_LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
+
+/** How long a TypeScript project gets to load before the answers of its partial (syntax) server are taken. */
+const PROJECT_LOAD_WAIT_MS = 60_000;
+
 /** The parts of an extension's package.json that say which languages it serves. */
 interface Manifest {
   main?: string;
@@ -31,11 +37,20 @@ interface Manifest {
 export class HostCodeIntelligence implements CodeIntelligence {
   /** Languages whose server has answered once: their providers are registered, so no more waiting. */
   private readonly answering = new Set<string>();
+  /** TypeScript files whose project the full server has loaded. */
+  private readonly loaded = new Set<string>();
 
   constructor(private readonly root: string) {}
 
   async status(relative: string): Promise<LanguageServerStatus> {
     const document = await vscode.workspace.openTextDocument(this.uri(relative));
+    const language = document.languageId;
+    const status = await this.serverStatus(document);
+    if (status.state === 'served' && TYPESCRIPT_LANGUAGES.has(language)) await this.projectLoaded(document.uri);
+    return status;
+  }
+
+  private async serverStatus(document: vscode.TextDocument): Promise<LanguageServerStatus> {
     const language = document.languageId;
     if (this.answering.has(language)) return { state: 'served' };
     const servers = vscode.extensions.all.filter((e) => servesLanguage(e.packageJSON as Manifest, language));
@@ -50,6 +65,22 @@ export class HostCodeIntelligence implements CodeIntelligence {
       if (Date.now() > deadline) return { state: 'silent', language };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /**
+   * While a project loads, VS Code's TypeScript support answers references, definitions, hovers and renames
+   * from a syntax-only server that knows the open files only: a rename would miss call sites. A semantic-only
+   * request (diagnostics of the file) is answered once the full server has the project, so wait for it (bounded).
+   */
+  private async projectLoaded(uri: vscode.Uri): Promise<void> {
+    if (this.loaded.has(uri.toString())) return;
+    const request = vscode.commands.executeCommand('typescript.tsserverRequest', 'semanticDiagnosticsSync', { file: uri });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((resolve) => (timer = setTimeout(resolve, PROJECT_LOAD_WAIT_MS)));
+    // A TypeScript extension without this request (a user's replacement) is waited for no further.
+    await Promise.race([Promise.resolve(request).catch(() => undefined), timeout]);
+    clearTimeout(timer);
+    this.loaded.add(uri.toString());
   }
 
   async workspaceSymbols(query: string): Promise<WorkspaceSymbol[]> {
