@@ -29,6 +29,7 @@ import { warnWhenSandboxMissing } from './host/sandboxStatus';
 import { HostGrantStore, manageApprovals } from './host/grants';
 import { HostWorkspace } from './host/workspace';
 import { HostCodeIntelligence } from './host/codeIntelligence';
+import { HostMcp } from './host/mcp';
 import { FileStore } from './node/fileStore';
 import { GitWorkspaceSnapshots } from './node/gitSnapshots';
 import * as path from 'node:path';
@@ -61,6 +62,8 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     }
   };
   const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => session, { setApiKey }, workspace, context, apiKeys);
+  const output = vscode.window.createOutputChannel('Fixpoint');
+  const mcp = new HostMcp(context, root, output);
   const session: ChatSession = new ChatSession({
     resolveSettings: () => readModelSettings(apiKeys),
     createClient: (settings) => new OpenAIModelClient(settings),
@@ -83,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     runner,
     writer: new DocumentWriter(root),
     codeIntelligence: new HostCodeIntelligence(root),
+    extraTools: (signal) => mcp.tools(signal),
     grants,
     approvalSettings,
     agentOptions,
@@ -103,7 +107,6 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
   // to the two settings that replace it.
   void cleanupStaleShadows().catch(() => undefined);
   void migrateApprovalMode().catch((err) => console.error('Fixpoint: could not migrate fixpoint.approvalMode', err));
-  const output = vscode.window.createOutputChannel('Fixpoint');
   void warnWhenSandboxMissing(output).catch(() => undefined);
   activeSession = session;
   // Restored in the background: activation stays fast, and the webview gets a fresh snapshot when done.
@@ -111,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
 
   context.subscriptions.push(
     output,
+    mcp,
     apiKeys,
     view,
     runner,
@@ -132,6 +136,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
       else void vscode.window.showInformationMessage(`Fixpoint: ${line}`);
       return report;
     }),
+    vscode.commands.registerCommand('fixpoint.mcp.allowWorkspaceServers', () => mcp.allowWorkspaceServers()),
     vscode.commands.registerCommand('fixpoint.manageApprovals', () => manageApprovals(grants, session.grants)),
     vscode.commands.registerCommand('fixpoint.showAuditLog', async () => {
       const content = `# Fixpoint audit log — this task\n\n${auditToMarkdown(session.audit.entries())}`;

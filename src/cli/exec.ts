@@ -20,6 +20,10 @@ import { detectSandbox } from '../node/sandbox';
 import { runInSandbox } from '../node/sandboxedRun';
 import { NodeVerifier } from '../node/verifier';
 import { USAGE } from './usage';
+import { readFile } from 'node:fs/promises';
+import { parseMcpServers } from '../core/mcp/config';
+import { mcpToolsForRun } from '../core/mcp/mcpTools';
+import { NodeMcpServers } from '../node/mcp/servers';
 import { terminalRenderer } from './render';
 
 const CHOICES = {
@@ -83,6 +87,13 @@ export async function runExec(argv: string[]): Promise<number> {
       skipped: true,
     }),
   };
+  let mcp: NodeMcpServers | undefined;
+  try {
+    mcp = values['mcp-config'] ? await mcpServersFrom(values['mcp-config'], root) : undefined;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
   const readline = process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
   let failed = false;
   const allow = values.allow ?? [];
@@ -127,6 +138,10 @@ export async function runExec(argv: string[]): Promise<number> {
       runner,
       settings: () => ({ command: values['verify-command'], when: verify, maxAttempts: 3, timeoutMs: 600_000 }),
     }),
+    extraTools:
+      mcp &&
+      ((signal) =>
+        mcpToolsForRun(mcp!, { signal, onProblem: (server, message) => void process.stderr.write(`[mcp ${server}] ${message}\n`) })),
   });
   process.once('SIGINT', () => session.cancel());
   try {
@@ -134,7 +149,24 @@ export async function runExec(argv: string[]): Promise<number> {
     return end === 'answered' && !failed ? 0 : 1;
   } finally {
     readline?.close();
+    await mcp?.dispose();
   }
+}
+
+/** `--mcp-config FILE`: servers in mcp.json's format; `${input:id}` from FIXPOINT_MCP_INPUT_<ID>. */
+async function mcpServersFrom(file: string, root: string): Promise<NodeMcpServers> {
+  let document: unknown;
+  try {
+    document = JSON.parse(await readFile(path.resolve(file), 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--mcp-config ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  const entries = await parseMcpServers(document, 'cli', {
+    workspaceFolder: root,
+    env: process.env,
+    resolveInput: async (id) => process.env[`FIXPOINT_MCP_INPUT_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`],
+  });
+  return new NodeMcpServers(entries, { onStderr: () => undefined });
 }
 
 function parseExecArgs(argv: string[]) {
@@ -155,6 +187,7 @@ function parseExecArgs(argv: string[]) {
       edits: { type: 'string' },
       commands: { type: 'string' },
       'verify-command': { type: 'string' },
+      'mcp-config': { type: 'string' },
       'show-reasoning': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

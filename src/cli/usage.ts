@@ -23,6 +23,8 @@ exec options:
   --verify <when>        after-accept (default), before-review (isolated, sandboxed copy) or off
   --verify-command <cmd> the check to run (default: detected, e.g. the package.json test script)
   --max-steps <n>        most model turns for this task (default 50)
+  --mcp-config <file>    MCP servers for the agent (VS Code's mcp.json format; \${input:id} from
+                         FIXPOINT_MCP_INPUT_<ID>); their tools ask before they run, like commands
   --show-reasoning       print the model's reasoning (dimmed, on stderr, apart from the answer) even when
                          stderr is not a terminal; on a terminal it is always shown
 

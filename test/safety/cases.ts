@@ -37,7 +37,8 @@ export const SAFETY_CASES: ReadonlyArray<{ id: number; title: string }> = [
   { id: 33, title: 'secrets masked in command output' },
   { id: 34, title: 'full-auto sandbox boundary (all commands, sockets, credentials, protected paths)' },
   { id: 35, title: 'git dirs behind gitdir: files protected like .git/' },
-  // §36–37 (MCP, background tasks) join when those are built.
+  { id: 36, title: 'MCP: workspace servers only after consent, never restricted; calls through the engine' },
+  // §37 (background tasks) joins when those are built.
 ];
 
 /** The case numbers a test title claims: "SAFETY §7: …", "SAFETY §10, §11: …", "SAFETY §10/§11 …". */

@@ -84,6 +84,34 @@ describe('headless CLI', () => {
     assert.equal(fs.existsSync(path.join(dir, 'greet.js')), true);
   });
 
+  it("--mcp-config: the servers' tools are offered, asked like commands (--yes approves), and their results reach the model", async () => {
+    const everything = path.resolve(__dirname, '../../../node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+    fs.writeFileSync(
+      path.join(dir, 'mcp.json'),
+      JSON.stringify({ servers: { everything: { command: process.execPath, args: [everything] } } }),
+    );
+    server.enqueue(
+      { toolCalls: [{ id: 'echo', name: 'mcp__everything__echo', arguments: JSON.stringify({ message: 'from the CLI' }) }] },
+      { text: 'ok' },
+    );
+    const result = await cli(['exec', 'echo', '--cwd', dir, '--yes', '--mcp-config', path.join(dir, 'mcp.json')], {
+      env: { OPENAI_BASE_URL: server.url },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /mcp: everything\/echo/);
+    const messages = server.modelRequests()[1].body.messages as Array<{ role: string; content: string }>;
+    assert.equal(messages.find((m) => m.role === 'tool')?.content, 'Echo: from the CLI');
+  });
+
+  it('--mcp-config with a broken file is bad usage, said clearly', async () => {
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{ "servers": { "x": { "type": "stdio" } } }');
+    const result = await cli(['exec', 'x', '--cwd', dir, '--mcp-config', path.join(dir, 'bad.json')], {
+      env: { OPENAI_BASE_URL: server.url },
+    });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /MCP server "x": "command" is missing/);
+  });
+
   it('--yes does not replace an existing file: that needs an interactive yes, like a protected path', async () => {
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'keep me\n');
     server.enqueue(

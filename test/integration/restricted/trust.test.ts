@@ -100,4 +100,23 @@ describe('Restricted Mode (untrusted workspace)', function () {
     assert.deepEqual(readFileSync(file), before);
     assert.match(toolResult(server, 'call_patch') ?? '', /rejected by the user/);
   });
+
+  it('SAFETY §36: MCP servers defined by the workspace are never started in Restricted Mode, even when "allowed"', async () => {
+    api ??= await activateFixpoint();
+    const everything = path.resolve(__dirname, '../../../../node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+    mkdirSync(path.join(root, '.vscode'), { recursive: true });
+    writeFileSync(
+      path.join(root, '.vscode', 'mcp.json'),
+      JSON.stringify({ servers: { everything: { command: process.execPath, args: [everything] } } }),
+    );
+    assert.deepEqual(
+      await vscode.commands.executeCommand('fixpoint.mcp.allowWorkspaceServers'),
+      [],
+      'nothing to allow: the file is not read here',
+    );
+    server.enqueue({ text: 'ok' });
+    await api.prompt('hello');
+    const offered = (server.modelRequests()[0].body.tools as Array<{ function: { name: string } }>).map((t) => t.function.name);
+    assert.ok(!offered.some((n) => n.startsWith('mcp__')), offered.join(', '));
+  });
 });

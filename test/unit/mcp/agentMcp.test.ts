@@ -36,7 +36,7 @@ describe('MCP tools in the agent (issue 15)', function () {
     await servers.dispose();
   });
 
-  it('offered namespaced (switched-off ones not); asked first; "for this task" sticks; the result reaches the model; audited', async () => {
+  it('SAFETY §36: offered namespaced (switched-off ones not); asked first; "for this task" sticks; the result reaches the model; audited', async () => {
     const asked: string[] = [];
     h.onApproval = (entry) => {
       asked.push(entry.command.split(' ')[0] + ' ' + entry.command.split(' ')[1]);

@@ -68,7 +68,7 @@ describe('MCP servers (real servers from npm)', function () {
     assert.match(mcpResultText(await c.callTool('get-structured-content', { location: 'Chicago' }, signal())), /temperature|Chicago/i);
   });
 
-  it('a tool error (isError) comes back as such, and a server never gets Fixpoint’s credentials', async () => {
+  it('SAFETY §36: a tool error (isError) comes back as such, and a server never gets Fixpoint’s credentials', async () => {
     process.env.FIXPOINT_TEST_SECRET_TOKEN = 'sk-test-should-not-leak-0123456789';
     try {
       const c = connect('everything', stdio('server-everything'));
