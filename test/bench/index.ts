@@ -9,6 +9,7 @@ const benches: Array<{ name: string; file: string; args?: string[] }> = [
   { name: 'agent (list_files vs rg, tokenizer, context assembly, loop overhead)', file: 'agent.js' },
   { name: 'streams (parsing a 20,000-delta reply: throughput through the SDK, added latency per delta)', file: 'streams.js' },
   { name: 'policy (approval engine decision for a 2,000-character command)', file: 'policy.js' },
+  { name: 'mcp (a tool call through Fixpoint vs the SDK alone; start-up of three stdio servers)', file: 'mcp.js' },
   {
     name: 'shadow (verify-before-review overhead: shadow copy + cleanup of a 5,000-file repo)',
     file: 'shadow.js',

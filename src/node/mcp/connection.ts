@@ -69,14 +69,23 @@ export class McpConnection {
 
   async callTool(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<McpCallResult> {
     const client = await this.ensureStarted();
-    // The SDK sends notifications/cancelled when the signal aborts, so the server can stop its work.
-    const result = await client.callTool({ name: tool, arguments: args }, undefined, {
-      signal,
-      timeout: this.options.callTimeoutMs ?? 10 * 60_000,
-      resetTimeoutOnProgress: true,
-      onprogress: () => undefined,
-    });
-    return result as McpCallResult;
+    // A signal per call: the SDK leaves its abort listener on the signal it is given, and a task's signal
+    // lives for many calls. The SDK sends notifications/cancelled when it aborts, so the server can stop.
+    const call = new AbortController();
+    const onAbort = () => call.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const result = await client.callTool({ name: tool, arguments: args }, undefined, {
+        signal: call.signal,
+        timeout: this.options.callTimeoutMs ?? 10 * 60_000,
+        resetTimeoutOnProgress: true,
+        onprogress: () => undefined,
+      });
+      return result as McpCallResult;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 
   async dispose(): Promise<void> {
