@@ -218,6 +218,8 @@ export interface WorkspaceSnapshots {
   usage(): Promise<number>;
   /** Over `maxBytes`, drops the oldest groups (never those in `keep`) and frees what only they used. */
   prune(maxBytes: number, keep: readonly string[]): Promise<void>;
+  /** Drops the snapshots of `group` (a deleted task) and frees what only they used. */
+  forget(group: string): Promise<void>;
 }
 
 /** Persists small JSON documents atomically (a crash leaves the old or the new version, never half). */

@@ -115,21 +115,30 @@ export class GitWorkspaceSnapshots implements WorkspaceSnapshots {
 
   async prune(maxBytes: number, keep: readonly string[]): Promise<void> {
     if ((await this.usage()) <= maxBytes) return;
-    await this.open();
     const kept = new Set(keep.map(groupName));
     const ages = await this.groupAges();
-    const refs = (await this.git(['for-each-ref', '--format=%(refname)', REF_PREFIX])).toString('utf8').split('\n').filter(Boolean);
-    const groups = [...new Set(refs.map((ref) => ref.slice(REF_PREFIX.length).split('/')[0]))]
+    const groups = [...new Set((await this.refs()).map((ref) => ref.slice(REF_PREFIX.length).split('/')[0]))]
       .filter((group) => !kept.has(group))
       .sort((a, b) => (ages[a] ?? 0) - (ages[b] ?? 0));
     for (const group of groups) {
-      const deletions = refs.filter((ref) => ref.startsWith(`${REF_PREFIX}${group}/`)).map((ref) => `delete ${ref}\n`);
-      await this.git(['update-ref', '--stdin'], Buffer.from(deletions.join('')));
-      delete ages[group];
-      await fs.writeFile(this.agesFile(), JSON.stringify(ages));
-      await this.git(['gc', '--prune=now', '--quiet']);
+      await this.forget(group);
       if ((await this.usage()) <= maxBytes) return;
     }
+  }
+
+  async forget(group: string): Promise<void> {
+    const name = groupName(group);
+    const deletions = (await this.refs()).filter((ref) => ref.startsWith(`${REF_PREFIX}${name}/`)).map((ref) => `delete ${ref}\n`);
+    if (deletions.length) await this.git(['update-ref', '--stdin'], Buffer.from(deletions.join('')));
+    const ages = await this.groupAges();
+    delete ages[name];
+    await fs.writeFile(this.agesFile(), JSON.stringify(ages));
+    await this.git(['gc', '--prune=now', '--quiet']);
+  }
+
+  private async refs(): Promise<string[]> {
+    await this.open();
+    return (await this.git(['for-each-ref', '--format=%(refname)', REF_PREFIX])).toString('utf8').split('\n').filter(Boolean);
   }
 
   private open(): Promise<void> {

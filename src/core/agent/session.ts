@@ -349,6 +349,7 @@ export class ChatSession {
   async deleteTask(id: string): Promise<void> {
     if (id === this.tasks.task.id) this.newTask();
     await this.tasks.remove(id);
+    await this.checkpoints?.forget(id);
   }
 
   exportTask(id: string): Promise<string | undefined> {

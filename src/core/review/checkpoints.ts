@@ -141,6 +141,11 @@ export class Checkpoints {
     this.load(undefined);
   }
 
+  /** A task was deleted: its snapshots go too. */
+  forget(taskId: string): Promise<void> {
+    return this.serial(() => this.snapshots.forget(taskId));
+  }
+
   /** Frees the snapshots of other tasks while the store is over its bound (in the background). */
   private prune(): void {
     void this.serial(() => this.snapshots.prune(this.options.maxBytes(), [this.options.group()])).catch((err: unknown) =>

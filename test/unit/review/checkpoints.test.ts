@@ -259,4 +259,18 @@ describe('checkpoints (private git store)', () => {
     assert.match(report.failure ?? '', /no longer stored/);
     assert.equal(reopened.read('big.txt'), 'y'.repeat(200_000), 'nothing changed');
   });
+
+  it("forgetting a deleted task's snapshots frees them and leaves other tasks' checkpoints working", async () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-ws-')));
+    const store = fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-store-'));
+    const deleted = world({ 'a.txt': 'a\n' }, { root, store, group: 'deleted-task' });
+    await command(deleted, 'turn-1', () => deleted.write('a.txt', 'A\n'));
+    const kept = world({}, { root, store, group: 'kept-task' });
+    await command(kept, 'turn-1', () => kept.write('b.txt', 'B\n'));
+    await deleted.checkpoints.forget('deleted-task');
+    assert.match((await deleted.checkpoints.restore('turn-1')).failure ?? '', /no longer stored/);
+    assert.equal(kept.read('a.txt'), 'A\n');
+    assert.deepEqual((await kept.checkpoints.restore('turn-1')).restored, ['b.txt']);
+    assert.equal(kept.read('b.txt'), undefined);
+  });
 });
