@@ -52,10 +52,11 @@ export class GitWorkspaceSnapshots implements WorkspaceSnapshots {
     };
   }
 
-  /** The CLI's store for `root`: ~/.cache/fixpoint/checkpoints/<hash of the workspace path>. */
-  static cacheDirFor(root: string): string {
+  /** The CLI's store for `root`: $XDG_CACHE_HOME (default ~/.cache)/fixpoint/checkpoints/<hash of the workspace path>. */
+  static cacheDirFor(root: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
     const key = createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 16);
-    return path.join(os.homedir(), '.cache', 'fixpoint', 'checkpoints', key);
+    const cache = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+    return path.join(cache, 'fixpoint', 'checkpoints', key);
   }
 
   async take(group: string): Promise<string> {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,6 +8,8 @@ import { FakeOpenAIServer } from '../fakes/openaiServer';
 import { sseFixture } from '../fakes/sseFixtures';
 
 const CLI = path.resolve(__dirname, '../../src/cli/main.js');
+/** The CLI keeps checkpoints under $XDG_CACHE_HOME: a temp folder here, not the user's ~/.cache. */
+const CACHE_HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-cli-cache-'));
 
 function cli(
   args: string[],
@@ -14,7 +17,7 @@ function cli(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, OPENAI_API_KEY: '', ...options.env },
+      env: { ...process.env, OPENAI_API_KEY: '', XDG_CACHE_HOME: CACHE_HOME, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -38,6 +41,7 @@ describe('headless CLI', () => {
     await server.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+  after(() => fs.rmSync(CACHE_HOME, { recursive: true, force: true }));
 
   const editTurns = () => {
     server.enqueue(
@@ -67,6 +71,9 @@ describe('headless CLI', () => {
     assert.match(result.stderr, /hello, world/, 'the command ran and its output was shown');
     assert.equal(fs.readFileSync(path.join(dir, 'greet.js'), 'utf8'), "console.log('hello, world');\n");
     assert.equal(server.modelRequests()[0].body.model, 'fake-model');
+    const store = path.join(CACHE_HOME, 'fixpoint', 'checkpoints', createHash('sha256').update(dir).digest('hex').slice(0, 16));
+    assert.ok(fs.existsSync(path.join(store, 'HEAD')), 'the edit was checkpointed in the CLI cache, outside the workspace');
+    assert.equal(fs.existsSync(path.join(dir, '.git')), false);
   });
 
   it('without a terminal and without --yes nothing is approved, and it says so', async () => {
