@@ -137,9 +137,9 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
       return report;
     }),
     vscode.commands.registerCommand('fixpoint.mcp.allowWorkspaceServers', () => mcp.allowWorkspaceServers()),
-    vscode.commands.registerCommand('fixpoint.manageApprovals', () => manageApprovals(grants, session.grants)),
+    vscode.commands.registerCommand('fixpoint.manageApprovals', () => manageApprovals(grants, session.policy.grants)),
     vscode.commands.registerCommand('fixpoint.showAuditLog', async () => {
-      const content = `# Fixpoint audit log — this task\n\n${auditToMarkdown(session.audit.entries())}`;
+      const content = `# Fixpoint audit log — this task\n\n${auditToMarkdown(session.policy.audit.entries())}`;
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'markdown', content }));
     }),
     vscode.commands.registerCommand('fixpoint.setApiKey', setApiKey),

@@ -8,10 +8,10 @@ import { TaskStore } from './taskStore';
 import { describeOutcome } from '../tools/applyPatch';
 import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
-import { ApprovalEngine, ApprovalGrants, AuditLog, secretEnvironmentValues } from '../policy';
 import { Checkpoints, describeRestore } from '../review/checkpoints';
 import { ALL_TOOLS, ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
+import { SessionPolicy } from './sessionPolicy';
 import { DEFAULT_AGENT_OPTIONS, type AgentEnd, type AgentRun } from './loop';
 import { compactOnRequest } from './compaction';
 import { commandGate, PreReviewVerifier, runAgentVerified } from './verification';
@@ -52,29 +52,14 @@ export class ChatSession {
   /** The runner as the tools see it: records the last output for @terminal. */
   private readonly recordingRunner: Runner;
   private readonly preReview: PreReviewVerifier | undefined;
-  /** The one decision point for commands, tasks and self-applying edits. */
-  private readonly policy: ApprovalEngine;
-  /** What the user allowed, per scope (this task's grants live here; lasting ones in deps.grants). */
-  readonly grants: ApprovalGrants;
-  /** Every side-effect decision of the open task. */
-  readonly audit = new AuditLog();
-  /** The API key of the last request, masked in command output. */
-  private apiKey: string | undefined;
+  /** The approval engine, the task's grants and its audit log. */
+  readonly policy: SessionPolicy;
   /** Per-turn checkpoints of the workspace; none without a snapshot store. */
   private readonly checkpoints: Checkpoints | undefined;
 
   constructor(private readonly deps: SessionDeps) {
     this.tools = new ToolRegistry(deps);
-    this.grants = new ApprovalGrants(deps.grants);
-    this.policy = new ApprovalEngine({
-      root: deps.workspace.root,
-      isIgnored: (relative) => deps.workspace.isIgnored(relative),
-      gitConfig: (cwd) => deps.workspace.gitConfig(cwd),
-      commandRules: () => this.grants.rules(),
-      approvalSettings: () => deps.approvalSettings?.() ?? { edits: 'review', commands: 'ask' },
-      sandboxAvailable: async () => (await deps.runner.sandboxAvailable?.()) ?? false,
-      knownSecrets: () => [...(this.apiKey ? [this.apiKey] : []), ...secretEnvironmentValues(process.env)],
-    });
+    this.policy = new SessionPolicy(deps);
     this.tasks = new TaskStore(deps.store, {
       entries: () => this.transcript.all(),
       history: () => (this.liveItems ? this.liveItems.slice(1) : this.history),
@@ -82,7 +67,7 @@ export class ChatSession {
       lastPrompt: () => this.lastPrompt,
       filesWritten: () => this.reviewer.writeLog.map((w) => w.path),
       outcome: () => (this.running ? 'in progress' : this.lastEnd),
-      audit: () => this.audit.entries(),
+      audit: () => this.policy.audit.entries(),
       checkpoints: () => this.checkpoints?.persisted(),
     });
     const snapshots = deps.snapshots;
@@ -94,26 +79,8 @@ export class ChatSession {
     });
     this.approver = new ChatApprover(this.transcript);
     this.recordingRunner = recordingRunner(deps.runner, (output) => (this.lastCommandOutput = output));
-    // auto-edit and full-auto: a proposal that passed verification before review, touching no protected
-    // path, is accepted without asking (still a checkpoint, still undoable).
-    this.reviewer = new ProposalReviewer(
-      this.transcript,
-      deps.writer,
-      {
-        mayApplyUnreviewed: (proposal) =>
-          this.policy.decideEdit({
-            paths: proposal.files.flatMap((f) => (f.change.movePath ? [f.change.path, f.change.movePath] : [f.change.path])),
-            verified: proposal.verification?.state === 'passed',
-            replacesFile: proposal.files.some((f) => f.change.replaces !== undefined),
-          }).decision === 'allow',
-        isProtected: (path) => this.policy.isProtected(path),
-        decided: (proposal, by) => {
-          const { paths, accepted, detail } = proposal.decisionSummary();
-          const why = by === 'policy' ? ['verified before review, no protected path', detail] : [detail];
-          this.audit.record({ kind: 'edit', what: paths.join(', '), outcome: accepted ? 'allowed' : 'denied', by, why });
-        },
-      },
-      (turnId, change) => (this.checkpoints ? this.checkpoints.recordChange(turnId, change) : change()),
+    this.reviewer = new ProposalReviewer(this.transcript, deps.writer, this.policy.reviewPolicy(), (turnId, change) =>
+      this.checkpoints ? this.checkpoints.recordChange(turnId, change) : change(),
     );
     this.preReview = deps.verifier && new PreReviewVerifier(deps.verifier, this.transcript, deps.workspace.root);
   }
@@ -150,7 +117,7 @@ export class ChatSession {
 
   async refreshSettings(): Promise<void> {
     const settings = await this.deps.resolveSettings();
-    this.apiKey = settings.apiKey;
+    this.policy.apiKey = settings.apiKey;
     this.model = settings.model;
     this.endpoint = endpointLabel(settings);
     this.deps.post({ type: 'state', state: this.snapshot() });
@@ -288,8 +255,7 @@ export class ChatSession {
     this.contextUsed = 0;
     this.billed = { input: 0, output: 0, cost: undefined };
     this.planId = undefined;
-    this.grants.clearTask();
-    this.audit.clear();
+    this.policy.newTask();
     this.checkpoints?.reset();
     this.transcript.clear();
     this.deps.post({ type: 'state', state: this.snapshot() });
@@ -318,7 +284,7 @@ export class ChatSession {
     this.tasks.task = { ...record };
     this.history = snapshot.history;
     this.lastPrompt = snapshot.lastPrompt;
-    this.audit.restore(snapshot.audit);
+    this.policy.audit.restore(snapshot.audit);
     this.checkpoints?.load(snapshot.checkpoints);
     this.transcript.load(snapshot.entries);
     const userIds = snapshot.entries.filter((e) => e.kind === 'user').map((e) => e.id);
@@ -434,9 +400,9 @@ export class ChatSession {
           runner: this.recordingRunner,
           approver: this.approver,
           reviewer: this.reviewer,
-          policy: this.policy,
-          grant: (rule, scope) => this.grants.grant(rule, scope),
-          audit: this.audit,
+          policy: this.policy.engine,
+          grant: (rule, scope) => this.policy.grants.grant(rule, scope),
+          audit: this.policy.audit,
           updatePlan: (steps) => this.showPlan(steps),
           codeIntelligence: this.deps.codeIntelligence,
           recordChange: checkpoints && ((change) => checkpoints.recordChange(turnId, change)),

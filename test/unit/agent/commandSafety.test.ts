@@ -180,19 +180,19 @@ describe('audit log (issue 14)', () => {
       { text: 'done' },
     );
     await h.session.prompt('work');
-    const log = h.session.audit.entries().map((e) => [e.kind, e.what, e.outcome, e.by]);
+    const log = h.session.policy.audit.entries().map((e) => [e.kind, e.what, e.outcome, e.by]);
     assert.deepEqual(log, [
       ['command', 'ls', 'allowed', 'policy'],
       ['command', 'node -e "1"', 'allowed', 'rule'],
       ['command', 'touch b.txt', 'denied', 'user'],
       ['edit', 'a.txt', 'allowed', 'user'],
     ]);
-    assert.ok(h.session.audit.entries().every((e) => /^[0-9a-f]{16}$/.test(e.digest)));
+    assert.ok(h.session.policy.audit.entries().every((e) => /^[0-9a-f]{16}$/.test(e.digest)));
     await h.session.shutdown();
     await h.server.close(); // Not dispose(): that removes the folder the next window reopens.
     h = await createAgentHarness({}, {}, { root, store });
     assert.equal(await h.session.restore(), true);
-    assert.equal(h.session.audit.entries().length, 4, 'the log came back with the task');
+    assert.equal(h.session.policy.audit.entries().length, 4, 'the log came back with the task');
     const current = (await h.session.historyItems()).find((item) => item.current);
     const markdown = (await h.session.exportTask(current?.id ?? '')) ?? '';
     assert.match(markdown, /## Audit log/);

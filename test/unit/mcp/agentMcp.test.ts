@@ -55,7 +55,7 @@ describe('MCP tools in the agent (issue 15)', function () {
     assert.equal(toolResults(h.server, 1).one, 'Echo: first');
     assert.equal(toolResults(h.server, 2).two, 'Echo: second');
     assert.deepEqual(
-      h.session.audit.entries().map((e) => [e.kind, e.what, e.outcome, e.by]),
+      h.session.policy.audit.entries().map((e) => [e.kind, e.what, e.outcome, e.by]),
       [
         ['mcp', 'mcp: everything/echo', 'allowed', 'user'],
         ['mcp', 'mcp: everything/echo', 'allowed', 'rule'],
