@@ -177,16 +177,14 @@ export class Checkpoints {
     const textOps: Array<{ path: string; content: string | undefined }> = [];
     const byteCopies: string[] = [];
     for (const file of differences) {
-      const current = file.from ?? null;
-      const currentText = file.from && (await this.snapshots.readText(file.from));
-      const unsaved = currentText !== undefined && currentText !== null && (await this.writer.readText(file.path)) !== currentText;
-      if ((this.state.lastWritten[file.path] ?? null) !== current || unsaved) {
+      const currentText = file.from ? await this.snapshots.readText(file.from) : undefined;
+      const unsaved = currentText !== undefined && (await this.writer.readText(file.path)) !== currentText;
+      if ((this.state.lastWritten[file.path] ?? null) !== (file.from ?? null) || unsaved) {
         conflicts.push(file.path);
         continue;
       }
       restored.push(file.path);
-      this.state.lastWritten[file.path] = file.to ?? null;
-      const text = file.to && (await this.snapshots.readText(file.to));
+      const text = file.to ? await this.snapshots.readText(file.to) : undefined;
       // Text over text (or over nothing) goes through the editor; a change of kind or mode is copied byte for byte.
       if (!file.to) textOps.push({ path: file.path, content: undefined });
       else if (text !== undefined && (!file.from || currentText !== undefined)) textOps.push({ path: file.path, content: text });
@@ -194,6 +192,8 @@ export class Checkpoints {
     }
     if (textOps.length) await this.writer.write(textOps);
     await this.snapshots.checkout(target, byteCopies);
+    // Written: these files now hold what the agent (through the restore) last put there.
+    for (const file of differences) if (restored.includes(file.path)) this.state.lastWritten[file.path] = file.to ?? null;
     return { now, restored, conflicts };
   }
 
