@@ -12,6 +12,7 @@ import { Checkpoints, describeRestore } from '../review/checkpoints';
 import { ALL_TOOLS, ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
 import { SessionPolicy } from './sessionPolicy';
+import { UsageMeter } from './usageMeter';
 import { DEFAULT_AGENT_OPTIONS, type AgentEnd, type AgentRun } from './loop';
 import { compactOnRequest } from './compaction';
 import { commandGate, PreReviewVerifier, runAgentVerified } from './verification';
@@ -35,8 +36,7 @@ export class ChatSession {
   private running: AbortController | undefined;
   private lastPrompt: string | undefined;
   private lastOptions: PromptOptions = {};
-  private contextUsed = 0;
-  private billed: { input: number; output: number; cost?: number } = { input: 0, output: 0 };
+  private readonly usage = new UsageMeter();
   private model = '';
   private configuredModel = '';
   private endpoint = '';
@@ -108,10 +108,10 @@ export class ChatSession {
       model: this.model,
       endpoint: this.endpoint,
       contextWindow: this.contextWindow(),
-      contextUsed: this.contextUsed,
-      inputTokens: this.billed.input,
-      outputTokens: this.billed.output,
-      cost: this.billed.cost,
+      contextUsed: this.usage.contextUsed,
+      inputTokens: this.usage.input,
+      outputTokens: this.usage.output,
+      cost: this.usage.cost,
     });
   }
 
@@ -252,8 +252,7 @@ export class ChatSession {
     this.reviewer.abandonAll('The user started a new task.');
     this.history = [];
     this.lastPrompt = undefined;
-    this.contextUsed = 0;
-    this.billed = { input: 0, output: 0, cost: undefined };
+    this.usage.reset();
     this.planId = undefined;
     this.policy.newTask();
     this.checkpoints?.reset();
@@ -387,11 +386,7 @@ export class ChatSession {
         options: { ...DEFAULT_AGENT_OPTIONS, ...this.deps.agentOptions() },
         signal: controller.signal,
         onUsage: (usage, used) => {
-          this.billed.input += usage.inputTokens;
-          this.billed.output += usage.outputTokens;
-          const price = settings.pricePerMillion;
-          const cost = usage.cost ?? (price ? (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1e6 : undefined);
-          if (cost !== undefined) this.billed.cost = (this.billed.cost ?? 0) + cost;
+          this.usage.add(usage, settings.pricePerMillion);
           this.reportUsage(used);
         },
         onHistoryChanged: () => this.tasks.scheduleSave(),
@@ -423,7 +418,7 @@ export class ChatSession {
       // The loop may have compacted the history; keep its version (without the system prompt).
       this.history = items.slice(1);
       this.markCheckpoint(this.reviewer.currentTurn);
-      if (end !== 'answered' || this.contextUsed === 0) this.reportUsage(historyTokens(items));
+      if (end !== 'answered' || this.usage.contextUsed === 0) this.reportUsage(historyTokens(items));
       return end;
     } finally {
       this.end(controller);
@@ -431,8 +426,8 @@ export class ChatSession {
   }
 
   private reportUsage(used: number): void {
-    this.contextUsed = used;
-    const { input, output, cost } = this.billed;
+    this.usage.contextUsed = used;
+    const { input, output, cost } = this.usage;
     this.deps.post({
       type: 'usage',
       contextUsed: used,
