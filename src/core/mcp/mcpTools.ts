@@ -39,7 +39,9 @@ export function mcpToolDefinitions(offered: readonly OfferedMcpTool[], servers: 
       }
       let result;
       try {
-        result = await servers.callTool(server, tool.name, args, context.signal);
+        // A server's tool may write the workspace (a filesystem server, a generator): checkpointed like a command.
+        const call = () => servers.callTool(server, tool.name, args, context.signal);
+        result = context.recordChange ? await context.recordChange(call) : await call();
       } catch (err) {
         if (context.signal.aborted) throw err;
         throw new ToolError(`The MCP server "${server}" failed: ${(err as Error).message}`);

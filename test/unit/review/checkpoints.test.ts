@@ -6,7 +6,10 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { mcpToolDefinitions } from '../../../src/core/mcp/mcpTools';
+import type { McpServers } from '../../../src/core/mcp/types';
 import { Checkpoints, type PersistedCheckpoints } from '../../../src/core/review/checkpoints';
+import type { ToolContext } from '../../../src/core/tools/types';
 import { FsFileWriter } from '../../../src/node/fsWriter';
 import { GitWorkspaceSnapshots } from '../../../src/node/gitSnapshots';
 
@@ -272,5 +275,30 @@ describe('checkpoints (private git store)', () => {
     assert.equal(kept.read('a.txt'), 'A\n');
     assert.deepEqual((await kept.checkpoints.restore('turn-1')).restored, ['b.txt']);
     assert.equal(kept.read('b.txt'), undefined);
+  });
+
+  it('an MCP tool call that writes the workspace is checkpointed like a command', async () => {
+    const w = world({ 'a.txt': 'a\n' });
+    const servers: McpServers = {
+      listTools: async () => [],
+      callTool: async () => {
+        w.write('a.txt', 'written by the server\n');
+        return { content: [{ type: 'text', text: 'ok' }] };
+      },
+    };
+    const [tool] = mcpToolDefinitions(
+      [{ spec: { name: 'mcp__fs__write', description: 'writes', parameters: {} }, server: 'fs', tool: { name: 'write', inputSchema: {} } }],
+      servers,
+    );
+    const context = {
+      policy: { decideMcpTool: () => ({ decision: 'allow', where: 'host', why: ['allowed by your rule'], by: 'rule', risk: 'normal' }) },
+      audit: { record: () => undefined },
+      signal: new AbortController().signal,
+      recordChange: <T>(change: () => Promise<T>) => w.checkpoints.recordChange('turn-1', change),
+    } as unknown as ToolContext;
+    assert.equal((await tool.run({}, context)).ok, true);
+    assert.equal(w.checkpoints.status('turn-1'), 'available');
+    assert.deepEqual((await w.checkpoints.restore('turn-1')).restored, ['a.txt']);
+    assert.equal(w.read('a.txt'), 'a\n');
   });
 });
