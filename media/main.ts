@@ -184,7 +184,8 @@ function renderChrome(): void {
   meter.textContent = state.contextWindow ? `${formatTokens(state.contextUsed)} / ${formatTokens(state.contextWindow)}` : '';
   const cost = state.cost !== undefined ? ` ≈ $${state.cost < 0.01 ? state.cost.toFixed(4) : state.cost.toFixed(2)}` : '';
   meter.textContent += cost;
-  meter.title = `Context: ${state.contextUsed} of ${state.contextWindow} tokens. This task so far: ${state.inputTokens} input + ${state.outputTokens} output tokens billed${cost ? `,${cost}` : ''}.`;
+  const windowFrom = state.contextWindowSource ? ` (window: ${state.contextWindowSource})` : '';
+  meter.title = `Context: ${state.contextUsed} of ${state.contextWindow} tokens${windowFrom}. This task so far: ${state.inputTokens} input + ${state.outputTokens} output tokens billed${cost ? `,${cost}` : ''}.`;
   updateTimers();
   if (state.busy && !ticker) ticker = setInterval(updateTimers, 1000);
   if (!state.busy && ticker) {

@@ -12,6 +12,7 @@ import { ChatViewProvider, CHAT_VIEW_ID } from './host/chatViewProvider';
 import { DocumentWriter } from './host/documentWriter';
 import {
   agentOptions,
+  contextWindowSource,
   ApiKeyCache,
   approvalSettings,
   checkpointMaxBytes,
@@ -87,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     writer: new DocumentWriter(root),
     codeIntelligence: new HostCodeIntelligence(root),
     extraTools: (signal) => mcp.tools(signal),
+    contextWindowSource,
     grants,
     approvalSettings,
     agentOptions,

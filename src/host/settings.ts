@@ -96,6 +96,14 @@ export function contextWindow(): number {
   return chosen ?? detected?.window?.tokens ?? setting?.defaultValue ?? DEFAULT_AGENT_OPTIONS.contextWindow;
 }
 
+/** Where contextWindow() took its number from, for the meter's tooltip. */
+export function contextWindowSource(): string {
+  const setting = vscode.workspace.getConfiguration('fixpoint').inspect<number>('contextWindow');
+  if ((setting?.workspaceFolderValue ?? setting?.workspaceValue ?? setting?.globalValue) !== undefined)
+    return 'your fixpoint.contextWindow setting';
+  return detected?.window?.source ?? 'the default (the server did not report its window)';
+}
+
 export async function promptForApiKey(secrets: vscode.SecretStorage): Promise<boolean> {
   const key = await vscode.window.showInputBox({
     title: 'Fixpoint: API key',

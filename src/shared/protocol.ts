@@ -142,6 +142,8 @@ export interface ViewState {
   model: string;
   endpoint: string;
   contextWindow: number;
+  /** Where that number comes from, e.g. "Ollama’s num_ctx for this model". */
+  contextWindowSource?: string;
   contextUsed: number;
   /** Tokens the server billed for this task so far (sum of the usage it reported). */
   inputTokens: number;

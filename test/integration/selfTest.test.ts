@@ -2,13 +2,16 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SelfTestReport } from '../../src/core/model/selfTest';
 import { FakeOpenAIServer } from '../fakes/openaiServer';
-import { activateFixpoint, setSetting } from './helpers';
+import { activateFixpoint, setSetting, waitFor, type TestApi } from './helpers';
 
 // "Fixpoint: Test Connection" (the setup card's test) in VS Code, against the fake server dressed as Ollama,
 // LM Studio and vLLM: their model-info answers as documented (see test/unit/contextWindow.test.ts).
 describe('connection self-test in VS Code (issue 17)', () => {
   let server: FakeOpenAIServer | undefined;
-  before(() => activateFixpoint());
+  let api: TestApi;
+  before(async () => {
+    api = await activateFixpoint();
+  });
   afterEach(async () => {
     await setSetting('baseUrl', undefined);
     await setSetting('model', undefined);
@@ -67,6 +70,14 @@ describe('connection self-test in VS Code (issue 17)', () => {
       );
       assert.match(report.checks.at(-1)!.detail, window);
       assert.equal(server.modelRequests().length, 3, 'hello, the tool call, and its result sent back');
+      // The meter uses the detected window and says where it came from.
+      const state = await waitFor('the detected window in the chat state', () => {
+        const snapshot = api.snapshot();
+        return window.test(`${snapshot.contextWindow.toLocaleString('en-US')} tokens (${snapshot.contextWindowSource ?? ''}`)
+          ? snapshot
+          : undefined;
+      });
+      assert.ok(state.contextWindowSource);
     });
   }
 });

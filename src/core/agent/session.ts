@@ -108,6 +108,7 @@ export class ChatSession {
       model: this.model,
       endpoint: this.endpoint,
       contextWindow: this.contextWindow(),
+      contextWindowSource: this.deps.contextWindowSource?.(),
       contextUsed: this.usage.contextUsed,
       inputTokens: this.usage.input,
       outputTokens: this.usage.output,

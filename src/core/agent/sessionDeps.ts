@@ -23,6 +23,8 @@ export interface SessionDeps {
   writer: FileWriter;
   /** The editor's language features, for the code-intelligence tools; none in the CLI (they are not offered). */
   codeIntelligence?: CodeIntelligence;
+  /** Where the context window's number comes from (a setting, what the server reported, the default). */
+  contextWindowSource?(): string;
   /** Tools beyond the built-in ones (MCP servers' tools), asked for at the start of each run. */
   extraTools?(signal: AbortSignal): Promise<ToolDefinition<Record<string, unknown>>[]>;
   /** The user's allow/deny rules and this workspace's grants; where lasting approvals are kept. */
