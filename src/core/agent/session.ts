@@ -16,7 +16,7 @@ import { UsageMeter } from './usageMeter';
 import { DEFAULT_AGENT_OPTIONS, type AgentEnd, type AgentRun } from './loop';
 import { compactOnRequest } from './compaction';
 import { commandGate, PreReviewVerifier, runAgentVerified } from './verification';
-import { recordingRunner } from './recordingRunner';
+import { recordingRunner, type LastRun } from './recordingRunner';
 import { historyTokens } from './tokens';
 import { Transcript } from './transcript';
 import type { PromptOptions, SessionDeps } from './sessionDeps';
@@ -49,6 +49,8 @@ export class ChatSession {
   private lastEnd: TaskRecord['outcome'] = 'answered';
   /** For @terminal: what the last command the agent ran printed. */
   private lastCommandOutput: string | undefined;
+  /** The last command or task the agent ran (the check after accepted edits may not need to run again). */
+  private lastRun: LastRun | undefined;
   /** The runner as the tools see it: records the last output for @terminal. */
   private readonly recordingRunner: Runner;
   private readonly preReview: PreReviewVerifier | undefined;
@@ -78,7 +80,10 @@ export class ChatSession {
       if (msg.type !== 'busy' && msg.type !== 'usage') this.tasks.scheduleSave();
     });
     this.approver = new ChatApprover(this.transcript);
-    this.recordingRunner = recordingRunner(deps.runner, (output) => (this.lastCommandOutput = output));
+    this.recordingRunner = recordingRunner(deps.runner, (output, run) => {
+      this.lastCommandOutput = output;
+      this.lastRun = { ...run, writes: this.reviewer.writeLog.length };
+    });
     this.reviewer = new ProposalReviewer(this.transcript, deps.writer, this.policy.reviewPolicy(), (turnId, change) =>
       this.checkpoints ? this.checkpoints.recordChange(turnId, change) : change(),
     );
@@ -413,6 +418,8 @@ export class ChatSession {
         verifier: this.deps.verifier,
         writeLog: this.reviewer.writeLog,
         root: this.deps.workspace.root,
+        workspace: this.deps.workspace,
+        lastRun: () => this.lastRun,
       });
       if (!transcript.live()) return end; // The user moved on to another task meanwhile.
       this.lastEnd = end === 'answered' ? 'answered' : end === 'stopped' ? 'stopped' : 'failed';

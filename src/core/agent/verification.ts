@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Entry, VerificationAttempt } from '../../shared/protocol';
-import type { CommandGate, Verifier, VerificationTarget } from '../ports';
+import type { CommandGate, Verifier, VerificationTarget, Workspace } from '../ports';
+import type { LastRun } from './recordingRunner';
 import { approveCommand, approveTask, type ApprovalContext } from '../tools/runCommand';
 import { ToolError } from '../tools/types';
 import type { FileWrite } from '../review/reviewer';
@@ -70,6 +71,8 @@ export interface AfterAcceptContext {
   gate: CommandGate;
   /** Every file write of the task so far (see ProposalReviewer.writeLog). */
   writeLog: readonly FileWrite[];
+  /** Whether this very check already passed on exactly the current contents (the agent's own last run). */
+  alreadyPassed?(command: string): Promise<boolean>;
 }
 
 /**
@@ -100,6 +103,18 @@ export async function verifyAfterAccept(ctx: AfterAcceptContext): Promise<void> 
     return;
   }
   const label = targetLabel(target);
+  if (await ctx.alreadyPassed?.(label)) {
+    transcript.put({
+      kind: 'verification',
+      id: transcript.newId('verify'),
+      command: label,
+      why: target.why,
+      status: 'passed',
+      attempts: [],
+      reason: `Not run again: the agent's own run of ${label} passed on exactly these contents, and nothing changed since.`,
+    });
+    return;
+  }
   const entry: VerificationEntry = {
     kind: 'verification',
     id: transcript.newId('verify'),
@@ -157,7 +172,13 @@ export async function verifyAfterAccept(ctx: AfterAcceptContext): Promise<void> 
 export async function runAgentVerified(
   items: ChatItem[],
   run: AgentRun,
-  verification: { verifier?: Verifier; writeLog: readonly FileWrite[]; root: string },
+  verification: {
+    verifier?: Verifier;
+    writeLog: readonly FileWrite[];
+    root: string;
+    workspace?: Workspace;
+    lastRun?: () => LastRun | undefined;
+  },
 ): Promise<AgentEnd> {
   const writesBefore = verification.writeLog.length;
   let end = await runAgent(items, run);
@@ -172,6 +193,11 @@ export async function runAgentVerified(
       signal: run.signal,
       root: verification.root,
       writeLog: verification.writeLog,
+      alreadyPassed: async (command) => {
+        const last = verification.lastRun?.();
+        if (!last || !last.passed || last.command !== command || last.writes !== verification.writeLog.length) return false;
+        return verification.workspace ? writtenFilesUnchanged(verification.writeLog, verification.workspace) : false;
+      },
       continueAgent: async (message) => {
         items.push({ role: 'user', content: message });
         continuing = runAgent(items, run);
@@ -274,4 +300,15 @@ export class PreReviewVerifier {
     this.entry = { ...this.entry, ...change };
     this.transcript.put(this.entry);
   }
+}
+
+/** Whether every file the agent wrote still holds what it wrote (the user changed none of them since). */
+async function writtenFilesUnchanged(writeLog: readonly FileWrite[], workspace: Workspace): Promise<boolean> {
+  const latest = new Map(writeLog.map((w) => [w.path, w.contentHash]));
+  for (const [path, hash] of latest) {
+    const bytes = await workspace.readFile(path);
+    const now = bytes === undefined ? 'deleted' : createHash('sha256').update(new TextDecoder().decode(bytes)).digest('hex').slice(0, 16);
+    if (now !== hash) return false;
+  }
+  return true;
 }

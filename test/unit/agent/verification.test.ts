@@ -125,4 +125,51 @@ describe('verified, self-healing edits', () => {
     await h.session.prompt('edit');
     assert.ok(h.entries('notice').some((e) => e.kind === 'notice' && /not verified.*fixpoint\.verify\.command/.test(e.text)));
   });
+
+  it("after accept: not run again when the agent's own run of the same check passed on exactly these contents (issue 17)", async () => {
+    h = await createAgentHarness(project, {}, { verify: { when: 'after-accept', command: 'node --test' } });
+    h.allow.push('node');
+    h.onProposal = (entry) => h.session.review(entry.id, undefined, true);
+    const check = { id: 'c1', name: 'run_command', arguments: JSON.stringify({ command: 'node --test' }) };
+    h.server.enqueue(
+      { toolCalls: [{ id: 'p1', name: 'apply_patch', arguments: RIGHT }] },
+      { toolCalls: [check] },
+      { text: 'Fixed, and the tests pass.' },
+    );
+    assert.equal(await h.session.prompt('make the test pass'), 'answered');
+    assert.match(toolResults(h.server, 2).c1, /exit code 0/);
+    const verification = h.entries('verification')[0];
+    assert.ok(verification?.kind === 'verification');
+    assert.equal(verification.status, 'passed');
+    assert.deepEqual(verification.attempts, [], 'the check did not run a second time');
+    assert.match(verification.reason ?? '', /Not run again: the agent's own run of node --test passed on exactly these contents/);
+  });
+
+  it("after accept: runs again when the file changed after the agent's passing run", async () => {
+    h = await createAgentHarness(project, {}, { verify: { when: 'after-accept', command: 'node --test' } });
+    h.allow.push('node');
+    h.onProposal = (entry) => h.session.review(entry.id, undefined, true);
+    const check = { id: 'c1', name: 'run_command', arguments: JSON.stringify({ command: 'node --test' }) };
+    h.server.enqueue(
+      { toolCalls: [{ id: 'p1', name: 'apply_patch', arguments: RIGHT }] },
+      { toolCalls: [check] },
+      // A slow answer: the user's edit below lands while it streams, after the agent's passing run.
+      { text: 'Fixed.', chunkDelayMs: 300 },
+    );
+    const done = h.session.prompt('make the test pass');
+    // The user edits the file while the model writes its answer: the agent's run no longer covers it.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (h.server.modelRequests().length >= 3) {
+          clearInterval(poll);
+          fs.writeFileSync(path.join(h.root, 'math.js'), 'exports.add = (a, b) => b + a;\n');
+          resolve();
+        }
+      }, 5);
+    });
+    assert.equal(await done, 'answered');
+    const verification = h.entries('verification')[0];
+    assert.ok(verification?.kind === 'verification');
+    assert.equal(verification.attempts.length, 1, 'the check ran');
+  });
 });
