@@ -3,9 +3,9 @@
 import * as path from 'node:path';
 import type { CodeIntelligence, CodeLocation, CodePosition, LanguageServerStatus, Workspace } from '../ports';
 import { isSecretPath } from '../policy';
-import { resolvePosition, type PositionArgs } from './codePosition';
+import { POSITION_PROPERTIES, resolvePosition, summarizePosition, type PositionArgs } from './codePosition';
 import { decodeUtf8 } from './text';
-import { ok, ToolError, type ToolContext, type ToolOutcome } from './types';
+import { ok, ToolError, type ToolContext, type ToolDefinition, type ToolOutcome } from './types';
 
 export const NEEDS_EDITOR = 'Code intelligence needs the VS Code extension (its language servers); use search and read_file instead.';
 
@@ -30,6 +30,28 @@ export function noServerReason(file: string, status: Exclude<LanguageServerStatu
  * A position tool's flow: the port, the file and the position; a text search for the word when no language
  * server answers for the file; otherwise `ask`, with a note when the symbol was on another line.
  */
+/**
+ * A read-only tool that answers about the symbol at a position (definition, references, hover): one spec
+ * shape, one way to resolve the position and to fall back when no language server serves the file.
+ */
+export function positionTool(
+  name: string,
+  description: string,
+  answer: (port: CodeIntelligence, at: CodePosition, word: string, context: ToolContext) => Promise<ToolOutcome>,
+): ToolDefinition<PositionArgs> {
+  return {
+    spec: {
+      name,
+      description: `${description} Give the file, the line and the symbol's name on that line (or a column).`,
+      parameters: { type: 'object', properties: POSITION_PROPERTIES, required: ['path', 'line'], additionalProperties: false },
+    },
+    mutating: false,
+    requires: 'codeIntelligence',
+    summarize: summarizePosition,
+    run: (args, context) => atPosition(args, context, (port, at, word) => answer(port, at, word, context)),
+  };
+}
+
 export async function atPosition(
   args: PositionArgs,
   context: ToolContext,
