@@ -43,7 +43,15 @@ export interface AgentRun {
   onUsage(usage: Usage, estimatedContext: number): void;
   /** Called after every change to the history, so the session can persist it (crash recovery). */
   onHistoryChanged(): void;
+  /** The task ledger as it stands now, sent with the system prompt of every request (never compacted). */
+  ledger?(): string | undefined;
   signal: AbortSignal;
+}
+
+/** The request's items: the ledger joins the system prompt, which compaction keeps verbatim. */
+function withLedger(history: ChatItem[], ledger: string | undefined): ChatItem[] {
+  if (!ledger || history[0]?.role !== 'system') return history;
+  return [{ role: 'system', content: `${history[0].content}\n\n${ledger}` }, ...history.slice(1)];
 }
 
 export type AgentEnd = 'answered' | 'stopped' | 'failed' | 'step-limit' | 'mistakes';
@@ -262,7 +270,7 @@ async function streamTurn(history: ChatItem[], run: AgentRun, answerId: string):
   const toolCalls: ToolCallRequest[] = [];
   try {
     arm();
-    for await (const event of run.client.stream({ items: history, tools: run.tools.specs() }, local.signal)) {
+    for await (const event of run.client.stream({ items: withLedger(history, run.ledger?.()), tools: run.tools.specs() }, local.signal)) {
       arm();
       switch (event.type) {
         case 'text':

@@ -1,3 +1,4 @@
+import type { LedgerState } from '../tasks/ledger';
 import type { AuditEntry } from '../policy/audit';
 import type { Entry } from '../../shared/protocol';
 import type { ChatItem } from '../model/types';
@@ -26,6 +27,8 @@ export interface SessionSnapshot {
   audit?: AuditEntry[];
   /** The task's checkpoints (absent in snapshots saved before they were kept on disk). */
   checkpoints?: PersistedCheckpoints;
+  /** The task's ledger (absent in snapshots saved before it existed). */
+  ledger?: LedgerState;
 }
 
 const INTERRUPTED = 'Interrupted: VS Code closed or reloaded before this call finished. Nothing from it was applied.';

@@ -13,6 +13,7 @@ import { ALL_TOOLS, ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
 import { SessionPolicy } from './sessionPolicy';
 import { UsageMeter } from './usageMeter';
+import { TaskLedger } from '../tasks/ledger';
 import { DEFAULT_AGENT_OPTIONS, type AgentEnd, type AgentRun } from './loop';
 import { compactOnRequest } from './compaction';
 import { commandGate, PreReviewVerifier, runAgentVerified } from './verification';
@@ -37,6 +38,8 @@ export class ChatSession {
   private lastPrompt: string | undefined;
   private lastOptions: PromptOptions = {};
   private readonly usage = new UsageMeter();
+  /** The task's state outside the conversation: goal, plan, decisions, files, checks. */
+  private readonly ledger = new TaskLedger(() => this.reviewer.writeLog.map((w) => w.path));
   private model = '';
   private configuredModel = '';
   private endpoint = '';
@@ -71,6 +74,7 @@ export class ChatSession {
       outcome: () => (this.running ? 'in progress' : this.lastEnd),
       audit: () => this.policy.audit.entries(),
       checkpoints: () => this.checkpoints?.persisted(),
+      ledger: () => this.ledger.persisted(),
     });
     const snapshots = deps.snapshots;
     this.checkpoints =
@@ -83,6 +87,7 @@ export class ChatSession {
     this.recordingRunner = recordingRunner(deps.runner, (output, run) => {
       this.lastCommandOutput = output;
       this.lastRun = { ...run, writes: this.reviewer.writeLog.length };
+      this.ledger.noteCheck(run.command, run.passed);
     });
     this.reviewer = new ProposalReviewer(this.transcript, deps.writer, this.policy.reviewPolicy(), (turnId, change) =>
       this.checkpoints ? this.checkpoints.recordChange(turnId, change) : change(),
@@ -142,6 +147,7 @@ export class ChatSession {
     // Busy from here on: a second prompt while the context is gathered must not start a second run.
     const controller = this.begin();
     this.lastPrompt = text;
+    this.ledger.setGoal(text);
     this.lastOptions = options;
     this.preReview?.reset();
     const userId = this.transcript.newId('user');
@@ -261,6 +267,7 @@ export class ChatSession {
     this.usage.reset();
     this.planId = undefined;
     this.policy.newTask();
+    this.ledger.clear();
     this.checkpoints?.reset();
     this.transcript.clear();
     this.deps.post({ type: 'state', state: this.snapshot() });
@@ -290,6 +297,7 @@ export class ChatSession {
     this.history = snapshot.history;
     this.lastPrompt = snapshot.lastPrompt;
     this.policy.audit.restore(snapshot.audit);
+    this.ledger.restore(snapshot.ledger);
     this.checkpoints?.load(snapshot.checkpoints);
     this.transcript.load(snapshot.entries);
     const userIds = snapshot.entries.filter((e) => e.kind === 'user').map((e) => e.id);
@@ -396,6 +404,7 @@ export class ChatSession {
           this.reportUsage(used);
         },
         onHistoryChanged: () => this.tasks.scheduleSave(),
+        ledger: () => this.ledger.render(),
         toolContext: {
           workspace: this.deps.workspace,
           runner: this.recordingRunner,
@@ -404,6 +413,7 @@ export class ChatSession {
           policy: this.policy.engine,
           grant: (rule, scope) => this.policy.grants.grant(rule, scope),
           audit: this.policy.audit,
+          ledger: this.ledger,
           updatePlan: (steps) => this.showPlan(steps),
           codeIntelligence: this.deps.codeIntelligence,
           recordChange: checkpoints && ((change) => checkpoints.recordChange(turnId, change)),
@@ -447,6 +457,7 @@ export class ChatSession {
   }
 
   private showPlan(steps: PlanItem[]): void {
+    this.ledger.setPlan(steps);
     this.planId ??= this.transcript.newId('plan');
     this.transcript.put({ kind: 'plan', id: this.planId, steps });
   }

@@ -1,6 +1,7 @@
 import type { Entry, HistoryItem } from '../../shared/protocol';
 import type { ChatItem } from '../model/types';
 import type { AuditEntry } from '../policy/audit';
+import type { LedgerState } from '../tasks/ledger';
 import type { Store } from '../ports';
 import type { PersistedCheckpoints } from '../review/checkpoints';
 import { SNAPSHOT_VERSION, updatedRecord, type PersistedProposal, type SessionSnapshot } from './persistence';
@@ -19,6 +20,7 @@ export interface TaskState {
   outcome(): TaskRecord['outcome'];
   audit(): readonly AuditEntry[];
   checkpoints(): PersistedCheckpoints | undefined;
+  ledger(): LedgerState;
 }
 
 /**
@@ -67,6 +69,7 @@ export class TaskStore {
       lastPrompt: this.state.lastPrompt(),
       audit: [...this.state.audit()],
       checkpoints: this.state.checkpoints(),
+      ledger: this.state.ledger(),
     };
     await this.tasks.save({ ...record }, snapshot);
   }

@@ -14,6 +14,7 @@ import { searchTool } from './search';
 import { typeInfoTool } from './typeInfo';
 import type { OptionalPorts, ToolDefinition } from './types';
 import { updatePlanTool } from './updatePlan';
+import { recordDecisionTool } from './recordDecision';
 
 /** A tool of any argument type: each tool validates its own arguments, so the registry cannot name one type. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arguments are contravariant; unknown would reject every tool
@@ -35,6 +36,7 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   runCommandTool,
   runTaskTool,
   updatePlanTool,
+  recordDecisionTool,
 ];
 
 export class ToolRegistry {

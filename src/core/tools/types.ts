@@ -3,6 +3,7 @@ import type { ToolSpec } from '../model/types';
 import type { ProposalVerification } from '../../shared/protocol';
 import type { Approver, CodeIntelligence, Runner, Workspace } from '../ports';
 import type { ApprovalEngine } from '../policy/engine';
+import type { TaskLedger } from '../tasks/ledger';
 import type { AuditLog } from '../policy/audit';
 import type { ApprovalScope } from '../policy/grants';
 
@@ -54,6 +55,8 @@ export interface ToolContext {
   verifyProposal?(change: PatchResult, signal: AbortSignal): Promise<PreReviewCheck | undefined>;
   /** The editor's language features; undefined in the CLI. */
   codeIntelligence?: CodeIntelligence;
+  /** The task's ledger (goal, plan, decisions…), which every request carries. */
+  ledger?: TaskLedger;
   signal: AbortSignal;
 }
 
