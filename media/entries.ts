@@ -108,6 +108,14 @@ export function renderEntry(entry: Entry, node: HTMLElement): void {
       if (entry.action) node.append(actionButton(FIX_LABELS[entry.action], { action: 'fix', fix: entry.action }));
       return;
     }
+    case 'ledger': {
+      const details = el('details');
+      const summary = el('summary', 'title', 'Task ledger');
+      summary.setAttribute('aria-label', 'Task ledger: what every request to the model carries');
+      details.append(summary, el('pre', 'ledger-text', entry.text));
+      node.replaceChildren(details);
+      return;
+    }
     case 'plan': {
       const list = el('ul', 'plan-steps');
       list.setAttribute('aria-label', 'Plan');

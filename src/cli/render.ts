@@ -79,6 +79,8 @@ export function terminalRenderer(options: RendererOptions): (msg: HostToWebview)
             `\n[${entry.name} ${entry.summary}] ${entry.status}${entry.status === 'failed' && entry.output ? `: ${entry.output.split('\n')[0]}` : ''}\n`,
           );
         break;
+      case 'ledger':
+        break; // The CLI shows the plan and decisions as they happen.
       case 'plan':
         err.write(
           `\nPlan:\n${entry.steps.map((s) => `  [${s.status === 'completed' ? 'x' : s.status === 'in_progress' ? '>' : ' '}] ${s.text}`).join('\n')}\n`,

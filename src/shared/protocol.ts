@@ -25,6 +25,8 @@ export type Entry =
   | { kind: 'error'; id: string; message: string; fix?: string; action?: FixAction }
   | { kind: 'notice'; id: string; text: string }
   | { kind: 'plan'; id: string; steps: PlanItem[] }
+  /** The task ledger (goal, plan, decisions, files, checks) as every request carries it; one per task, updated in place. */
+  | { kind: 'ledger'; id: string; text: string }
   | {
       kind: 'approval';
       id: string;

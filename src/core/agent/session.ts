@@ -39,7 +39,11 @@ export class ChatSession {
   private lastOptions: PromptOptions = {};
   private readonly usage = new UsageMeter();
   /** The task's state outside the conversation: goal, plan, decisions, files, checks. */
-  private readonly ledger = new TaskLedger(() => this.reviewer.writeLog.map((w) => w.path));
+  private readonly ledger = new TaskLedger(
+    () => this.reviewer.writeLog.map((w) => w.path),
+    () => this.showLedger(),
+  );
+  private ledgerId: string | undefined;
   private model = '';
   private configuredModel = '';
   private endpoint = '';
@@ -268,6 +272,7 @@ export class ChatSession {
     this.planId = undefined;
     this.policy.newTask();
     this.ledger.clear();
+    this.ledgerId = undefined;
     this.checkpoints?.reset();
     this.transcript.clear();
     this.deps.post({ type: 'state', state: this.snapshot() });
@@ -298,6 +303,7 @@ export class ChatSession {
     this.lastPrompt = snapshot.lastPrompt;
     this.policy.audit.restore(snapshot.audit);
     this.ledger.restore(snapshot.ledger);
+    this.ledgerId = snapshot.entries.find((e) => e.kind === 'ledger')?.id;
     this.checkpoints?.load(snapshot.checkpoints);
     this.transcript.load(snapshot.entries);
     const userIds = snapshot.entries.filter((e) => e.kind === 'user').map((e) => e.id);
@@ -454,6 +460,17 @@ export class ChatSession {
       outputTokens: output,
       cost,
     });
+  }
+
+  /**
+   * The ledger card, once the task has more than its goal (a plain question gets none): where the first change
+   * puts it, later ones update it in place.
+   */
+  private showLedger(): void {
+    const text = this.ledger.render();
+    if (!text || !this.ledger.hasProgress()) return;
+    this.ledgerId ??= this.transcript.newId('ledger');
+    this.transcript.put({ kind: 'ledger', id: this.ledgerId, text });
   }
 
   private showPlan(steps: PlanItem[]): void {

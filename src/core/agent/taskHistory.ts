@@ -99,6 +99,9 @@ export function transcriptToMarkdown(title: string, entries: readonly Entry[], a
           '',
         );
         break;
+      case 'ledger':
+        out.push('**Task ledger**', '', '```', entry.text, '```', '');
+        break;
       case 'plan':
         out.push(
           '**Plan**',

@@ -22,27 +22,43 @@ const MARKS: Record<PlanStep['status'], string> = { pending: '[ ]', in_progress:
 export class TaskLedger {
   private state: LedgerState = emptyLedger();
 
-  constructor(private readonly filesTouched: () => readonly string[] = () => []) {}
+  constructor(
+    private readonly filesTouched: () => readonly string[] = () => [],
+    /** Told after every change (the chat shows the ledger at the top of the task). */
+    private readonly changed: () => void = () => undefined,
+  ) {}
 
   /** The user's first request of the task is its goal. */
   setGoal(goal: string): void {
-    this.state.goal ??= goal.trim().slice(0, 2_000);
+    if (this.state.goal !== undefined) return;
+    this.state.goal = goal.trim().slice(0, 2_000);
+    this.changed();
   }
 
   setPlan(steps: PlanStep[]): void {
     this.state.plan = steps.map((s) => ({ text: s.text, status: s.status }));
+    this.changed();
   }
 
   addDecision(decision: string, why: string): void {
     this.state.decisions.push({ decision: decision.trim(), why: why.trim() });
+    this.changed();
   }
 
   setOpenQuestions(questions: string[]): void {
     this.state.openQuestions = questions.map((q) => q.trim()).filter(Boolean);
+    this.changed();
   }
 
   noteCheck(command: string, passed: boolean): void {
     this.state.checks = [...this.state.checks.filter((c) => c.command !== command), { command, passed }].slice(-RECENT_CHECKS);
+    this.changed();
+  }
+
+  /** Whether the task has more than its goal yet (a plan, a decision, a file, a check, a question). */
+  hasProgress(): boolean {
+    const s = this.state;
+    return s.plan.length + s.decisions.length + s.checks.length + s.openQuestions.length + this.filesTouched().length > 0;
   }
 
   persisted(): LedgerState {

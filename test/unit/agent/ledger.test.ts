@@ -68,5 +68,8 @@ describe('task ledger', () => {
     await h.session.prompt('fourth');
     const after = (h.server.modelRequests().at(-1)!.body.messages as Array<{ content: string }>)[0].content;
     assert.ok(after.endsWith(LEDGER), 'the ledger came back with the task');
+    const cards = h.entries('ledger');
+    assert.equal(cards.length, 1, 'one ledger card, updated in place');
+    assert.ok(cards[0].kind === 'ledger' && cards[0].text === LEDGER);
   });
 });
