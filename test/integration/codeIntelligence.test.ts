@@ -54,7 +54,6 @@ describe('code intelligence through VS Code language features', function () {
     server.enqueue(
       {
         toolCalls: [
-          { id: 'sym', name: 'find_symbol', arguments: JSON.stringify({ query: 'area', kind: 'function' }) },
           { id: 'def', name: 'go_to_definition', arguments: JSON.stringify({ path: 'shapes/report.ts', line: 17, symbol: 'area' }) },
           // A column instead of a name, and a line that is one off (the name is found on the next line).
           { id: 'col', name: 'go_to_definition', arguments: JSON.stringify({ path: 'shapes/circle.ts', line: 7, column: 37 }) },
@@ -64,6 +63,9 @@ describe('code intelligence through VS Code language features', function () {
           { id: 'out', name: 'document_outline', arguments: JSON.stringify({ path: 'shapes/shape.ts' }) },
         ],
       },
+      // Workspace symbols come from the projects TypeScript has loaded: asked after the calls above opened them,
+      // as a model exploring the code would.
+      { toolCalls: [{ id: 'sym', name: 'find_symbol', arguments: JSON.stringify({ query: 'area', kind: 'function' }) }] },
       { text: 'Mapped.' },
     );
     assert.equal(await api.prompt('Where is area defined and used?'), 'answered');
@@ -103,13 +105,13 @@ describe('code intelligence through VS Code language features', function () {
     assert.deepEqual(
       cards.map((c) => [c.name, c.summary, c.status]),
       [
-        ['find_symbol', '"area" (function)', 'done'],
         ['go_to_definition', 'shapes/report.ts:17 area', 'done'],
         ['go_to_definition', 'shapes/circle.ts:7:37', 'done'],
         ['go_to_definition', 'shapes/circle.ts:6 area', 'done'],
         ['find_references', 'shapes/shape.ts:8 area', 'done'],
         ['type_info', 'shapes/circle.ts:7 area', 'done'],
         ['document_outline', 'shapes/shape.ts', 'done'],
+        ['find_symbol', '"area" (function)', 'done'],
       ],
     );
   });
