@@ -1,4 +1,4 @@
-import type { ApprovalDecision, FixAction, HistoryItem, PlanItem, ViewState } from '../../shared/protocol';
+import type { ApprovalDecision, FixAction, HistoryItem, ViewState } from '../../shared/protocol';
 import { checkSettings, endpointLabel } from '../model/errors';
 import type { ChatItem, ModelSettings } from '../model/types';
 import type { Runner } from '../ports';
@@ -13,7 +13,8 @@ import { ALL_TOOLS, ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
 import { SessionPolicy } from './sessionPolicy';
 import { UsageMeter } from './usageMeter';
-import { TaskLedger } from '../tasks/ledger';
+import { RunController } from './runController';
+import { TaskCards } from './taskCards';
 import { DEFAULT_AGENT_OPTIONS, type AgentEnd, type AgentRun } from './loop';
 import { compactOnRequest } from './compaction';
 import { commandGate, PreReviewVerifier, runAgentVerified } from './verification';
@@ -34,22 +35,15 @@ export class ChatSession {
   readonly reviewer: ProposalReviewer;
   private readonly tools: ToolRegistry;
   private history: ChatItem[] = [];
-  private running: AbortController | undefined;
+  private readonly runs = new RunController();
   private lastPrompt: string | undefined;
   private lastOptions: PromptOptions = {};
   private readonly usage = new UsageMeter();
-  /** The task's state outside the conversation: goal, plan, decisions, files, checks. */
-  private readonly ledger = new TaskLedger(
-    () => this.reviewer.writeLog.map((w) => w.path),
-    () => this.showLedger(),
-  );
-  private ledgerId: string | undefined;
+  /** The task's ledger (goal, plan, decisions, files, checks) and its cards in the chat. */
+  private readonly cards: TaskCards;
   private model = '';
   private configuredModel = '';
   private endpoint = '';
-  private planId: string | undefined;
-  private runFinished: Promise<void> = Promise.resolve();
-  private finishRun: () => void = () => undefined;
   /** The history the running loop works on (with the system prompt), persisted while a task runs. */
   private liveItems: ChatItem[] | undefined;
   private readonly tasks: TaskStore;
@@ -75,10 +69,10 @@ export class ChatSession {
       proposals: () => this.reviewer.persisted(),
       lastPrompt: () => this.lastPrompt,
       filesWritten: () => this.reviewer.writeLog.map((w) => w.path),
-      outcome: () => (this.running ? 'in progress' : this.lastEnd),
+      outcome: () => (this.runs.active ? 'in progress' : this.lastEnd),
       audit: () => this.policy.audit.entries(),
       checkpoints: () => this.checkpoints?.persisted(),
-      ledger: () => this.ledger.persisted(),
+      ledger: () => this.cards.ledger.persisted(),
     });
     const snapshots = deps.snapshots;
     this.checkpoints =
@@ -88,10 +82,11 @@ export class ChatSession {
       if (msg.type !== 'busy' && msg.type !== 'usage') this.tasks.scheduleSave();
     });
     this.approver = new ChatApprover(this.transcript);
+    this.cards = new TaskCards(this.transcript, () => this.reviewer.writeLog.map((w) => w.path));
     this.recordingRunner = recordingRunner(deps.runner, (output, run) => {
       this.lastCommandOutput = output;
       this.lastRun = { ...run, writes: this.reviewer.writeLog.length };
-      this.ledger.noteCheck(run.command, run.passed);
+      this.cards.ledger.noteCheck(run.command, run.passed);
     });
     this.reviewer = new ProposalReviewer(this.transcript, deps.writer, this.policy.reviewPolicy(), (turnId, change) =>
       this.checkpoints ? this.checkpoints.recordChange(turnId, change) : change(),
@@ -100,7 +95,7 @@ export class ChatSession {
   }
 
   get busy(): boolean {
-    return this.running !== undefined;
+    return this.runs.active !== undefined;
   }
 
   /** The built-in tools, plus the MCP servers' tools when there are any (listed again each run: servers change). */
@@ -110,8 +105,8 @@ export class ChatSession {
   }
 
   /** Resolves when no task is running (queued quick fixes wait for the current task). */
-  async whenIdle(): Promise<void> {
-    while (this.running) await this.runFinished;
+  whenIdle(): Promise<void> {
+    return this.runs.whenIdle();
   }
 
   snapshot(): ViewState {
@@ -140,7 +135,7 @@ export class ChatSession {
 
   async prompt(text: string, options: PromptOptions = {}): Promise<AgentEnd | 'busy' | 'misconfigured'> {
     if (text.trim() === '/compact') return this.compact();
-    if (this.running) {
+    if (this.runs.active) {
       this.transcript.put({
         kind: 'notice',
         id: this.transcript.newId('notice'),
@@ -151,7 +146,7 @@ export class ChatSession {
     // Busy from here on: a second prompt while the context is gathered must not start a second run.
     const controller = this.begin();
     this.lastPrompt = text;
-    this.ledger.setGoal(text);
+    this.cards.ledger.setGoal(text);
     this.lastOptions = options;
     this.preReview?.reset();
     const userId = this.transcript.newId('user');
@@ -176,7 +171,7 @@ export class ChatSession {
 
   /** `/compact`: summarise the older part of the conversation now (the user's choice of when). */
   async compact(): Promise<'answered' | 'busy' | 'misconfigured'> {
-    if (this.running) {
+    if (this.runs.active) {
       this.notice('Still working on the previous request: stop it first, then /compact.');
       return 'busy';
     }
@@ -233,46 +228,41 @@ export class ChatSession {
 
   /** Marks the session busy; every run or compaction goes through begin/end, so whenIdle() always settles. */
   private begin(): AbortController {
-    const controller = new AbortController();
-    this.running = controller;
-    this.runFinished = new Promise((resolve) => (this.finishRun = resolve));
+    const controller = this.runs.begin();
     this.deps.post({ type: 'busy', busy: true });
     return controller;
   }
 
   private end(controller: AbortController): void {
-    if (this.running !== controller) return;
-    this.running = undefined;
+    if (!this.runs.end(controller)) return;
     this.liveItems = undefined;
     this.transcript.finishStreaming();
     // A fast-mode or quick-fix run is over: the header shows the configured model again.
     if (this.configuredModel) this.model = this.configuredModel;
     this.deps.post({ type: 'busy', busy: false, model: this.model || undefined });
-    this.finishRun();
   }
 
   /** Re-sends the conversation after a failure, without adding the prompt again. */
   async retry(): Promise<void> {
-    if (this.running || this.lastPrompt === undefined) return;
+    if (this.runs.active || this.lastPrompt === undefined) return;
     await this.run(this.begin());
   }
 
   cancel(): void {
-    this.running?.abort();
+    this.runs.cancel();
   }
 
   newTask(): void {
     this.cancel();
-    if (this.running) this.end(this.running);
+    const active = this.runs.active;
+    if (active) this.end(active);
     this.tasks.startNew(this.transcript.newId('task'));
     this.reviewer.abandonAll('The user started a new task.');
     this.history = [];
     this.lastPrompt = undefined;
     this.usage.reset();
-    this.planId = undefined;
     this.policy.newTask();
-    this.ledger.clear();
-    this.ledgerId = undefined;
+    this.cards.clear();
     this.checkpoints?.reset();
     this.transcript.clear();
     this.deps.post({ type: 'state', state: this.snapshot() });
@@ -293,7 +283,7 @@ export class ChatSession {
     const found = await this.tasks.find(id);
     if (!found) return false;
     const { record, snapshot: raw } = found;
-    if (this.running || this.transcript.all().length) {
+    if (this.runs.active || this.transcript.all().length) {
       await this.save();
       this.newTask();
     }
@@ -302,8 +292,7 @@ export class ChatSession {
     this.history = snapshot.history;
     this.lastPrompt = snapshot.lastPrompt;
     this.policy.audit.restore(snapshot.audit);
-    this.ledger.restore(snapshot.ledger);
-    this.ledgerId = snapshot.entries.find((e) => e.kind === 'ledger')?.id;
+    this.cards.restore(snapshot.ledger, snapshot.entries);
     this.checkpoints?.load(snapshot.checkpoints);
     this.transcript.load(snapshot.entries);
     const userIds = snapshot.entries.filter((e) => e.kind === 'user').map((e) => e.id);
@@ -365,7 +354,7 @@ export class ChatSession {
   /** Restores the workspace to the checkpoint of user entry `turnId` (or undoes that restore). */
   async checkpoint(turnId: string, action: 'restore' | 'undo'): Promise<void> {
     if (!this.checkpoints) return;
-    if (this.running) return this.notice('Stop the task first, then restore the checkpoint.');
+    if (this.runs.active) return this.notice('Stop the task first, then restore the checkpoint.');
     const report = action === 'restore' ? await this.checkpoints.restore(turnId) : await this.checkpoints.undoRestore(turnId);
     const { notice, forModel } = describeRestore(report, action);
     this.notice(notice);
@@ -410,7 +399,7 @@ export class ChatSession {
           this.reportUsage(used);
         },
         onHistoryChanged: () => this.tasks.scheduleSave(),
-        ledger: () => this.ledger.render(),
+        ledger: () => this.cards.ledger.render(),
         toolContext: {
           workspace: this.deps.workspace,
           runner: this.recordingRunner,
@@ -419,8 +408,8 @@ export class ChatSession {
           policy: this.policy.engine,
           grant: (rule, scope) => this.policy.grants.grant(rule, scope),
           audit: this.policy.audit,
-          ledger: this.ledger,
-          updatePlan: (steps) => this.showPlan(steps),
+          ledger: this.cards.ledger,
+          updatePlan: (steps) => this.cards.showPlan(steps),
           codeIntelligence: this.deps.codeIntelligence,
           recordChange: checkpoints && ((change) => checkpoints.recordChange(turnId, change)),
         },
@@ -460,22 +449,5 @@ export class ChatSession {
       outputTokens: output,
       cost,
     });
-  }
-
-  /**
-   * The ledger card, once the task has more than its goal (a plain question gets none): where the first change
-   * puts it, later ones update it in place.
-   */
-  private showLedger(): void {
-    const text = this.ledger.render();
-    if (!text || !this.ledger.hasProgress()) return;
-    this.ledgerId ??= this.transcript.newId('ledger');
-    this.transcript.put({ kind: 'ledger', id: this.ledgerId, text });
-  }
-
-  private showPlan(steps: PlanItem[]): void {
-    this.ledger.setPlan(steps);
-    this.planId ??= this.transcript.newId('plan');
-    this.transcript.put({ kind: 'plan', id: this.planId, steps });
   }
 }
