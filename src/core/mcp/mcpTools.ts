@@ -3,6 +3,7 @@
  * approval engine first (with sticky scopes through the same grants as commands), is recorded in the task's
  * audit log, and maps the result to text. Errors a tool reports (`isError`) go back to the model as failures.
  */
+import { settleDecision } from '../tools/settleDecision';
 import { ToolError, type ToolDefinition } from '../tools/types';
 import { mcpResultText, offerMcpTools, type OfferedMcpTool } from './toolMapping';
 import type { McpServers } from './types';
@@ -16,27 +17,22 @@ export function mcpToolDefinitions(offered: readonly OfferedMcpTool[], servers: 
     async run(args, context) {
       const what = `mcp: ${server}/${tool.name}`;
       const decision = context.policy.decideMcpTool(server, tool.name, tool.annotations);
-      const record = (outcome: 'allowed' | 'denied', by: 'policy' | 'rule' | 'user', scope?: 'once' | 'task' | 'workspace' | 'always') =>
-        context.audit.record({ kind: 'mcp', what, outcome, by, scope, why: decision.why }, `${what}\0${JSON.stringify(args)}`);
-      if (decision.decision === 'deny') {
-        record('denied', decision.by);
-        throw new ToolError(`The user's policy denies this MCP tool (${decision.why.join('; ')}).`);
-      }
-      if (decision.decision === 'ask') {
-        const command = `${what} ${JSON.stringify(args, null, 1)}`;
-        const answer = await context.approver.approveCommand(
-          { command, prefix: what, reasons: decision.why, dangerous: false },
-          context.signal,
-        );
-        if (answer === 'deny') {
-          record('denied', 'user');
-          throw new ToolError('The user denied this MCP tool call. Do not retry it; ask or choose another approach.');
-        }
-        record('allowed', 'user', answer);
-        await context.grant(what, answer);
-      } else {
-        record('allowed', decision.by);
-      }
+      const refused = `The user's policy denies this MCP tool (${decision.why.join('; ')}).`;
+      await settleDecision(
+        decision,
+        {
+          kind: 'mcp',
+          what,
+          args: `${what}\0${JSON.stringify(args)}`,
+          card: { command: `${what} ${JSON.stringify(args, null, 1)}`, prefix: what, reasons: decision.why, dangerous: false },
+          refused: {
+            byRule: refused,
+            byPolicy: refused,
+            byUser: 'The user denied this MCP tool call. Do not retry it; ask or choose another approach.',
+          },
+        },
+        context,
+      );
       let result;
       try {
         // A server's tool may write the workspace (a filesystem server, a generator): checkpointed like a command.

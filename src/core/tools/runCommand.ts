@@ -1,8 +1,8 @@
 import { parse } from 'shell-quote';
-import type { AuditEntry } from '../policy/audit';
 import type { RunResult } from '../ports';
 import { workspacePath } from './readFile';
 import { capHeadTail, stripAnsi } from './text';
+import { settleDecision } from './settleDecision';
 import { ToolError, type ToolContext, type ToolDefinition, type ToolOutcome } from './types';
 
 /** Output handed back to the model is capped; head and tail are kept. */
@@ -67,33 +67,23 @@ export async function approveCommand(command: string, cwd: string, context: Appr
   const allowed = context.runner.canRun();
   if (!allowed.ok) throw new ToolError(`Commands cannot run here: ${allowed.reason}`);
   const decision = await context.policy.decideCommand(command, cwd);
-  const mayWrite = decision.risk !== 'safe';
-  const record = (entry: Omit<AuditEntry, 'at' | 'digest' | 'kind' | 'what'>) =>
-    context.audit.record({ kind: 'command', what: command, ...entry }, `${cwd}\0${command}`);
-  if (decision.decision === 'deny') {
-    record({ outcome: 'denied', by: decision.by, why: decision.why });
-    throw new ToolError(
-      decision.by === 'rule'
-        ? `The user's policy denies this command (${decision.why.join('; ')}).`
-        : `Not run: ${decision.why.join('; ')}. Ask the user to run it, or switch to review mode.`,
-    );
-  }
-  if (decision.decision === 'allow') {
-    record({ outcome: 'allowed', by: decision.by, where: decision.where, why: decision.why });
-    return { where: decision.where, mayWrite };
-  }
   const prefix = suggestedPrefix(command);
-  const answer = await context.approver.approveCommand(
-    { command, prefix, reasons: decision.why, dangerous: decision.risk === 'dangerous' },
-    context.signal,
+  const where = await settleDecision(
+    decision,
+    {
+      kind: 'command',
+      what: command,
+      args: `${cwd}\0${command}`,
+      card: { command, prefix, reasons: decision.why, dangerous: decision.risk === 'dangerous' },
+      refused: {
+        byRule: `The user's policy denies this command (${decision.why.join('; ')}).`,
+        byPolicy: `Not run: ${decision.why.join('; ')}. Ask the user to run it, or switch to review mode.`,
+        byUser: 'The user denied running this command. Do not retry it; ask or choose another approach.',
+      },
+    },
+    context,
   );
-  if (answer === 'deny') {
-    record({ outcome: 'denied', by: 'user', why: decision.why });
-    throw new ToolError('The user denied running this command. Do not retry it; ask or choose another approach.');
-  }
-  record({ outcome: 'allowed', by: 'user', scope: answer, where: 'host', why: decision.why });
-  await context.grant(prefix, answer);
-  return { where: 'host', mayWrite };
+  return { where, mayWrite: decision.risk !== 'safe' };
 }
 
 /** A VS Code task runs project code: the same engine, always asked. */
@@ -101,27 +91,22 @@ export async function approveTask(name: string, context: ApprovalContext): Promi
   const allowed = context.runner.canRun();
   if (!allowed.ok) throw new ToolError(`Tasks cannot run here: ${allowed.reason}`);
   const decision = context.policy.decideTask(name);
-  const record = (entry: Omit<AuditEntry, 'at' | 'digest' | 'kind' | 'what'>) =>
-    context.audit.record({ kind: 'task', what: name, ...entry });
-  if (decision.decision === 'deny') {
-    record({ outcome: 'denied', by: decision.by, why: decision.why });
-    throw new ToolError(`The user's policy denies this task (${decision.why.join('; ')}).`);
-  }
-  if (decision.decision === 'allow') {
-    record({ outcome: 'allowed', by: decision.by, where: 'host', why: decision.why });
-    return;
-  }
   const command = `task: ${name}`;
-  const answer = await context.approver.approveCommand(
-    { command, prefix: command, reasons: decision.why, dangerous: false },
-    context.signal,
+  const refusedByPolicy = `The user's policy denies this task (${decision.why.join('; ')}).`;
+  await settleDecision(
+    decision,
+    {
+      kind: 'task',
+      what: name,
+      card: { command, prefix: command, reasons: decision.why, dangerous: false },
+      refused: {
+        byRule: refusedByPolicy,
+        byPolicy: refusedByPolicy,
+        byUser: 'The user denied running this task. Do not retry it; ask or choose another approach.',
+      },
+    },
+    context,
   );
-  if (answer === 'deny') {
-    record({ outcome: 'denied', by: 'user', why: decision.why });
-    throw new ToolError('The user denied running this task. Do not retry it; ask or choose another approach.');
-  }
-  record({ outcome: 'allowed', by: 'user', scope: answer, where: 'host', why: decision.why });
-  await context.grant(command, answer);
 }
 
 /**
