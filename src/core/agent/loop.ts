@@ -96,7 +96,10 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
         continue;
       }
       const results = await Promise.all(batch.map((call) => runToolCall(call, run)));
-      batch.forEach(({ call }, i) => history.push({ role: 'tool', callId: call.id, content: results[i].output }));
+      batch.forEach(({ call }, i) => {
+        const images = results[i].images;
+        history.push({ role: 'tool', callId: call.id, content: results[i].output, ...(images?.length ? { images } : {}) });
+      });
       run.onHistoryChanged();
       allMistakes &&= results.every((r) => r.mistake);
     }

@@ -3,7 +3,7 @@ import type { ChatItem } from '../model/types';
 // The o200k tables are 2.7 MB of JavaScript: loaded on the first count (the first prompt), not at activation.
 // The bundler maps this require to a separate file next to the extension bundle (scripts/build.mjs).
 let counter: ((text: string) => number) | undefined;
-function countTokens(text: string): number {
+export function countTokens(text: string): number {
   counter ??= (require('gpt-tokenizer') as typeof import('gpt-tokenizer')).countTokens;
   return counter(text);
 }
@@ -13,6 +13,11 @@ function countTokens(text: string): number {
 const cache = new WeakMap<ChatItem, number>();
 /** Per-message framing overhead of the chat format. */
 const PER_ITEM_OVERHEAD = 4;
+/**
+ * An image in a tool result, whether or not this model is sent it: OpenAI bills a 512×512 high-detail image
+ * 765 tokens (85 + 4 tiles × 170); counting every image so keeps the budget on the safe side without decoding.
+ */
+const IMAGE_TOKENS = 765;
 
 export function itemTokens(item: ChatItem): number {
   let n = cache.get(item);
@@ -23,6 +28,7 @@ export function itemTokens(item: ChatItem): number {
       // Reasoning text sent back with the message (DeepSeek, Kimi) is input like the rest.
       if (item.reasoning?.reasoningContent) n += countTokens(item.reasoning.reasoningContent);
     }
+    if (item.role === 'tool') n += (item.images?.length ?? 0) * IMAGE_TOKENS;
     cache.set(item, n);
   }
   return n;
@@ -46,6 +52,7 @@ export function historyTokensAtMost(items: readonly ChatItem[]): number {
       for (const c of item.toolCalls ?? []) bytes += PER_ITEM_OVERHEAD + Buffer.byteLength(c.name) + Buffer.byteLength(c.arguments);
       bytes += Buffer.byteLength(item.reasoning?.reasoningContent ?? '');
     }
+    if (item.role === 'tool') bytes += (item.images?.length ?? 0) * IMAGE_TOKENS;
   }
   return bytes;
 }

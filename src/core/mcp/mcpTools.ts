@@ -5,7 +5,7 @@
  */
 import { settleDecision } from '../tools/settleDecision';
 import { ToolError, type ToolDefinition } from '../tools/types';
-import { mcpResultText, offerMcpTools, type OfferedMcpTool } from './toolMapping';
+import { mcpResultImages, mcpResultText, offerMcpTools, type OfferedMcpTool } from './toolMapping';
 import type { McpServers } from './types';
 
 export function mcpToolDefinitions(offered: readonly OfferedMcpTool[], servers: McpServers): ToolDefinition<Record<string, unknown>>[] {
@@ -43,7 +43,12 @@ export function mcpToolDefinitions(offered: readonly OfferedMcpTool[], servers: 
         throw new ToolError(`The MCP server "${server}" failed: ${(err as Error).message}`);
       }
       const text = mcpResultText(result);
-      return { ok: !result.isError, output: result.isError ? `The tool reported an error:\n${text}` : text };
+      const images = mcpResultImages(result);
+      return {
+        ok: !result.isError,
+        output: result.isError ? `The tool reported an error:\n${text}` : text,
+        ...(images.length ? { images } : {}),
+      };
     },
   }));
 }

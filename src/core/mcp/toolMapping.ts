@@ -3,7 +3,8 @@
  * provider, a budget so a few large servers cannot crowd the context, and results mapped to what a tool
  * result can carry.
  */
-import type { ToolSpec } from '../model/types';
+import { decodedBytes } from '../model/images';
+import type { ImageData, ToolSpec } from '../model/types';
 import { capHeadTail } from '../tools/text';
 import type { McpCallResult, McpToolInfo } from './types';
 
@@ -80,9 +81,14 @@ export function offerMcpTools(
   return { offered, leftOut, characters };
 }
 
+/** The images of a result, in order (the wire format decides whether the model is sent them). */
+export function mcpResultImages(result: McpCallResult): ImageData[] {
+  return (result.content ?? []).flatMap((c) => (c.type === 'image' ? [{ mimeType: c.mimeType, data: c.data }] : []));
+}
+
 /**
- * A result as tool output text: text as is, structured content as JSON, images and audio described (the agent
- * loop's tool results are text), embedded resources by their text, links by their URI. Capped.
+ * A result as tool output text: text as is, structured content as JSON, images and audio described (images
+ * also travel beside the text, see mcpResultImages), embedded resources by their text, links by their URI. Capped.
  */
 export function mcpResultText(result: McpCallResult): string {
   const parts: string[] = [];
@@ -93,9 +99,8 @@ export function mcpResultText(result: McpCallResult): string {
         break;
       case 'image':
       case 'audio':
-        parts.push(
-          `[${c.type}: ${c.mimeType}, ${Math.round((c.data.length * 3) / 4).toLocaleString('en-US')} bytes — not shown to this model]`,
-        );
+        // Described always; the image itself goes with the result (mcpResultImages) to models that take images.
+        parts.push(`[${c.type}: ${c.mimeType}, ${decodedBytes(c.data).toLocaleString('en-US')} bytes]`);
         break;
       case 'resource':
         parts.push(

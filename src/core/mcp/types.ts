@@ -37,6 +37,18 @@ export interface McpCallResult {
   isError?: boolean;
 }
 
+/**
+ * What a server's connection reports: its lifecycle (`crashed` restarts on next use after `retryInMs`,
+ * `stopped` after a cancelled call or the user's restart starts on next use at once) and the requests from the
+ * server that Fixpoint refused (`refused`: sampling, elicitation…).
+ */
+export type McpServerEvent =
+  | { server: string; state: 'starting' }
+  | { server: string; state: 'running'; tools?: number }
+  | { server: string; state: 'crashed'; detail: string; retryInMs: number }
+  | { server: string; state: 'stopped'; detail?: string }
+  | { server: string; state: 'refused'; detail: string };
+
 /** What core needs of the running servers. */
 export interface McpServers {
   /** Every enabled server's tools, starting servers that are not running yet. Failures are per server. */

@@ -3,7 +3,8 @@ import { ChatStreamNormaliser } from './stream/chatStream';
 import { ResponsesStreamNormaliser } from './stream/responsesStream';
 import { streamErrorFrom } from './stream/streamError';
 import type { ModelClient, ModelEvent, ModelRequest, ModelSettings } from './types';
-import { toChatMessage, toChatTool, toResponsesInputs, toResponsesTool, wantsEncryptedReasoning, wantsFreeformTools } from './wireFormat';
+import { acceptsImages } from './images';
+import { toChatMessages, toChatTool, toResponsesInputs, toResponsesTool, wantsEncryptedReasoning, wantsFreeformTools } from './wireFormat';
 
 /** A key is mandatory for the SDK; local servers (Ollama, LM Studio, vLLM) ignore it. */
 const PLACEHOLDER_KEY = 'not-needed';
@@ -40,10 +41,11 @@ export class OpenAIModelClient implements ModelClient {
   }
 
   private async *streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
+    const model = request.model ?? this.settings.model;
     const stream = await this.client.chat.completions.create(
       {
-        model: request.model ?? this.settings.model,
-        messages: request.items.map(toChatMessage),
+        model,
+        messages: toChatMessages(request.items, acceptsImages(this.settings, model)),
         tools: request.tools?.length ? request.tools.map(toChatTool) : undefined,
         stream: true,
         stream_options: { include_usage: true },
@@ -60,7 +62,7 @@ export class OpenAIModelClient implements ModelClient {
     const stream = await this.client.responses.create(
       {
         model,
-        input: toResponsesInputs(request.items),
+        input: toResponsesInputs(request.items, acceptsImages(this.settings, model)),
         tools: request.tools?.length ? request.tools.map((t) => toResponsesTool(t, freeform)) : undefined,
         stream: true,
         store: false,

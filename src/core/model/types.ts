@@ -18,6 +18,17 @@ export interface ModelSettings {
    * the provider's profile decides (OpenAI's GPT-5 family). For gateways that serve those models elsewhere.
    */
   freeformTools?: boolean;
+  /**
+   * Send images from tool results (an MCP server's screenshot) to the model; undefined: the provider's
+   * profile decides by the model's name. A model that cannot see them gets their description instead.
+   */
+  images?: boolean;
+}
+
+/** An image a tool returned, base64 as MCP carries it. */
+export interface ImageData {
+  mimeType: string;
+  data: string;
 }
 
 export interface ToolCallRequest {
@@ -56,7 +67,8 @@ export type ChatItem =
   | { role: 'system'; content: string }
   | { role: 'user'; content: string }
   | { role: 'assistant'; content: string; toolCalls?: ToolCallRequest[]; reasoning?: ReasoningState }
-  | { role: 'tool'; callId: string; content: string };
+  /** `images`: what the tool returned besides its text; sent only to models that accept images (wireFormat.ts). */
+  | { role: 'tool'; callId: string; content: string; images?: ImageData[] };
 
 export interface ToolSpec {
   name: string;

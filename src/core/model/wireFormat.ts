@@ -1,6 +1,7 @@
 // The neutral conversation (types.ts) in each wire format's request shape, with the reasoning state each
 // provider expects back on the messages it came from.
 import type OpenAI from 'openai';
+import { dataUrl, imageNote, sendableImages } from './images';
 import { profileOf } from './providers';
 import type { ChatItem, ModelSettings, ToolSpec } from './types';
 
@@ -10,6 +11,36 @@ type AssistantMessage = OpenAI.Chat.ChatCompletionAssistantMessageParam & {
   extra_content?: object;
   reasoning_content?: string;
 };
+
+/**
+ * The conversation as Chat Completions messages. A tool message may carry text only, so when the model takes
+ * images (`images`), those of a turn's tool results follow its last result as one user message; a user
+ * message between the results would break the call/result pairing the API requires.
+ */
+export function toChatMessages(items: readonly ChatItem[], images: boolean): OpenAI.Chat.ChatCompletionMessageParam[] {
+  const out: OpenAI.Chat.ChatCompletionMessageParam[] = [];
+  let pending: OpenAI.Chat.ChatCompletionContentPart[] = [];
+  const flush = () => {
+    if (pending.length) out.push({ role: 'user', content: pending });
+    pending = [];
+  };
+  for (const item of items) {
+    if (item.role !== 'tool') flush();
+    if (item.role !== 'tool' || !item.images?.length) {
+      out.push(toChatMessage(item));
+      continue;
+    }
+    const sent = images ? sendableImages(item.images) : [];
+    const note = imageNote(item.images.length, sent.length, images, 'in the next message');
+    out.push({ role: 'tool', tool_call_id: item.callId, content: item.content + note });
+    if (sent.length) {
+      pending.push({ type: 'text', text: `The images returned by tool call ${item.callId}:` });
+      for (const image of sent) pending.push({ type: 'image_url', image_url: { url: dataUrl(image) } });
+    }
+  }
+  flush();
+  return out;
+}
 
 export function toChatMessage(item: ChatItem): OpenAI.Chat.ChatCompletionMessageParam {
   switch (item.role) {
@@ -40,14 +71,14 @@ export function toChatMessage(item: ChatItem): OpenAI.Chat.ChatCompletionMessage
 }
 
 /** The conversation as Responses input items; custom-tool calls and their results go back as custom-tool items. */
-export function toResponsesInputs(items: readonly ChatItem[]): OpenAI.Responses.ResponseInputItem[] {
+export function toResponsesInputs(items: readonly ChatItem[], images = false): OpenAI.Responses.ResponseInputItem[] {
   const freeformCalls = new Set(
     items.flatMap((i) => (i.role === 'assistant' ? (i.toolCalls ?? []).filter((c) => c.freeform) : [])).map((c) => c.id),
   );
-  return items.flatMap((item) => toResponsesInput(item, freeformCalls));
+  return items.flatMap((item) => toResponsesInput(item, freeformCalls, images));
 }
 
-function toResponsesInput(item: ChatItem, freeformCalls: ReadonlySet<string>): OpenAI.Responses.ResponseInputItem[] {
+function toResponsesInput(item: ChatItem, freeformCalls: ReadonlySet<string>, images: boolean): OpenAI.Responses.ResponseInputItem[] {
   switch (item.role) {
     case 'system':
       return [{ role: 'developer', content: item.content }];
@@ -66,10 +97,19 @@ function toResponsesInput(item: ChatItem, freeformCalls: ReadonlySet<string>): O
       }
       return out;
     }
-    case 'tool':
-      return freeformCalls.has(item.callId)
-        ? [{ type: 'custom_tool_call_output', call_id: item.callId, output: item.content }]
-        : [{ type: 'function_call_output', call_id: item.callId, output: item.content }];
+    case 'tool': {
+      if (freeformCalls.has(item.callId)) return [{ type: 'custom_tool_call_output', call_id: item.callId, output: item.content }];
+      if (!item.images?.length) return [{ type: 'function_call_output', call_id: item.callId, output: item.content }];
+      // A function call's output may be a list of parts, images included.
+      const sent = images ? sendableImages(item.images) : [];
+      const text = item.content + imageNote(item.images.length, sent.length, images, 'below');
+      if (!sent.length) return [{ type: 'function_call_output', call_id: item.callId, output: text }];
+      const output: OpenAI.Responses.ResponseFunctionCallOutputItemList = [
+        { type: 'input_text', text },
+        ...sent.map((image) => ({ type: 'input_image' as const, image_url: dataUrl(image), detail: 'auto' as const })),
+      ];
+      return [{ type: 'function_call_output', call_id: item.callId, output }];
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import type { PatchResult } from '../patch/types';
-import type { ToolSpec } from '../model/types';
+import type { ImageData, ToolSpec } from '../model/types';
 import type { ProposalVerification } from '../../shared/protocol';
 import type { Approver, CodeIntelligence, Runner, Workspace } from '../ports';
 import type { ApprovalEngine } from '../policy/engine';
@@ -67,6 +67,8 @@ export interface ToolOutcome {
   output: string;
   /** False when the tool failed; the output then explains why, for the model. */
   ok: boolean;
+  /** Images the tool returned (an MCP screenshot), sent to models that take images; `output` describes them. */
+  images?: ImageData[];
 }
 
 export interface ToolDefinition<Args = Record<string, unknown>> {

@@ -40,6 +40,11 @@ export interface ProviderProfile {
    * custom tools to this model, as the models trained on them expect. Absent: always as JSON functions.
    */
   freeformTools?(model: string): boolean;
+  /**
+   * Whether this model accepts images in its input (tool results' images are then sent, not described).
+   * Absent: judged from the model's name (`seesImagesByName` in ../images.ts), for servers that host anything.
+   */
+  acceptsImages?(model: string): boolean;
 }
 
 /** A server on this machine at the family's usual port. */
