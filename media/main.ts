@@ -4,6 +4,7 @@ import { ChatLog } from './chatLog';
 import { codeOf, copyText } from './codeBlocks';
 import { actionMessage } from './entries';
 import { MentionPopup } from './mentions';
+import { meterText } from './meter';
 import { HistoryPanel } from './history';
 import { SetupCard } from './setup';
 
@@ -181,11 +182,9 @@ function renderChrome(): void {
   stopButton.hidden = !state.busy;
   sendButton.disabled = state.busy;
   modelLabel.textContent = state.model ? `${state.model} · ${state.endpoint}` : '';
-  meter.textContent = state.contextWindow ? `${formatTokens(state.contextUsed)} / ${formatTokens(state.contextWindow)}` : '';
-  const cost = state.cost !== undefined ? ` ≈ $${state.cost < 0.01 ? state.cost.toFixed(4) : state.cost.toFixed(2)}` : '';
-  meter.textContent += cost;
-  const windowFrom = state.contextWindowSource ? ` (window: ${state.contextWindowSource})` : '';
-  meter.title = `Context: ${state.contextUsed} of ${state.contextWindow} tokens${windowFrom}. This task so far: ${state.inputTokens} input + ${state.outputTokens} output tokens billed${cost ? `,${cost}` : ''}.`;
+  const shown = meterText(state);
+  meter.textContent = shown.text;
+  meter.title = shown.title;
   updateTimers();
   if (state.busy && !ticker) ticker = setInterval(updateTimers, 1000);
   if (!state.busy && ticker) {
@@ -208,10 +207,6 @@ function updateTimers(): void {
 function formatElapsed(ms: number): string {
   const s = Math.floor(ms / 1000);
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-}
-
-function formatTokens(n: number): string {
-  return n >= 1000 ? `${(n / 1000).toFixed(n >= 10_000 ? 0 : 1)}k` : String(n);
 }
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
@@ -251,6 +246,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       state.inputTokens = msg.inputTokens;
       state.outputTokens = msg.outputTokens;
       state.cost = msg.cost;
+      state.toolTokens = msg.tools;
       renderChrome();
       return;
     default:

@@ -138,6 +138,13 @@ export interface ProposalFile {
   replaces?: { path: string; removedLines: number };
 }
 
+/** Tokens of the tool definitions a request carries: the built-in tools and the MCP servers' (`mcpTools` of them). */
+export interface ToolTokens {
+  builtIn: number;
+  mcp: number;
+  mcpTools: number;
+}
+
 export interface ViewState {
   entries: Entry[];
   busy: boolean;
@@ -152,6 +159,8 @@ export interface ViewState {
   outputTokens: number;
   /** What the task cost so far (USD), when the server reports it or the user set prices. */
   cost?: number;
+  /** What the tool definitions sent with each request take of the context (known once a run has started). */
+  toolTokens?: ToolTokens;
   /** Why commands cannot run here (Restricted Mode), if they cannot. */
   restricted?: string;
 }
@@ -165,7 +174,15 @@ export type HostToWebview =
   /** `model`: the model answering now (busy) or the configured one again (idle), for the header. */
   | { type: 'busy'; busy: boolean; model?: string }
   /** Tokens in the context now, and the task's billed totals as the server reported them. */
-  | { type: 'usage'; contextUsed: number; contextWindow: number; inputTokens: number; outputTokens: number; cost?: number }
+  | {
+      type: 'usage';
+      contextUsed: number;
+      contextWindow: number;
+      inputTokens: number;
+      outputTokens: number;
+      cost?: number;
+      tools?: ToolTokens;
+    }
   | { type: 'history'; items: HistoryItem[] }
   | { type: 'setup'; setup: SetupState }
   /** Completions for an `@` mention being typed in the composer. */

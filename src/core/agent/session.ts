@@ -13,6 +13,7 @@ import { ALL_TOOLS, ToolRegistry } from '../tools/registry';
 import { ChatApprover } from './approvals';
 import { SessionPolicy } from './sessionPolicy';
 import { UsageMeter } from './usageMeter';
+import { toolTokens } from './toolTokens';
 import { RunController } from './runController';
 import { TaskCards } from './taskCards';
 import { DEFAULT_AGENT_OPTIONS, type AgentEnd, type AgentRun } from './loop';
@@ -39,6 +40,8 @@ export class ChatSession {
   private lastPrompt: string | undefined;
   private lastOptions: PromptOptions = {};
   private readonly usage = new UsageMeter();
+  /** The tools offered in the latest run, for the meter's share of tool definitions (toolTokens.ts). */
+  private runSpecs: ReturnType<ToolRegistry['specs']> | undefined;
   /** The task's ledger (goal, plan, decisions, files, checks) and its cards in the chat. */
   private readonly cards: TaskCards;
   private model = '';
@@ -101,7 +104,9 @@ export class ChatSession {
   /** The built-in tools, plus the MCP servers' tools when there are any (listed again each run: servers change). */
   private async toolsForRun(signal: AbortSignal): Promise<ToolRegistry> {
     const extra = (await this.deps.extraTools?.(signal)) ?? [];
-    return extra.length ? new ToolRegistry(this.deps, [...ALL_TOOLS, ...extra]) : this.tools;
+    const tools = extra.length ? new ToolRegistry(this.deps, [...ALL_TOOLS, ...extra]) : this.tools;
+    this.runSpecs = tools.specs();
+    return tools;
   }
 
   /** Resolves when no task is running (queued quick fixes wait for the current task). */
@@ -122,6 +127,7 @@ export class ChatSession {
       inputTokens: this.usage.input,
       outputTokens: this.usage.output,
       cost: this.usage.cost,
+      toolTokens: this.runSpecs && toolTokens(this.runSpecs),
     });
   }
 
@@ -448,6 +454,7 @@ export class ChatSession {
       inputTokens: input,
       outputTokens: output,
       cost,
+      tools: this.runSpecs && toolTokens(this.runSpecs),
     });
   }
 }
