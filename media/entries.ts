@@ -46,6 +46,8 @@ export function actionMessage(data: DOMStringMap): WebviewToHost | undefined {
       return { type: 'openDiff', id: data.id ?? '', path: data.path ?? '' };
     case 'checkpoint':
       return { type: 'checkpoint', id: data.id ?? '', action: data.op === 'undo' ? 'undo' : 'restore' };
+    case 'resume':
+      return { type: 'resume', id: data.id ?? '' };
     default:
       return undefined;
   }
@@ -108,6 +110,12 @@ export function renderEntry(entry: Entry, node: HTMLElement): void {
       if (entry.action) node.append(actionButton(FIX_LABELS[entry.action], { action: 'fix', fix: entry.action }));
       return;
     }
+    case 'resume':
+      node.setAttribute('role', 'status');
+      node.replaceChildren(el('div', 'message', entry.text));
+      if (entry.state === 'pending')
+        node.append(actionButton(entry.reason === 'interrupted' ? 'Resume' : 'Continue', { action: 'resume', id: entry.id }));
+      return;
     case 'ledger': {
       const details = el('details');
       const summary = el('summary', 'title', 'Task ledger');

@@ -1,6 +1,6 @@
 import type { HistoryItem, WebviewToHost } from '../src/shared/protocol';
 
-/** The list of past tasks: title, date, files touched, outcome; open, rename, export, delete. */
+/** The list of past tasks: title, date, files touched, status; open, rename, export, delete. */
 export class HistoryPanel {
   readonly element: HTMLElement;
 
@@ -37,7 +37,7 @@ export class HistoryPanel {
       const files = item.filesTouched.length
         ? ` · ${item.filesTouched.length} file(s): ${item.filesTouched.slice(0, 3).join(', ')}${item.filesTouched.length > 3 ? '…' : ''}`
         : '';
-      meta.textContent = `${new Date(item.updatedAt).toLocaleString()} · ${item.outcome}${files}`;
+      meta.textContent = `${new Date(item.updatedAt).toLocaleString()} · ${item.status}${item.cost !== undefined ? ` · $${item.cost.toFixed(2)}` : ''}${files}`;
       const actions = document.createElement('div');
       actions.className = 'row-actions';
       for (const [cls, label] of [

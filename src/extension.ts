@@ -16,6 +16,7 @@ import {
   ApiKeyCache,
   approvalSettings,
   checkpointMaxBytes,
+  taskBudget,
   migrateApprovalMode,
   promptForApiKey,
   readModelSettings,
@@ -32,6 +33,7 @@ import { HostWorkspace } from './host/workspace';
 import { HostCodeIntelligence } from './host/codeIntelligence';
 import { HostMcp } from './host/mcp';
 import { FileStore } from './node/fileStore';
+import { NodeTaskFiles } from './node/taskFiles';
 import { GitWorkspaceSnapshots } from './node/gitSnapshots';
 import * as path from 'node:path';
 import { InlineReviewController } from './host/review/inlineReview';
@@ -65,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
   const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => session, { setApiKey }, workspace, context, apiKeys);
   const output = vscode.window.createOutputChannel('Fixpoint');
   const mcp = new HostMcp(context, root, output);
+  const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
   const session: ChatSession = new ChatSession({
     resolveSettings: () => readModelSettings(apiKeys),
     createClient: (settings) => new OpenAIModelClient(settings),
@@ -92,7 +95,11 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     grants,
     approvalSettings,
     agentOptions,
-    store: new FileStore(path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'conversations')),
+    tasks: {
+      files: new NodeTaskFiles(path.join(storage, 'tasks')),
+      legacy: new FileStore(path.join(storage, 'conversations')),
+    },
+    taskBudget,
     // Checkpoints need a workspace folder (without one there is nothing of the user's to snapshot).
     snapshots: context.storageUri && {
       store: new GitWorkspaceSnapshots(root, path.join(context.storageUri.fsPath, 'checkpoints')),

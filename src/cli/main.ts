@@ -1,5 +1,6 @@
 import { runApplyPatch } from './applyPatch';
-import { runExec } from './exec';
+import { runExec, runResume } from './exec';
+import { runTasks } from './tasks';
 import { sandboxDoctor, formatSandboxReport } from '../node/sandbox';
 import { USAGE } from './usage';
 
@@ -8,6 +9,10 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'exec':
       return runExec(rest);
+    case 'resume':
+      return runResume(rest);
+    case 'tasks':
+      return runTasks(rest);
     case 'apply-patch':
       return runApplyPatch(rest);
     case 'doctor': {

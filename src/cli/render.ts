@@ -81,6 +81,9 @@ export function terminalRenderer(options: RendererOptions): (msg: HostToWebview)
         break;
       case 'ledger':
         break; // The CLI shows the plan and decisions as they happen.
+      case 'resume':
+        if (entry.state === 'pending') err.write(`\n${entry.text}\nTo go on: fixpoint resume ${options.session().tasks.id}\n`);
+        break;
       case 'plan':
         err.write(
           `\nPlan:\n${entry.steps.map((s) => `  [${s.status === 'completed' ? 'x' : s.status === 'in_progress' ? '>' : ' '}] ${s.text}`).join('\n')}\n`,

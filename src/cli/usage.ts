@@ -1,6 +1,9 @@
 /** The CLI's help text, shown by --help and on bad usage. */
 export const USAGE = `Usage:
-  fixpoint exec "<task>" [options]     run the agent on a task in a folder
+  fixpoint exec "<task>" [options]     run the agent on a task in a folder (recorded for tasks/resume)
+  fixpoint tasks [--json]              this folder's tasks: id, status, age, cost, title
+  fixpoint tasks show <id>             one task: its status, usage and ledger (goal, plan, decisions, checks)
+  fixpoint resume <id> [options]       continue an interrupted or paused task from its last recorded step
   fixpoint apply-patch [--cwd DIR]     apply one apply_patch text from stdin with the same engine
   fixpoint doctor                      whether the sandbox works here, and the fix when it does not
   fixpoint --help        (also: fixpoint exec --help, fixpoint apply-patch --help)
@@ -22,14 +25,24 @@ exec options:
   --approval <preset>    review, auto-edit (= --edits auto-apply-verified) or full-auto (= both)
   --verify <when>        after-accept (default), before-review (isolated, sandboxed copy) or off
   --verify-command <cmd> the check to run (default: detected, e.g. the package.json test script)
-  --max-steps <n>        most model turns for this task (default 50)
+  --max-steps <n>        most model turns in one go (default 50); then the task pauses, resumable
+  --budget-steps <n>     the task's budget of model requests in all (also --budget-minutes, --budget-cost
+                         in USD); when one runs out the task pauses and "fixpoint resume <id>" grants more
   --mcp-config <file>    MCP servers for the agent (VS Code's mcp.json format; \${input:id} from
                          FIXPOINT_MCP_INPUT_<ID>); their tools ask before they run, like commands
   --show-reasoning       print the model's reasoning (dimmed, on stderr, apart from the answer) even when
                          stderr is not a terminal; on a terminal it is always shown
 
 Without a terminal to ask and without --yes, nothing is approved, and Fixpoint says so.
-Exit codes: 0 the task ended normally, 1 it failed or was stopped, 2 bad usage.`;
+Tasks are kept per folder in ~/.local/state/fixpoint/tasks/ (XDG_STATE_HOME): each step is on disk when it
+ends, so a task cut off (Ctrl+C, a crash, kill -9) resumes from its last step and no tool runs twice.
+resume takes the same options as exec.
+Exit codes: 0 the task ended normally, 1 it failed, was stopped or paused, 2 bad usage.`;
+
+export const TASKS_USAGE = `Usage: fixpoint tasks [list] [--json] [--cwd DIR]
+       fixpoint tasks show <id> [--json] [--cwd DIR]
+
+Lists the folder's tasks (the CLI's; most recent first) or shows one with its ledger.`;
 
 export const APPLY_PATCH_USAGE = `Usage: fixpoint apply-patch [--cwd DIR] < patch.txt
 

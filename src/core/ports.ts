@@ -1,3 +1,4 @@
+import type { Entry } from '../shared/protocol';
 import type { GitConfigEntry } from './policy/git';
 import type { ApprovalScope } from './policy/grants';
 // The small interfaces through which core reaches the outside world. The host implements them with VS Code
@@ -127,8 +128,16 @@ export interface RenamedFile {
  */
 export type LanguageServerStatus = { state: 'served' } | { state: 'none' | 'silent'; language: string };
 
-/** The editor's language features (VS Code's providers); the CLI has none. Paths workspace-relative, lines 1-based. */
+/**
+ * The editor's language features (VS Code's providers), or in the CLI their syntax-only approximation
+ * (tree-sitter and ripgrep). Paths workspace-relative, lines 1-based.
+ */
 export interface CodeIntelligence {
+  /**
+   * Set when the answers come from syntax and text search rather than a language server (no types, no
+   * scopes): the tools say it with every answer, so the model weighs them accordingly.
+   */
+  readonly approximate?: string;
   status(path: string): Promise<LanguageServerStatus>;
   workspaceSymbols(query: string): Promise<WorkspaceSymbol[]>;
   outline(path: string): Promise<OutlineSymbol[]>;
@@ -138,6 +147,39 @@ export interface CodeIntelligence {
   hover(at: CodePosition): Promise<string[]>;
   /** The files a rename would change, or the server's reason for refusing it. */
   rename(at: CodePosition, newName: string): Promise<{ ok: true; files: RenamedFile[] } | { ok: false; reason: string }>;
+}
+
+/** A definition as syntax alone shows it (no types, no scopes): a class, a function, a method, a constant… */
+export interface TagDefinition {
+  name: string;
+  kind: SymbolKindName;
+  /** Where the name is (1-based line and column). */
+  line: number;
+  column: number;
+  /** The lines the whole definition spans. */
+  startLine: number;
+  endLine: number;
+  /** Index (in the same list) of the definition this one is declared inside, e.g. a method's class. */
+  parent?: number;
+}
+
+export interface FileTags {
+  definitions: TagDefinition[];
+  /** How often each identifier occurs in the file, its own definitions included: the uses a repo map counts. */
+  identifiers: Map<string, number>;
+}
+
+/**
+ * Definitions and identifier uses of source files by their syntax (tree-sitter in Node), for the repo map and
+ * the CLI's code intelligence.
+ */
+export interface SyntaxTagger {
+  /** The language a file is read as (by its name), undefined when this tagger reads no such files. */
+  language(path: string): string | undefined;
+  /** Per workspace-relative path, a value that changes whenever the file on disk does; undefined when it is gone. */
+  versions(paths: readonly string[]): Promise<Array<string | undefined>>;
+  /** The tags of a file's text; undefined when it cannot be read as its language (too large, no grammar). */
+  tags(path: string, text: string): Promise<FileTags | undefined>;
 }
 
 export interface RunResult {
@@ -227,6 +269,28 @@ export interface Store {
   load<T>(key: string): Promise<T | undefined>;
   save(key: string, value: unknown): Promise<void>;
   remove(key: string): Promise<void>;
+}
+
+/** Where a component shows cards in the task's chat (the transcript, seen through the least it needs). */
+export interface EntrySink {
+  newId(prefix: string): string;
+  put(entry: Entry): void;
+}
+
+/**
+ * Where durable tasks live: per task a snapshot and an append-only log, plus a small index. Appends are
+ * on disk (fsync'd) when they resolve, so a crash loses at most the step in flight.
+ */
+export interface TaskFiles {
+  readIndex(): Promise<string | undefined>;
+  /** Atomically replaces the index. */
+  writeIndex(text: string): Promise<void>;
+  /** The task's snapshot and log as stored (either may be absent). */
+  read(id: string): Promise<{ snapshot?: string; log?: string }>;
+  append(id: string, text: string): Promise<void>;
+  /** Atomically replaces the snapshot, then empties the log (records it holds are skipped on replay anyway). */
+  writeSnapshot(id: string, text: string): Promise<void>;
+  remove(id: string): Promise<void>;
 }
 
 /**

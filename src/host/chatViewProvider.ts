@@ -87,19 +87,19 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         await session.restore(msg.id);
         break;
       case 'rename':
-        await session.renameTask(msg.id, msg.title);
+        await session.tasks.rename(msg.id, msg.title);
         break;
       case 'delete':
         await session.deleteTask(msg.id);
         break;
       case 'export': {
-        const markdown = await session.exportTask(msg.id);
+        const markdown = await session.tasks.exportMarkdown(msg.id);
         if (markdown)
           await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown }));
         return;
       }
     }
-    this.post({ type: 'history', items: await session.historyItems() });
+    this.post({ type: 'history', items: await session.tasks.items() });
   }
 
   private async handle(msg: WebviewToHost): Promise<void> {
@@ -148,6 +148,9 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         return;
       case 'mentionQuery':
         this.post({ type: 'mentions', query: msg.query, items: mentionCompletions(msg.query, await this.files()) });
+        return;
+      case 'resume':
+        await session.resume(msg.id);
         return;
       case 'openDiff':
         await vscode.commands.executeCommand('fixpoint.openDiff', msg.id, msg.path);

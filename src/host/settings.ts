@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { budgetFrom } from '../core/tasks/budget';
+import type { TaskBudget } from '../core/tasks/task';
 import { detectContextWindow, type DetectedWindow } from '../core/model/contextWindow';
 import type { ModelSettings, WireApi } from '../core/model/types';
 import { DEFAULT_AGENT_OPTIONS } from '../core/agent/loop';
@@ -137,6 +139,12 @@ export function agentOptions(): { maxSteps: number; contextWindow: number; autoC
     contextWindow: contextWindow(),
     autoCompact: config.get<boolean>('autoCompact') ?? DEFAULT_AGENT_OPTIONS.autoCompact,
   };
+}
+
+/** fixpoint.tasks.maxSteps / maxMinutes / maxCost: the budget a new task starts with (0 = no limit). */
+export function taskBudget(): TaskBudget | undefined {
+  const config = vscode.workspace.getConfiguration('fixpoint.tasks');
+  return budgetFrom({ maxSteps: config.get('maxSteps'), maxMinutes: config.get('maxMinutes'), maxCost: config.get('maxCost') });
 }
 
 /** fixpoint.checkpoints.maxMegabytes in bytes: how much disk the snapshots behind checkpoints may take. */

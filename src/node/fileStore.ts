@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Store } from '../core/ports';
+import { replaceFile } from './atomicFile';
 
 /** JSON files in one folder, each replaced atomically through a temp file, fsync and rename. */
 export class FileStore implements Store {
@@ -20,27 +21,13 @@ export class FileStore implements Store {
 
   save(key: string, value: unknown): Promise<void> {
     // Serialised, so an older snapshot can never land after a newer one.
-    this.writes = this.writes.catch(() => undefined).then(() => this.write(key, JSON.stringify(value)));
+    this.writes = this.writes.catch(() => undefined).then(() => replaceFile(this.file(key), JSON.stringify(value)));
     return this.writes;
   }
 
   remove(key: string): Promise<void> {
     this.writes = this.writes.catch(() => undefined).then(() => fs.rm(this.file(key), { force: true }));
     return this.writes;
-  }
-
-  private async write(key: string, text: string): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true });
-    const target = this.file(key);
-    const temp = `${target}.${process.pid}.tmp`;
-    const handle = await fs.open(temp, 'w');
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, target);
   }
 
   private file(key: string): string {

@@ -15,9 +15,17 @@ const STATE_OF: Record<ApprovalDecision, ApprovalState> = {
 export class ChatApprover implements Approver {
   private readonly waiting = new Map<string, { entry: Extract<Entry, { kind: 'approval' }>; resolve: (d: CommandApproval) => void }>();
 
+  /** Decisions given on a card restored after a restart, for the call that asked, which runs again on resume. */
+  private readonly primed = new Map<string, ApprovalDecision>();
+
   constructor(private readonly transcript: Transcript) {}
 
   approveCommand({ command, prefix, reasons, dangerous }: CommandApprovalRequest, signal: AbortSignal): Promise<CommandApproval> {
+    const primed = this.primed.get(revealInvisible(command));
+    if (primed) {
+      this.primed.delete(revealInvisible(command));
+      return Promise.resolve(primed);
+    }
     if (signal.aborted) return Promise.resolve('deny');
     const entry: Extract<Entry, { kind: 'approval' }> = {
       kind: 'approval',
@@ -42,6 +50,31 @@ export class ChatApprover implements Approver {
     });
     this.transcript.put(entry);
     return decided;
+  }
+
+  /**
+   * A card that was pending when VS Code closed. The command never ran: deciding the card remembers the
+   * decision for that command (the resumed task asks again and gets it at once) and calls `onDecided`.
+   */
+  adopt(entry: Extract<Entry, { kind: 'approval' }>, onDecided: (decision: ApprovalDecision) => void): void {
+    this.waiting.set(entry.id, {
+      entry,
+      resolve: (decision) => {
+        this.primed.set(entry.command, decision);
+        onDecided(decision);
+      },
+    });
+  }
+
+  /** Cards waiting for the user, and decisions not used yet, are dropped (another task was opened). */
+  clear(): void {
+    this.waiting.clear();
+    this.primed.clear();
+  }
+
+  /** Whether a card is waiting for the user. */
+  get pending(): boolean {
+    return this.waiting.size > 0;
   }
 
   decide(id: string, decision: ApprovalDecision): void {

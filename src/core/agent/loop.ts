@@ -7,6 +7,7 @@ import { ToolError, type ToolContext, type ToolOutcome } from '../tools/types';
 import { validateArgs, withoutNulls } from '../tools/validate';
 import { fitContext } from './compaction';
 import { historyTokens } from './tokens';
+import { unansweredCalls } from '../tasks/reopen';
 import type { TranscriptSink } from './transcript';
 
 export interface AgentOptions {
@@ -45,6 +46,8 @@ export interface AgentRun {
   onHistoryChanged(): void;
   /** The task ledger as it stands now, sent with the system prompt of every request (never compacted). */
   ledger?(): string | undefined;
+  /** Called before every model request: counts the step, or says why the task's budget does not allow it. */
+  beforeStep?(): string | undefined;
   signal: AbortSignal;
 }
 
@@ -54,7 +57,7 @@ function withLedger(history: ChatItem[], ledger: string | undefined): ChatItem[]
   return [{ role: 'system', content: `${history[0].content}\n\n${ledger}` }, ...history.slice(1)];
 }
 
-export type AgentEnd = 'answered' | 'stopped' | 'failed' | 'step-limit' | 'mistakes';
+export type AgentEnd = 'answered' | 'stopped' | 'failed' | 'step-limit' | 'mistakes' | 'budget';
 
 /** Soft limit: compaction starts when the history passes this share of the window (leaving room to answer). */
 const COMPACT_AT = 0.8;
@@ -66,7 +69,17 @@ const COMPACT_AT = 0.8;
 export async function runAgent(history: ChatItem[], run: AgentRun): Promise<AgentEnd> {
   const { transcript, options, signal } = run;
   let mistakes = 0;
+  // A resumed task may end on calls that never ran (one waited for the user's approval when VS Code closed).
+  const open = unansweredCalls(history);
+  if (open.length) {
+    await runCalls(open.map(withReadArguments), history, run);
+    if (signal.aborted) {
+      transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: 'Stopped.' });
+      return 'stopped';
+    }
+  }
   for (let step = 1; step <= options.maxSteps; step++) {
+    if (run.beforeStep?.()) return 'budget';
     if (options.autoCompact) {
       try {
         await fitContext(history, options.contextWindow * COMPACT_AT, run);
@@ -87,22 +100,7 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
     });
     run.onHistoryChanged();
     if (calls.length === 0) return 'answered';
-    let allMistakes = true;
-    // Read-only calls next to each other run together; a call that edits or runs something runs alone, in order.
-    for (const batch of batches(calls, run)) {
-      if (signal.aborted) {
-        for (const { call } of batch)
-          history.push({ role: 'tool', callId: call.id, content: 'Interrupted: the user stopped the task before this call ran.' });
-        continue;
-      }
-      const results = await Promise.all(batch.map((call) => runToolCall(call, run)));
-      batch.forEach(({ call }, i) => {
-        const images = results[i].images;
-        history.push({ role: 'tool', callId: call.id, content: results[i].output, ...(images?.length ? { images } : {}) });
-      });
-      run.onHistoryChanged();
-      allMistakes &&= results.every((r) => r.mistake);
-    }
+    const allMistakes = await runCalls(calls, history, run);
     // A turn counts as a mistake only when none of its calls was usable.
     mistakes = allMistakes ? mistakes + 1 : 0;
     if (signal.aborted) {
@@ -120,12 +118,29 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
       return 'mistakes';
     }
   }
-  transcript.put({
-    kind: 'notice',
-    id: transcript.newId('notice'),
-    text: `Paused after ${options.maxSteps} steps (fixpoint.maxSteps). Send "continue" to go on.`,
-  });
+  // The session shows a card with Continue (as for a task's budget).
   return 'step-limit';
+}
+
+/** Runs the calls and records their results; true when every one was a mistake (unknown tool, bad arguments). */
+async function runCalls(calls: ReadCall[], history: ChatItem[], run: AgentRun): Promise<boolean> {
+  let allMistakes = true;
+  // Read-only calls next to each other run together; a call that edits or runs something runs alone, in order.
+  for (const batch of batches(calls, run)) {
+    if (run.signal.aborted) {
+      for (const { call } of batch)
+        history.push({ role: 'tool', callId: call.id, content: 'Interrupted: the user stopped the task before this call ran.' });
+      continue;
+    }
+    const results = await Promise.all(batch.map((call) => runToolCall(call, run)));
+    batch.forEach(({ call }, i) => {
+      const images = results[i].images;
+      history.push({ role: 'tool', callId: call.id, content: results[i].output, ...(images?.length ? { images } : {}) });
+    });
+    run.onHistoryChanged();
+    allMistakes &&= results.every((r) => r.mistake);
+  }
+  return allMistakes;
 }
 
 interface Turn {

@@ -1,6 +1,7 @@
 import type { HostToWebview } from '../../shared/protocol';
 import type { ModelClient, ModelSettings } from '../model/types';
-import type { ApprovalSettings, CodeIntelligence, FileWriter, Runner, Store, Verifier, Workspace, WorkspaceSnapshots } from '../ports';
+import type { ApprovalSettings, CodeIntelligence, FileWriter, Runner, Store, TaskFiles, Verifier, Workspace, WorkspaceSnapshots } from '../ports';
+import type { TaskBudget } from '../tasks/task';
 import type { AgentOptions } from './loop';
 import type { ToolDefinition } from '../tools/types';
 import type { GrantStore } from '../policy/grants';
@@ -30,8 +31,13 @@ export interface SessionDeps {
   /** The user's allow/deny rules and this workspace's grants; where lasting approvals are kept. */
   grants: GrantStore;
   agentOptions(): Partial<AgentOptions>;
-  /** Where the conversation is persisted for crash recovery; none in the CLI. */
-  store?: Store;
+  /**
+   * Where the workspace's tasks are kept (an append-only log per task, so they survive reloads and crashes and
+   * can be resumed); `legacy` holds tasks saved by versions before it, migrated once. None: nothing is kept.
+   */
+  tasks?: { files: TaskFiles; legacy?: Store };
+  /** The step, time and cost limits a new task starts with (fixpoint.tasks.*); none: unlimited. */
+  taskBudget?(): TaskBudget | undefined;
   /** User-scope approval settings (edits, commands); both ask when absent. */
   approvalSettings?(): ApprovalSettings;
   /** Runs the project's checks after accepted edits or before review; none means edits are not verified. */

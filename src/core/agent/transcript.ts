@@ -1,4 +1,6 @@
 import type { Entry, HostToWebview, ViewState } from '../../shared/protocol';
+import type { EntryChanges } from '../tasks/taskLog';
+import type { EntrySink } from '../ports';
 
 /**
  * Streaming text is sent at most once per frame: a fast model emits hundreds of deltas a second, and each
@@ -8,9 +10,7 @@ import type { Entry, HostToWebview, ViewState } from '../../shared/protocol';
 const DELTA_FRAME_MS = 16;
 
 /** What a running task may do to the transcript (see Transcript.scoped). */
-export interface TranscriptSink {
-  newId(prefix: string): string;
-  put(entry: Entry): void;
+export interface TranscriptSink extends EntrySink {
   appendText(id: string, delta: string): void;
   finishStreaming(): void;
   /** False once the transcript was cleared or replaced (New Task, another task opened). */
@@ -31,6 +31,9 @@ export class Transcript implements TranscriptSink {
   private frameTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bumped by clear() and load(): sinks handed out before stop writing. */
   private epoch = 0;
+  /** What changed since the task was last saved: entries by id, or everything after clear()/load(). */
+  private changed = new Set<string>();
+  private replaced = true;
 
   constructor(private readonly post: (msg: HostToWebview) => void) {}
 
@@ -48,6 +51,7 @@ export class Transcript implements TranscriptSink {
     const index = this.indexById.get(entry.id);
     if (index !== undefined) this.entries[index] = entry;
     else this.indexById.set(entry.id, this.entries.push(entry) - 1);
+    this.changed.add(entry.id);
     this.post({ type: 'entry', entry });
   }
 
@@ -56,6 +60,7 @@ export class Transcript implements TranscriptSink {
     const entry = index === undefined ? undefined : this.entries[index];
     if (!entry || (entry.kind !== 'assistant' && entry.kind !== 'reasoning')) return;
     entry.text += delta;
+    this.changed.add(id);
     if (!this.frameTimer) {
       this.post({ type: 'delta', id, text: delta });
       this.frameTimer = setTimeout(() => this.endFrame(), DELTA_FRAME_MS);
@@ -87,6 +92,7 @@ export class Transcript implements TranscriptSink {
     for (const entry of [...this.entries]) {
       if ((entry.kind === 'assistant' || entry.kind === 'reasoning') && entry.streaming) {
         entry.streaming = false;
+        this.changed.add(entry.id);
         this.post({ type: 'entry', entry });
       }
     }
@@ -105,8 +111,17 @@ export class Transcript implements TranscriptSink {
     };
   }
 
+  /** The entries changed since the last call (for the task's log), and forgets them. */
+  takeChanges(): EntryChanges {
+    const changes = { reset: this.replaced, ids: this.changed };
+    this.changed = new Set();
+    this.replaced = false;
+    return changes;
+  }
+
   clear(): void {
     this.epoch++;
+    this.replaced = true;
     this.pendingDeltas = [];
     this.entries = [];
     this.indexById.clear();
@@ -115,6 +130,7 @@ export class Transcript implements TranscriptSink {
   /** Replaces the whole transcript (a restored session); the caller posts a fresh snapshot. */
   load(entries: Entry[]): void {
     this.epoch++;
+    this.replaced = true;
     this.entries = entries.map((e) => ({ ...e }));
     this.indexById.clear();
     this.entries.forEach((e, i) => this.indexById.set(e.id, i));

@@ -1,10 +1,9 @@
 import { isProtectedPath } from '../policy';
 import { createHash } from 'node:crypto';
-import type { Transcript } from '../agent/transcript';
-import type { PersistedProposal } from '../agent/persistence';
+import type { PersistedProposal } from '../tasks/task';
 import type { PatchResult } from '../patch/types';
 import type { ProposalVerification } from '../../shared/protocol';
-import type { FileWriter } from '../ports';
+import type { EntrySink, FileWriter } from '../ports';
 import type { Reviewer, ReviewOutcome } from '../tools/types';
 import type { ChangeRecorder } from './checkpoints';
 import { contentWithAcceptedHunks, Proposal } from './proposal';
@@ -43,7 +42,7 @@ export class ProposalReviewer implements Reviewer {
   readonly writeLog: FileWrite[] = [];
 
   constructor(
-    private readonly transcript: Transcript,
+    private readonly transcript: EntrySink,
     private readonly writer: FileWriter,
     private readonly policy: ReviewPolicy = { mayApplyUnreviewed: () => false, isProtected: isProtectedPath },
     /** Brackets each write with the turn's checkpoint; without one, writes are not checkpointed. */
@@ -82,6 +81,11 @@ export class ProposalReviewer implements Reviewer {
     await this.write(proposal, turnId);
     this.changed(proposal);
     return proposal.outcome();
+  }
+
+  /** Whether a proposal is waiting for the user's review. */
+  get reviewPending(): boolean {
+    return this.open.size > 0;
   }
 
   /** Pending proposals in a form that survives a reload. */

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FileStore } from '../../../src/node/fileStore';
+import { NodeTaskFiles } from '../../../src/node/taskFiles';
 import { createAgentHarness, type AgentHarness, patchArgs as patch } from './harness';
 
 const read = (h: AgentHarness, file: string) => fs.readFileSync(path.join(h.root, file), 'utf8');
@@ -57,9 +57,9 @@ describe('checkpoints', () => {
     const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-agent-')));
     const state = fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-state-'));
     const checkpointDir = path.join(state, 'checkpoints');
-    const store = new FileStore(path.join(state, 'conversations'));
+    const tasks = { files: new NodeTaskFiles(path.join(state, 'conversations')) };
     fs.writeFileSync(path.join(root, 'a.txt'), 'before\n');
-    const first = await createAgentHarness({}, {}, { root, store, checkpointDir });
+    const first = await createAgentHarness({}, {}, { root, tasks, checkpointDir });
     first.onApproval = (entry) => first.session.approve(entry.id, 'once');
     first.server.enqueue(
       {
@@ -74,7 +74,7 @@ describe('checkpoints', () => {
     await first.session.shutdown();
     await first.server.close();
 
-    h = await createAgentHarness({}, {}, { root, store, checkpointDir });
+    h = await createAgentHarness({}, {}, { root, tasks, checkpointDir });
     assert.equal(await h.session.restore(), true);
     const restoredTurn = h.entries('user').at(-1)!;
     assert.ok(restoredTurn.kind === 'user' && restoredTurn.checkpoint === 'available', 'still offered after the reload');

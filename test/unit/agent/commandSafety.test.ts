@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FileStore } from '../../../src/node/fileStore';
+import { NodeTaskFiles } from '../../../src/node/taskFiles';
 import { createAgentHarness, toolResults, type AgentHarness } from './harness';
 
 const run = (id: string, command: string) => ({ id, name: 'run_command', arguments: JSON.stringify({ command }) });
@@ -158,9 +158,9 @@ describe('audit log (issue 14)', () => {
 
   it('records every decision with who made it, survives a reload, and is in the Markdown export', async () => {
     const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-audit-')));
-    const store = new FileStore(path.join(root, '.state'));
+    const tasks = { files: new NodeTaskFiles(path.join(root, '.state')) };
     fs.writeFileSync(path.join(root, 'a.txt'), 'a\n');
-    h = await createAgentHarness({}, {}, { root, store });
+    h = await createAgentHarness({}, {}, { root, tasks });
     h.allow.push('node');
     h.onApproval = (entry) => h.session.approve(entry.id, 'deny');
     h.onProposal = (entry) => h.session.review(entry.id, undefined, true);
@@ -190,11 +190,11 @@ describe('audit log (issue 14)', () => {
     assert.ok(h.session.policy.audit.entries().every((e) => /^[0-9a-f]{16}$/.test(e.digest)));
     await h.session.shutdown();
     await h.server.close(); // Not dispose(): that removes the folder the next window reopens.
-    h = await createAgentHarness({}, {}, { root, store });
+    h = await createAgentHarness({}, {}, { root, tasks });
     assert.equal(await h.session.restore(), true);
     assert.equal(h.session.policy.audit.entries().length, 4, 'the log came back with the task');
-    const current = (await h.session.historyItems()).find((item) => item.current);
-    const markdown = (await h.session.exportTask(current?.id ?? '')) ?? '';
+    const current = (await h.session.tasks.items()).find((item) => item.current);
+    const markdown = (await h.session.tasks.exportMarkdown(current?.id ?? '')) ?? '';
     assert.match(markdown, /## Audit log/);
     assert.match(markdown, /\| command \| `touch b\.txt` \| denied \| user \|/);
   });

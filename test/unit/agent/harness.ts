@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { ChatSession, type SessionDeps } from '../../../src/core/agent/session';
 import type { AgentOptions } from '../../../src/core/agent/loop';
 import { OpenAIModelClient } from '../../../src/core/model/openaiClient';
-import type { ApprovalMode, Runner, Store } from '../../../src/core/ports';
+import type { ApprovalMode, Runner } from '../../../src/core/ports';
 import { approvalSettingsOf } from '../../../src/core/policy';
 import { detectSandbox } from '../../../src/node/sandbox';
 import { runInSandbox } from '../../../src/node/sandboxedRun';
@@ -36,7 +36,8 @@ export interface AgentHarness {
 
 export interface HarnessExtras {
   root?: string;
-  store?: Store;
+  /** Where tasks are kept (a folder of durable task files; a session re-created on it is a reload). */
+  tasks?: SessionDeps['tasks'];
   verify?: { when: 'after-accept' | 'before-review' | 'off'; command?: string; maxAttempts?: number };
   approvalMode?: ApprovalMode;
   /** The checkpoint store of an earlier harness (a session re-created after a reload). */
@@ -108,7 +109,7 @@ export async function createAgentHarness(
     grants: { commandRules: () => ({ allow, deny: [] }), remember: async (rule) => void allow.push(rule) },
     approvalSettings: () => approvalSettingsOf(reuse.approvalMode ?? 'review'),
     agentOptions: () => ({ retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 2000 }, ...options }),
-    store: reuse.store,
+    tasks: reuse.tasks,
     extraTools: reuse.extraTools,
     snapshots: { store: new GitWorkspaceSnapshots(root, reuse.checkpointDir ?? checkpointDir), maxBytes: () => 100 * 1024 * 1024 },
     verifier: reuse.verify

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import * as fs from 'node:fs';
-import { FileStore } from '../../../src/node/fileStore';
+import { NodeTaskFiles } from '../../../src/node/taskFiles';
 import { createAgentHarness, type AgentHarness } from './harness';
 
 // Issue 12: the task ledger — goal, plan, decisions, checks — travels with every request, verbatim, however
@@ -27,8 +27,8 @@ describe('task ledger', () => {
 
   it('is in the system prompt of every request, verbatim, after several compactions, and survives a reload', async () => {
     const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-ledger-')));
-    const store = new FileStore(path.join(root, '.state'));
-    h = await createAgentHarness({}, { contextWindow: 192_000, autoCompact: false }, { root, store });
+    const tasks = { files: new NodeTaskFiles(path.join(root, '.state')) };
+    h = await createAgentHarness({}, { contextWindow: 192_000, autoCompact: false }, { root, tasks });
     h.allow.push('node');
     const plan = {
       steps: [
@@ -62,7 +62,7 @@ describe('task ledger', () => {
 
     await h.session.shutdown();
     await h.server.close(); // Not dispose(): that removes the folder the next window reopens.
-    h = await createAgentHarness({}, {}, { root, store });
+    h = await createAgentHarness({}, {}, { root, tasks });
     assert.equal(await h.session.restore(), true);
     h.server.enqueue({ text: 'four' });
     await h.session.prompt('fourth');

@@ -199,7 +199,16 @@ describe('agent loop', () => {
     h = await createAgentHarness({}, { maxSteps: 2 });
     h.server.enqueue({ toolCalls: [{ name: 'list_files', arguments: '{}' }] }, { toolCalls: [{ name: 'list_files', arguments: '{}' }] });
     assert.equal(await h.session.prompt('loop'), 'step-limit');
-    assert.ok(h.entries('notice').some((e) => e.kind === 'notice' && /Paused after 2 steps/.test(e.text)));
+    const card = h.entries('resume')[0];
+    assert.ok(card?.kind === 'resume' && card.state === 'pending' && /Paused after 2 steps/.test(card.text), 'a Continue card');
+    assert.deepEqual(h.session.tasks.current().status, 'waiting');
+    // Continue goes on from where the task paused: the next request carries both earlier results.
+    h.server.enqueue({ text: 'Done.' });
+    assert.equal(await h.session.resume(card.id), 'answered');
+    const messages = h.server.modelRequests().at(-1)!.body.messages as Array<{ role: string }>;
+    assert.equal(messages.filter((m) => m.role === 'tool').length, 2);
+    assert.ok(h.entries('resume').every((e) => e.kind === 'resume' && e.state === 'done'));
+    assert.equal(h.session.tasks.current().status, 'done');
   });
 
   it('update_plan shows a checklist', async () => {
