@@ -24,6 +24,11 @@ export type Entry =
     }
   | { kind: 'error'; id: string; message: string; fix?: string; action?: FixAction }
   | { kind: 'notice'; id: string; text: string }
+  /**
+   * A task that can go on: cut off by a reload or crash (`interrupted`, button "Resume"), or out of its step,
+   * time or cost budget (`budget`, button "Continue"). `done` once the user went on.
+   */
+  | { kind: 'resume'; id: string; reason: 'interrupted' | 'budget'; text: string; state: 'pending' | 'done' }
   | { kind: 'plan'; id: string; steps: PlanItem[] }
   /** The task ledger (goal, plan, decisions, files, checks) as every request carries it; one per task, updated in place. */
   | { kind: 'ledger'; id: string; text: string }
@@ -76,7 +81,10 @@ export interface HistoryItem {
   /** ms since epoch of the last activity. */
   updatedAt: number;
   filesTouched: string[];
-  outcome: 'answered' | 'stopped' | 'failed' | 'in progress';
+  /** The task's status as the list shows it (core/tasks/task.ts TaskStatus). */
+  status: 'running' | 'waiting' | 'verifying' | 'done' | 'failed' | 'stopped' | 'interrupted';
+  /** USD so far, when known. */
+  cost?: number;
   current: boolean;
 }
 
@@ -202,6 +210,8 @@ export type WebviewToHost =
   | { type: 'openDiff'; id: string; path: string }
   /** Revert (or re-apply) the agent's accepted edits of the turn started by user entry `id`. */
   | { type: 'checkpoint'; id: string; action: 'restore' | 'undo' }
+  /** The resume card's button: continue the interrupted or paused task. */
+  | { type: 'resume'; id: string }
   | { type: 'mentionQuery'; query: string }
   /** A code block's "Insert at cursor" / "Apply" (as a reviewable proposal to the active editor) button. */
   | { type: 'codeBlock'; action: 'insert' | 'apply'; code: string; language?: string }
@@ -269,6 +279,8 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       return isId(msg.id) && (msg.action === 'restore' || msg.action === 'undo')
         ? { type: 'checkpoint', id: msg.id, action: msg.action }
         : undefined;
+    case 'resume':
+      return isId(msg.id) ? { type: 'resume', id: msg.id } : undefined;
     case 'openDiff':
       return isId(msg.id) && isPath(msg.path) ? { type: 'openDiff', id: msg.id, path: msg.path } : undefined;
     default:

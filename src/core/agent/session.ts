@@ -1,25 +1,26 @@
-import type { ApprovalDecision, FixAction, HistoryItem, ViewState } from '../../shared/protocol';
-import { checkSettings, endpointLabel } from '../model/errors';
-import type { ChatItem, ModelSettings } from '../model/types';
+import type { ApprovalDecision, FixAction, ViewState } from '../../shared/protocol';
 import type { Runner } from '../ports';
-import { repairSnapshot, restoredNotice } from './persistence';
-import type { TaskRecord } from './taskHistory';
-import { TaskStore } from './taskStore';
 import { describeOutcome } from '../tools/applyPatch';
 import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
 import { Checkpoints, describeRestore } from '../review/checkpoints';
 import { ALL_TOOLS, ToolRegistry } from '../tools/registry';
+import { OpenTask } from '../tasks/openTask';
+import { reopenTask } from '../tasks/reopen';
 import { ChatApprover } from './approvals';
+import { Conversation } from './conversation';
+import { ModelChoice } from './modelChoice';
 import { SessionPolicy } from './sessionPolicy';
 import { UsageMeter } from './usageMeter';
 import { toolTokens } from './toolTokens';
 import { RunController } from './runController';
 import { TaskCards } from './taskCards';
-import { DEFAULT_AGENT_OPTIONS, type AgentEnd, type AgentRun } from './loop';
+import { TaskProgress, type RunEnd } from './taskProgress';
+import { DEFAULT_AGENT_OPTIONS } from './loop';
 import { compactOnRequest } from './compaction';
-import { commandGate, PreReviewVerifier, runAgentVerified } from './verification';
+import { PreReviewVerifier, runAgentVerified } from './verification';
 import { recordingRunner, type LastRun } from './recordingRunner';
+import { agentRunFor } from './sessionRun';
 import { historyTokens } from './tokens';
 import { Transcript } from './transcript';
 import type { PromptOptions, SessionDeps } from './sessionDeps';
@@ -27,30 +28,29 @@ import type { PromptOptions, SessionDeps } from './sessionDeps';
 export type { PromptOptions, SessionDeps } from './sessionDeps';
 
 /**
- * One task's conversation: the user's prompts, the agent's steps, and the state the webview renders.
+ * The open task's conversation: the user's prompts, the agent's steps, and the state the webview renders.
  * Only one run at a time; `cancel()` stops the request, the running tool and any pending question at once.
+ * The task itself is durable (OpenTask): every step is on disk when it ends, and a task cut off by a reload
+ * or crash is resumed from its last step.
  */
 export class ChatSession {
   private readonly transcript: Transcript;
   readonly approver: ChatApprover;
   readonly reviewer: ProposalReviewer;
   private readonly tools: ToolRegistry;
-  private history: ChatItem[] = [];
+  /** The conversation with the model: the one history array, which the running loop works on in place. */
+  private readonly conversation = new Conversation();
   private readonly runs = new RunController();
-  private lastPrompt: string | undefined;
-  private lastOptions: PromptOptions = {};
   private readonly usage = new UsageMeter();
   /** The tools offered in the latest run, for the meter's share of tool definitions (toolTokens.ts). */
   private runSpecs: ReturnType<ToolRegistry['specs']> | undefined;
   /** The task's ledger (goal, plan, decisions, files, checks) and its cards in the chat. */
   private readonly cards: TaskCards;
-  private model = '';
-  private configuredModel = '';
-  private endpoint = '';
-  /** The history the running loop works on (with the system prompt), persisted while a task runs. */
-  private liveItems: ChatItem[] | undefined;
-  private readonly tasks: TaskStore;
-  private lastEnd: TaskRecord['outcome'] = 'answered';
+  private readonly models: ModelChoice;
+  /** The open task as stored (each step on disk as it ends), and the workspace's other tasks. */
+  readonly tasks: OpenTask;
+  /** Running, waiting, how the last run ended, the budget, and the Resume / Continue card. */
+  private readonly progress: TaskProgress;
   /** For @terminal: what the last command the agent ran printed. */
   private lastCommandOutput: string | undefined;
   /** The last command or task the agent ran (the check after accepted edits may not need to run again). */
@@ -65,21 +65,25 @@ export class ChatSession {
 
   constructor(private readonly deps: SessionDeps) {
     this.tools = new ToolRegistry(deps);
+    this.models = new ModelChoice(deps);
     this.policy = new SessionPolicy(deps);
-    this.tasks = new TaskStore(deps.store, {
+    this.tasks = new OpenTask(deps.tasks?.files, deps.tasks?.legacy, {
       entries: () => this.transcript.all(),
-      history: () => (this.liveItems ? this.liveItems.slice(1) : this.history),
+      takeEntryChanges: () => this.transcript.takeChanges(),
+      history: () => this.conversation.history,
       proposals: () => this.reviewer.persisted(),
-      lastPrompt: () => this.lastPrompt,
+      lastPrompt: () => this.conversation.lastPrompt,
       filesWritten: () => this.reviewer.writeLog.map((w) => w.path),
-      outcome: () => (this.runs.active ? 'in progress' : this.lastEnd),
+      status: () => this.progress.status(),
+      usage: () => this.usage.usage(),
       audit: () => this.policy.audit.entries(),
       checkpoints: () => this.checkpoints?.persisted(),
       ledger: () => this.cards.ledger.persisted(),
+      budget: () => this.progress.budget,
     });
     const snapshots = deps.snapshots;
     this.checkpoints =
-      snapshots && new Checkpoints(snapshots.store, deps.writer, { group: () => this.tasks.task.id, maxBytes: () => snapshots.maxBytes() });
+      snapshots && new Checkpoints(snapshots.store, deps.writer, { group: () => this.tasks.id, maxBytes: () => snapshots.maxBytes() });
     this.transcript = new Transcript((msg) => {
       deps.post(msg);
       if (msg.type !== 'busy' && msg.type !== 'usage') this.tasks.scheduleSave();
@@ -95,6 +99,14 @@ export class ChatSession {
       this.checkpoints ? this.checkpoints.recordChange(turnId, change) : change(),
     );
     this.preReview = deps.verifier && new PreReviewVerifier(deps.verifier, this.transcript, deps.workspace.root);
+    this.progress = new TaskProgress({
+      running: () => this.busy,
+      approver: this.approver,
+      reviewer: this.reviewer,
+      transcript: this.transcript,
+      usage: this.usage,
+      defaultBudget: () => deps.taskBudget?.(),
+    });
   }
 
   get busy(): boolean {
@@ -119,8 +131,8 @@ export class ChatSession {
     return this.transcript.snapshot({
       restricted: canRun.ok ? undefined : canRun.reason,
       busy: this.busy,
-      model: this.model,
-      endpoint: this.endpoint,
+      model: this.models.model,
+      endpoint: this.models.endpoint,
       contextWindow: this.contextWindow(),
       contextWindowSource: this.deps.contextWindowSource?.(),
       contextUsed: this.usage.contextUsed,
@@ -132,29 +144,21 @@ export class ChatSession {
   }
 
   async refreshSettings(): Promise<void> {
-    const settings = await this.deps.resolveSettings();
-    this.policy.apiKey = settings.apiKey;
-    this.model = settings.model;
-    this.endpoint = endpointLabel(settings);
+    this.policy.apiKey = (await this.models.refresh()).apiKey;
     this.deps.post({ type: 'state', state: this.snapshot() });
   }
 
-  async prompt(text: string, options: PromptOptions = {}): Promise<AgentEnd | 'busy' | 'misconfigured'> {
+  async prompt(text: string, options: PromptOptions = {}): Promise<RunEnd | 'busy'> {
     if (text.trim() === '/compact') return this.compact();
     if (this.runs.active) {
-      this.transcript.put({
-        kind: 'notice',
-        id: this.transcript.newId('notice'),
-        text: 'Still working on the previous request: stop it first.',
-      });
+      this.notice('Still working on the previous request: stop it first.');
       return 'busy';
     }
     // Busy from here on: a second prompt while the context is gathered must not start a second run.
     const controller = this.begin();
-    this.lastPrompt = text;
     this.cards.ledger.setGoal(text);
-    this.lastOptions = options;
     this.preReview?.reset();
+    this.settleWaiting('The user sent a new message instead of answering this call; it did not run.');
     const userId = this.transcript.newId('user');
     this.reviewer.currentTurn = userId;
     this.transcript.put({ kind: 'user', id: userId, text });
@@ -167,12 +171,12 @@ export class ChatSession {
       )
         .filter(Boolean)
         .join('\n\n');
-      this.history.push({ role: 'user', content: context ? `${text}\n\n<context>\n${context}\n</context>` : text });
+      this.conversation.addUserTurn(text, context);
     } catch (err) {
       this.end(controller);
       throw err;
     }
-    return this.run(controller);
+    return this.run(controller, options);
   }
 
   /** `/compact`: summarise the older part of the conversation now (the user's choice of when). */
@@ -182,45 +186,25 @@ export class ChatSession {
       return 'busy';
     }
     const controller = this.begin();
-    const settings = await this.usableSettings(false);
+    const settings = await this.models.forRequest(false, this.transcript);
     if (!settings) {
       this.end(controller);
       return 'misconfigured';
     }
     try {
-      const compacted = await compactOnRequest(this.history, {
+      const compacted = await compactOnRequest(this.conversation.history, {
         systemPrompt: await this.deps.systemPrompt(),
         window: this.contextWindow(),
         client: this.deps.createClient(settings),
         transcript: this.transcript,
         signal: controller.signal,
       });
-      this.history = compacted.history;
+      this.conversation.replace(compacted.history);
       if (compacted.tokens !== undefined) this.reportUsage(compacted.tokens);
       return 'answered';
     } finally {
       this.end(controller);
     }
-  }
-
-  /** The settings for a request (the fast model if asked), or undefined after showing what to fix. */
-  private async usableSettings(fast: boolean | undefined): Promise<ModelSettings | undefined> {
-    const configured = await this.deps.resolveSettings();
-    const settings = fast && configured.fastModel ? { ...configured, model: configured.fastModel } : configured;
-    this.configuredModel = configured.model;
-    this.model = settings.model;
-    this.endpoint = endpointLabel(settings);
-    this.deps.post({ type: 'busy', busy: true, model: this.model });
-    const problem = checkSettings(settings);
-    if (!problem) return settings;
-    this.transcript.put({
-      kind: 'error',
-      id: this.transcript.newId('error'),
-      message: problem.message,
-      fix: problem.fix,
-      action: problem.action,
-    });
-    return undefined;
   }
 
   private notice(text: string): void {
@@ -235,23 +219,39 @@ export class ChatSession {
   /** Marks the session busy; every run or compaction goes through begin/end, so whenIdle() always settles. */
   private begin(): AbortController {
     const controller = this.runs.begin();
+    this.usage.running(true);
     this.deps.post({ type: 'busy', busy: true });
     return controller;
   }
 
   private end(controller: AbortController): void {
     if (!this.runs.end(controller)) return;
-    this.liveItems = undefined;
+    this.usage.running(false);
     this.transcript.finishStreaming();
-    // A fast-mode or quick-fix run is over: the header shows the configured model again.
-    if (this.configuredModel) this.model = this.configuredModel;
-    this.deps.post({ type: 'busy', busy: false, model: this.model || undefined });
+    this.models.runEnded();
+    this.deps.post({ type: 'busy', busy: false, model: this.models.model || undefined });
+    void this.tasks.saveNow().catch(() => undefined);
   }
 
   /** Re-sends the conversation after a failure, without adding the prompt again. */
   async retry(): Promise<void> {
-    if (this.runs.active || this.lastPrompt === undefined) return;
+    if (this.runs.active || this.conversation.lastPrompt === undefined) return;
     await this.run(this.begin());
+  }
+
+  /**
+   * The resume card's button: an interrupted task continues from its last recorded step; a task out of
+   * budget gets the limits that ran out raised again by their size, and continues.
+   */
+  async resume(cardId?: string): Promise<RunEnd | 'busy' | 'nothing'> {
+    if (this.runs.active) return 'busy';
+    if (!this.progress.takeResume(cardId)) return 'nothing';
+    return this.run(this.begin());
+  }
+
+  /** How a reopened task ends once the user answers the card it waits on; undefined when it waits on none. */
+  whenAnswered(): Promise<RunEnd> | undefined {
+    return this.progress.whenAnswered();
   }
 
   cancel(): void {
@@ -264,81 +264,94 @@ export class ChatSession {
     if (active) this.end(active);
     this.tasks.startNew(this.transcript.newId('task'));
     this.reviewer.abandonAll('The user started a new task.');
-    this.history = [];
-    this.lastPrompt = undefined;
+    this.approver.clear();
+    this.progress.reset();
+    this.conversation.clear();
     this.usage.reset();
     this.policy.newTask();
     this.cards.clear();
     this.checkpoints?.reset();
     this.transcript.clear();
     this.deps.post({ type: 'state', state: this.snapshot() });
-    this.tasks.scheduleSave();
   }
 
-  /** Writes the conversation now (also called on shutdown). */
+  /** Writes the task now (also called on shutdown). */
   save(): Promise<void> {
-    return this.tasks.save();
+    return this.tasks.saveNow();
   }
 
   /**
-   * Opens a saved task (the most recent one when `id` is absent, as after a reload or crash): dangling tool
-   * calls are answered "interrupted", pending proposals come back for review (nothing is applied), and the
-   * user can go on.
+   * Opens a stored task (the most recent one when `id` is absent, as after a reload or crash). A task cut off
+   * mid-run shows a Resume card; one waiting for an approval or review is still waiting, and answering
+   * continues it; pending proposals come back for review (nothing is applied).
    */
   async restore(id?: string): Promise<boolean> {
-    const found = await this.tasks.find(id);
-    if (!found) return false;
-    const { record, snapshot: raw } = found;
     if (this.runs.active || this.transcript.all().length) {
       await this.save();
       this.newTask();
     }
-    const snapshot = repairSnapshot(raw);
-    this.tasks.task = { ...record };
-    this.history = snapshot.history;
-    this.lastPrompt = snapshot.lastPrompt;
-    this.policy.audit.restore(snapshot.audit);
-    this.cards.restore(snapshot.ledger, snapshot.entries);
-    this.checkpoints?.load(snapshot.checkpoints);
-    this.transcript.load(snapshot.entries);
-    const userIds = snapshot.entries.filter((e) => e.kind === 'user').map((e) => e.id);
+    const saved = await this.tasks.open(id);
+    if (!saved) return false;
+    const { state, waiting, resumable, notice } = reopenTask(saved);
+    this.conversation.replace(state.history, state.lastPrompt);
+    this.progress.lastEnd = 'reopened';
+    this.progress.reopenedStatus = { status: state.summary.status, waitingFor: state.summary.waitingFor };
+    this.progress.budget = state.budget;
+    this.tasks.summary = state.summary;
+    this.usage.restore(state.summary.usage);
+    this.policy.audit.restore(state.audit);
+    this.cards.restore(state.ledger, state.entries);
+    this.checkpoints?.load(state.checkpoints);
+    this.transcript.load(state.entries);
+    const userIds = state.entries.filter((e) => e.kind === 'user').map((e) => e.id);
     this.reviewer.currentTurn = userIds.at(-1) ?? '';
-    for (const proposal of snapshot.proposals) {
+    this.progress.waiting = waiting;
+    for (const proposal of state.proposals) {
       this.reviewer.restore(proposal, (outcome) => {
-        this.history.push({
-          role: 'user',
-          content: `[A proposal restored after a reload was reviewed by the user:\n${describeOutcome(outcome)}]`,
-        });
+        const waitedOn = this.progress.waiting;
+        if (waitedOn?.on === 'review' && waitedOn.entryId === proposal.id) return this.continueWaiting(describeOutcome(outcome));
+        this.conversation.push({ role: 'user', content: `[A proposal restored after a reload was reviewed by the user:\n${describeOutcome(outcome)}]` });
         this.tasks.scheduleSave();
       });
     }
-    const notice = restoredNotice(raw, snapshot);
+    const approval = waiting?.on === 'approval' ? state.entries.find((e) => e.id === waiting.entryId) : undefined;
+    if (approval?.kind === 'approval') this.approver.adopt(approval, () => this.continueWaiting());
     if (notice) this.notice(notice);
+    if (resumable) this.progress.interrupted();
     this.deps.post({ type: 'state', state: this.snapshot() });
+    // The card waited on is shown again by itself, so a renderer that asks when one appears (the CLI) asks now.
+    const card = waiting && this.transcript.all().find((e) => e.id === waiting.entryId);
+    if (card) this.transcript.put(card);
     return true;
   }
 
-  historyItems(): Promise<HistoryItem[]> {
-    return this.tasks.items();
+  /** The user answered the card a reopened task waited on: its call gets `result` (or runs now) and the task goes on. */
+  private continueWaiting(result?: string): void {
+    const waiting = this.progress.waiting;
+    if (!waiting || this.runs.active) return;
+    if (result !== undefined) this.conversation.push({ role: 'tool', callId: waiting.callId, content: result });
+    const run = this.run(this.begin());
+    this.progress.continued(run);
+    void run.catch((err: unknown) => this.reportError(err));
   }
 
-  renameTask(id: string, title: string): Promise<void> {
-    return this.tasks.rename(id, title);
+  /** Answers the calls a reopened task waited on, when the user moves on without answering them. */
+  private settleWaiting(why: string): void {
+    if (!this.progress.waiting) return;
+    this.progress.waiting = undefined;
+    this.approver.clear();
+    this.conversation.answerOpenCalls(why);
   }
 
   async deleteTask(id: string): Promise<void> {
-    if (id === this.tasks.task.id) this.newTask();
+    if (id === this.tasks.id) this.newTask();
     await this.tasks.remove(id);
     await this.checkpoints?.forget(id);
   }
 
-  exportTask(id: string): Promise<string | undefined> {
-    return this.tasks.exportMarkdown(id);
-  }
-
   /**
    * VS Code is closing: write the current state (pending proposals included) and stop, without turning the
-   * abort into rejections, so everything comes back for review on the next start.
+   * abort into rejections, so everything comes back for review, or to resume, on the next start.
    */
   async shutdown(): Promise<void> {
     await this.tasks.freeze();
@@ -365,7 +378,7 @@ export class ChatSession {
     const { notice, forModel } = describeRestore(report, action);
     this.notice(notice);
     this.markCheckpoint(turnId);
-    if (forModel) this.history.push({ role: 'user', content: forModel });
+    if (forModel) this.conversation.push({ role: 'user', content: forModel });
   }
 
   private markCheckpoint(turnId: string): void {
@@ -378,53 +391,41 @@ export class ChatSession {
     return this.deps.agentOptions().contextWindow ?? DEFAULT_AGENT_OPTIONS.contextWindow;
   }
 
-  private async run(controller: AbortController): Promise<AgentEnd | 'misconfigured'> {
+  private async run(controller: AbortController, options: PromptOptions = {}): Promise<RunEnd> {
     // Everything the run shows goes to this task's transcript only: after New Task or opening another task,
     // a run that is still winding down cannot write into the new conversation.
     const transcript = this.transcript.scoped();
+    this.progress.closeCards();
     try {
       // The system prompt (workspace layout, AGENTS.md) is gathered while the settings are read.
       const systemPrompt = this.deps.systemPrompt();
       systemPrompt.catch(() => undefined);
-      const settings = await this.usableSettings(this.lastOptions.fast);
-      if (!settings) return 'misconfigured';
-      const system: ChatItem = { role: 'system', content: await systemPrompt };
-      const items = [system, ...this.history];
-      this.liveItems = items;
-      const turnId = this.reviewer.currentTurn;
-      const checkpoints = this.checkpoints;
-      const agentRun: AgentRun = {
-        client: this.deps.createClient(settings),
+      const settings = await this.models.forRequest(options.fast, transcript);
+      if (!settings) return (this.progress.lastEnd = 'misconfigured');
+      const items = this.conversation.forRun(await systemPrompt);
+      const agentRun = agentRunFor({
+        deps: this.deps,
         settings,
         tools: await this.toolsForRun(controller.signal),
         transcript,
-        options: { ...DEFAULT_AGENT_OPTIONS, ...this.deps.agentOptions() },
         signal: controller.signal,
+        runner: this.recordingRunner,
+        approver: this.approver,
+        reviewer: this.reviewer,
+        policy: this.policy,
+        cards: this.cards,
+        checkpoints: this.checkpoints,
+        preReview: this.preReview,
         onUsage: (usage, used) => {
           this.usage.add(usage, settings.pricePerMillion);
           this.reportUsage(used);
         },
-        onHistoryChanged: () => this.tasks.scheduleSave(),
-        ledger: () => this.cards.ledger.render(),
-        toolContext: {
-          workspace: this.deps.workspace,
-          runner: this.recordingRunner,
-          approver: this.approver,
-          reviewer: this.reviewer,
-          policy: this.policy.engine,
-          grant: (rule, scope) => this.policy.grants.grant(rule, scope),
-          audit: this.policy.audit,
-          ledger: this.cards.ledger,
-          updatePlan: (steps) => this.cards.showPlan(steps),
-          codeIntelligence: this.deps.codeIntelligence,
-          recordChange: checkpoints && ((change) => checkpoints.recordChange(turnId, change)),
+        onHistoryChanged: () => {
+          // Each step is on disk when it ends: a crash loses at most the step in flight.
+          void this.tasks.saveNow().catch(() => undefined);
         },
-      };
-      const preReview = this.preReview;
-      if (preReview) {
-        const gate = commandGate(agentRun.toolContext, this.deps.workspace.root);
-        agentRun.toolContext.verifyProposal = (change, signal) => preReview.check(change, gate, signal);
-      }
+        beforeStep: () => this.progress.beforeStep(),
+      });
       const end = await runAgentVerified(items, agentRun, {
         verifier: this.deps.verifier,
         writeLog: this.reviewer.writeLog,
@@ -433,10 +434,8 @@ export class ChatSession {
         lastRun: () => this.lastRun,
       });
       if (!transcript.live()) return end; // The user moved on to another task meanwhile.
-      this.lastEnd = end === 'answered' ? 'answered' : end === 'stopped' ? 'stopped' : 'failed';
-      // The loop may have compacted the history; keep its version (without the system prompt).
-      this.history = items.slice(1);
       this.markCheckpoint(this.reviewer.currentTurn);
+      this.progress.ended(end, agentRun.options.maxSteps);
       if (end !== 'answered' || this.usage.contextUsed === 0) this.reportUsage(historyTokens(items));
       return end;
     } finally {
@@ -447,6 +446,7 @@ export class ChatSession {
   private reportUsage(used: number): void {
     this.usage.contextUsed = used;
     const { input, output, cost } = this.usage;
+    const tools = this.runSpecs && toolTokens(this.runSpecs);
     this.deps.post({
       type: 'usage',
       contextUsed: used,
@@ -454,7 +454,7 @@ export class ChatSession {
       inputTokens: input,
       outputTokens: output,
       cost,
-      tools: this.runSpecs && toolTokens(this.runSpecs),
+      tools,
     });
   }
 }
