@@ -32,6 +32,7 @@ import { HostGrantStore, manageApprovals } from './host/grants';
 import { HostWorkspace } from './host/workspace';
 import { HostCodeIntelligence } from './host/codeIntelligence';
 import { HostMcp } from './host/mcp';
+import { registerMcpView } from './host/mcpView';
 import { FileStore } from './node/fileStore';
 import { NodeTaskFiles } from './node/taskFiles';
 import { GitWorkspaceSnapshots } from './node/gitSnapshots';
@@ -146,6 +147,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
       return report;
     }),
     vscode.commands.registerCommand('fixpoint.mcp.allowWorkspaceServers', () => mcp.allowWorkspaceServers()),
+    ...registerMcpView(mcp),
     vscode.commands.registerCommand('fixpoint.manageApprovals', () => manageApprovals(grants, session.policy.grants)),
     vscode.commands.registerCommand('fixpoint.showAuditLog', async () => {
       const content = `# Fixpoint audit log — this task\n\n${auditToMarkdown(session.policy.audit.entries())}`;

@@ -57,11 +57,17 @@ export class HostMcp implements vscode.Disposable {
 
   /** Switches a whole server off (or on again) for this workspace: `name/*` in fixpoint.mcp.disabled. */
   async setEnabled(name: string, enabled: boolean): Promise<void> {
-    // A workspace value replaces the user's list rather than adding to it, so the effective list is written.
+    // A workspace value replaces the user's list rather than adding to it, so the effective list is written;
+    // none at all once it is the user's list again.
+    const config = vscode.workspace.getConfiguration('fixpoint.mcp');
     const rest = this.disabled().filter((d) => d !== `${name}/*`);
-    await vscode.workspace
-      .getConfiguration('fixpoint.mcp')
-      .update('disabled', enabled ? rest : [...rest, `${name}/*`], vscode.ConfigurationTarget.Workspace);
+    const value = enabled ? rest : [...rest, `${name}/*`];
+    const inherited = config.inspect<string[]>('disabled')?.globalValue ?? [];
+    await config.update(
+      'disabled',
+      JSON.stringify(value) === JSON.stringify(inherited) ? undefined : value,
+      vscode.ConfigurationTarget.Workspace,
+    );
     if (!enabled) await this.servers?.connection(name)?.dispose();
     this.changed.fire();
   }

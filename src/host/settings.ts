@@ -70,6 +70,8 @@ export async function readModelSettings(apiKeys: ApiKeyCache): Promise<ModelSett
     wireApi: (wire === 'responses' ? 'responses' : 'chat') satisfies WireApi,
     reasoningEffort: reasoningEffort(config.get<string>('reasoningEffort')),
     pricePerMillion: price(config.get<{ input?: unknown; output?: unknown }>('pricePerMillionTokens')),
+    // "auto" (or anything else): the provider's profile decides from the model's name.
+    images: config.get<string>('modelImages') === 'on' ? true : config.get<string>('modelImages') === 'off' ? false : undefined,
   };
   // A new endpoint or model is also asked for its real window (in the background; contextWindow() reads it).
   detectWindowOf(settings);
