@@ -26,7 +26,8 @@ export default tseslint.config(
       'no-control-regex': 'off',
       // The o200k tables (2.7 MB) are required lazily on the first count, not at activation (src/core/agent/tokens.ts).
       // jsonrepair declares ES-module types only; its CommonJS build is required (src/core/model/modelJson.ts).
-      '@typescript-eslint/no-require-imports': ['error', { allow: ['^gpt-tokenizer$', '^jsonrepair$'] }],
+      // tree-sitter's runtime is required on first use, from beside the bundle (src/node/treeSitter/runtime.ts).
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['^gpt-tokenizer$', '^jsonrepair$', '^@vscode/tree-sitter-wasm$'] }],
       'no-restricted-imports': 'off',
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [vscodeOnlyInHost] }],
     },

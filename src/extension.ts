@@ -3,6 +3,7 @@ import { ChatSession } from './core/agent/session';
 import { systemPrompt } from './core/agent/prompts';
 import { collectAgentsRules } from './core/context/agentsRules';
 import { editorContext, layoutSummary } from './core/context/promptContext';
+import { repoMapForRequest } from './core/context/repoMap';
 import { OpenAIModelClient } from './core/model/openaiClient';
 import { auditToMarkdown } from './core/policy';
 import type { ViewState } from './shared/protocol';
@@ -22,6 +23,7 @@ import {
   readModelSettings,
   verificationTasks,
   verifySettings,
+  repoMapTokens,
 } from './host/settings';
 import { environmentFacts } from './node/environment';
 import { NodeVerifier } from './node/verifier';
@@ -31,6 +33,7 @@ import { warnWhenSandboxMissing } from './host/sandboxStatus';
 import { HostGrantStore, manageApprovals } from './host/grants';
 import { HostWorkspace } from './host/workspace';
 import { HostCodeIntelligence } from './host/codeIntelligence';
+import { syntaxServices } from './node/treeSitter';
 import { HostMcp } from './host/mcp';
 import { registerMcpView } from './host/mcpView';
 import { FileStore } from './node/fileStore';
@@ -69,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
   const output = vscode.window.createOutputChannel('Fixpoint');
   const mcp = new HostMcp(context, root, output);
   const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
+  const { repoMap } = syntaxServices(workspace);
   const session: ChatSession = new ChatSession({
     resolveSettings: () => readModelSettings(apiKeys),
     createClient: (settings) => new OpenAIModelClient(settings),
@@ -79,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
         layout: await layoutSummary(workspace),
         rules: await collectAgentsRules(workspace, workspace.openEditors().active),
         canRunCommands: vscode.workspace.isTrusted,
+        repoMap: await repoMapForRequest(repoMap, repoMapTokens(), session.snapshot().entries, workspace.openEditors()),
         // Restricted Mode runs nothing, not even git status.
         environment: await environmentFacts(root, {
           shell: vscode.env.shell,

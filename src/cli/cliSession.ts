@@ -5,6 +5,7 @@ import { ChatSession } from '../core/agent/session';
 import { systemPrompt } from '../core/agent/prompts';
 import { collectAgentsRules } from '../core/context/agentsRules';
 import { layoutSummary } from '../core/context/promptContext';
+import { DEFAULT_REPO_MAP_TOKENS, repoMapForRequest } from '../core/context/repoMap';
 import { detectContextWindow } from '../core/model/contextWindow';
 import { OpenAIModelClient } from '../core/model/openaiClient';
 import { DEFAULT_CHECKPOINT_MEGABYTES } from '../core/review/checkpoints';
@@ -17,6 +18,7 @@ import { FsFileWriter } from '../node/fsWriter';
 import { GitWorkspaceSnapshots } from '../node/gitSnapshots';
 import { environmentFacts } from '../node/environment';
 import { NodeWorkspace } from '../node/nodeWorkspace';
+import { syntaxServices } from '../node/treeSitter';
 import { runProcess } from '../node/processRunner';
 import { detectSandbox } from '../node/sandbox';
 import { runInSandbox } from '../node/sandboxedRun';
@@ -69,6 +71,9 @@ export async function openCliSession(options: CliOptions): Promise<CliSession> {
   if (detected) process.stderr.write(`Context window: ${detected.tokens} tokens (from ${detected.source}).\n`);
   const root = path.resolve(options.cwd ?? process.cwd());
   const workspace = new NodeWorkspace({ root });
+  // No language servers here: the code-intelligence tools answer from tree-sitter and ripgrep (labelled approximate).
+  const syntax = syntaxServices(workspace);
+  const repoMapTokens = Number(env.FIXPOINT_REPO_MAP_TOKENS ?? DEFAULT_REPO_MAP_TOKENS);
   const echo = (text: string) => void process.stderr.write(text);
   const runner: Runner = {
     canRun: () => ({ ok: true }),
@@ -105,6 +110,7 @@ export async function openCliSession(options: CliOptions): Promise<CliSession> {
         workspaceName: path.basename(root),
         layout: await layoutSummary(workspace),
         rules: await collectAgentsRules(workspace),
+        repoMap: await repoMapForRequest(syntax.repoMap, repoMapTokens, session.snapshot().entries),
         environment: await environmentFacts(root, {
           git: true,
           gitConfigKeys: async () => (await workspace.gitConfig(root)).map((e) => e.key),
@@ -112,6 +118,7 @@ export async function openCliSession(options: CliOptions): Promise<CliSession> {
       }),
     promptContext: async () => '',
     workspace,
+    codeIntelligence: syntax.codeIntelligence,
     runner,
     writer: new FsFileWriter(root),
     // The same checkpoints as the extension, kept per workspace in ~/.cache/fixpoint/checkpoints/.
@@ -132,7 +139,8 @@ export async function openCliSession(options: CliOptions): Promise<CliSession> {
     }),
     extraTools:
       mcp &&
-      ((signal) => mcpToolsForRun(mcp, { signal, onProblem: (server, message) => void process.stderr.write(`[mcp ${server}] ${message}\n`) })),
+      ((signal) =>
+        mcpToolsForRun(mcp, { signal, onProblem: (server, message) => void process.stderr.write(`[mcp ${server}] ${message}\n`) })),
   });
   const onInterrupt = () => session.cancel();
   process.once('SIGINT', onInterrupt);

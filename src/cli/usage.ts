@@ -33,6 +33,10 @@ exec options:
   --show-reasoning       print the model's reasoning (dimmed, on stderr, apart from the answer) even when
                          stderr is not a terminal; on a terminal it is always shown
 
+Code intelligence (find_symbol, go_to_definition, find_references, type_info, document_outline) answers from
+tree-sitter and ripgrep here, labelled approximate (no language servers; rename_symbol needs the extension).
+A repo map of up to FIXPOINT_REPO_MAP_TOKENS tokens (default 2048, 0 = none) goes with each request.
+
 Without a terminal to ask and without --yes, nothing is approved, and Fixpoint says so.
 Tasks are kept per folder in ~/.local/state/fixpoint/tasks/ (XDG_STATE_HOME): each step is on disk when it
 ends, so a task cut off (Ctrl+C, a crash, kill -9) resumes from its last step and no tool runs twice.

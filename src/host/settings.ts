@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_REPO_MAP_TOKENS } from '../core/context/repoMap';
 import { budgetFrom } from '../core/tasks/budget';
 import type { TaskBudget } from '../core/tasks/task';
 import { detectContextWindow, type DetectedWindow } from '../core/model/contextWindow';
@@ -203,4 +204,10 @@ export async function migrateApprovalMode(): Promise<void> {
   await config.update('edits.approval', edits, vscode.ConfigurationTarget.Global);
   await config.update('commands.approval', commands, vscode.ConfigurationTarget.Global);
   await config.update('approvalMode', undefined, vscode.ConfigurationTarget.Global);
+}
+
+/** fixpoint.context.repoMapTokens: the repo map's budget in the system prompt (0: no map). */
+export function repoMapTokens(): number {
+  const tokens = vscode.workspace.getConfiguration('fixpoint').get<number>('context.repoMapTokens', DEFAULT_REPO_MAP_TOKENS);
+  return Number.isFinite(tokens) ? Math.max(0, tokens) : DEFAULT_REPO_MAP_TOKENS;
 }

@@ -20,6 +20,7 @@ const benches: Array<{ name: string; file: string; args?: string[] }> = [
     file: 'checkpoints.js',
     args: ['5000', '5'],
   },
+  { name: 'repo map (2,000-file TypeScript repository: cold, after one file changes; grammar sizes)', file: 'repoMap.js' },
   { name: 'vscode (activation, first chunk to webview, ask-to-fix, find_references, .vsix size)', file: 'vscode.js' },
   { name: 'webview (1,000-message chat, reply streamed at 2,000 tokens/s: frame times, dropped chunks)', file: 'webview.js' },
 ];

@@ -9,6 +9,8 @@ export interface PromptContext {
   rules?: RulesFile[];
   /** Whether commands can run here (false in Restricted Mode). */
   canRunCommands?: boolean;
+  /** The repo map (core/context/repoMap.ts): files and their most-used definitions, for a large repository. */
+  repoMap?: string;
   /** Platform, shell, date, folder and git state, so the model need not spend tool calls finding out. */
   environment?: EnvironmentFacts;
 }
@@ -35,6 +37,8 @@ export function systemPrompt(context: PromptContext): string {
     parts.push('Project instructions from AGENTS.md files follow. When they conflict, the file nearer to the code being changed wins.');
     for (const rule of context.rules) parts.push(`--- ${rule.path} ---\n${rule.text}`);
   }
+  // After the rules: it changes when files do, the rest above only when the workspace's setup does.
+  if (context.repoMap) parts.push(context.repoMap);
   // Last: it changes (the date, the git status) while everything above stays the same, so servers that cache
   // prompt prefixes keep reusing the rest.
   if (context.environment) parts.push(environmentBlock(context.environment));

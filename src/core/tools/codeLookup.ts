@@ -7,10 +7,10 @@ import { POSITION_PROPERTIES, resolvePosition, summarizePosition, type PositionA
 import { decodeUtf8 } from './text';
 import { ok, ToolError, type ToolContext, type ToolDefinition, type ToolOutcome } from './types';
 
-export const NEEDS_EDITOR = 'Code intelligence needs the VS Code extension (its language servers); use search and read_file instead.';
-
 /** Longest quoted source line in a result. */
 const LINE_CHARS = 200;
+
+export const NEEDS_EDITOR = 'Code intelligence is not available here; use search and read_file instead.';
 
 export function requireCodeIntelligence(context: ToolContext): CodeIntelligence {
   if (!context.codeIntelligence) throw new ToolError(NEEDS_EDITOR);
@@ -62,7 +62,12 @@ export async function atPosition(
   const status = await port.status(position.path);
   if (status.state !== 'served') return textSearchFallback(word, noServerReason(position.path, status), context);
   const outcome = await ask(port, position, word);
-  return note ? { ...outcome, output: `${note}\n${outcome.output}` } : outcome;
+  return labelled(port, note ? { ...outcome, output: `${note}\n${outcome.output}` } : outcome);
+}
+
+/** An answer of a syntax-only backend (the CLI's), marked as approximate in its first line. */
+export function labelled(port: CodeIntelligence, outcome: ToolOutcome): ToolOutcome {
+  return port.approximate ? { ...outcome, output: `(${port.approximate})\n${outcome.output}` } : outcome;
 }
 
 /** Splits off what the model must not see: hits in secret files and in files the ignore rules exclude. */

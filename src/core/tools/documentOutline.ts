@@ -1,6 +1,6 @@
 import type { OutlineSymbol } from '../ports';
 import { lookablePath } from './codePosition';
-import { noServerReason, omissions, requireCodeIntelligence, textSearch } from './codeLookup';
+import { labelled, noServerReason, omissions, requireCodeIntelligence, textSearch } from './codeLookup';
 import { ok, ToolError, type ToolDefinition } from './types';
 
 /** Outline lines past this are counted, not listed: read_file a range for the rest. */
@@ -17,7 +17,7 @@ export const documentOutlineTool: ToolDefinition<{ path: string }> = {
   spec: {
     name: 'document_outline',
     description:
-      "The symbols a file declares (classes, functions, methods… nested, with their line ranges), from the editor's language server: a map of the file before reading it.",
+      "The symbols a file declares (classes, functions, methods… nested, with their line ranges), from the editor's language server (without an editor: from the syntax): a map of the file before reading it.",
     parameters: {
       type: 'object',
       properties: { path: { type: 'string', description: 'Workspace-relative file.' } },
@@ -39,8 +39,8 @@ export const documentOutlineTool: ToolDefinition<{ path: string }> = {
       return textSearch(reason, `definition-like lines in ${relative}`, { pattern: DEFINITION_LINE, glob: relative }, context);
     }
     const symbols = await port.outline(relative);
-    if (symbols.length === 0) return ok(`The language server reports no symbols in ${relative}.`);
-    return ok(formatOutline(relative, symbols, OUTLINE_CAP));
+    if (symbols.length === 0) return labelled(port, ok(`No symbols found in ${relative}.`));
+    return labelled(port, ok(formatOutline(relative, symbols, OUTLINE_CAP)));
   },
 };
 

@@ -6,7 +6,7 @@ const REFERENCES_CAP = 100;
 
 export const findReferencesTool = positionTool(
   'find_references',
-  "Every use of a symbol across the workspace (the definition included), from the editor's language server: resolved references, not text matches.",
+  "Every use of a symbol across the workspace (the definition included), from the editor's language server: resolved references, not text matches (without an editor: whole-word matches, approximate).",
   async (port, at, word, context) => {
     const found = await port.references(at);
     if (found.length === 0) return ok(`No references to "${word}" found from ${at.path}:${at.line}:${at.column}.`);

@@ -1,5 +1,5 @@
 import { SYMBOL_KINDS, type SymbolKindName, type WorkspaceSymbol } from '../ports';
-import { locationLabel, omissions, requireCodeIntelligence, textSearchFallback, visibleOnly } from './codeLookup';
+import { labelled, locationLabel, omissions, requireCodeIntelligence, textSearchFallback, visibleOnly } from './codeLookup';
 import { ok, ToolError, type ToolDefinition } from './types';
 
 const SYMBOLS_CAP = 50;
@@ -13,7 +13,7 @@ export const findSymbolTool: ToolDefinition<FindSymbolArgs> = {
   spec: {
     name: 'find_symbol',
     description:
-      "Find where classes, functions, methods, types… are declared, by name, across the workspace (the editor's language servers; fuzzy name match, exact matches first).",
+      "Find where classes, functions, methods, types… are declared, by name, across the workspace (the editor's language servers, else the syntax; exact matches first).",
     parameters: {
       type: 'object',
       properties: {
@@ -39,7 +39,7 @@ export const findSymbolTool: ToolDefinition<FindSymbolArgs> = {
     }
     const { shown, hidden } = await visibleOnly(rankByName(found, query), (s) => s.location, context.workspace);
     const lines = shown.slice(0, SYMBOLS_CAP).map(symbolLine);
-    return ok([...lines, ...omissions(shown.length - SYMBOLS_CAP, hidden, 'symbols')].join('\n'));
+    return labelled(port, ok([...lines, ...omissions(shown.length - SYMBOLS_CAP, hidden, 'symbols')].join('\n')));
   },
 };
 

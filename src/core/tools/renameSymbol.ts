@@ -16,7 +16,7 @@ export const renameSymbolTool: ToolDefinition<RenameArgs> = {
   spec: {
     name: 'rename_symbol',
     description:
-      "Rename a symbol everywhere it is used, as the editor's language server resolves it (not a text replace). The rename becomes one proposal the user reviews hunk by hunk, like apply_patch; the result tells you what was accepted.",
+      "Rename a symbol everywhere it is used, as the editor's language server resolves it (not a text replace; needs the editor). The rename becomes one proposal the user reviews hunk by hunk, like apply_patch; the result tells you what was accepted.",
     parameters: {
       type: 'object',
       properties: { ...POSITION_PROPERTIES, new_name: { type: 'string', description: 'The new name.' } },
@@ -39,6 +39,10 @@ export const renameSymbolTool: ToolDefinition<RenameArgs> = {
       );
     }
     const renamed = await port.rename(position, newName);
+    if (!renamed.ok && port.approximate)
+      throw new ToolError(
+        `rename_symbol is not available here: ${renamed.reason}. Find the uses with find_references and change them with apply_patch.`,
+      );
     if (!renamed.ok) throw new ToolError(`The language server cannot rename "${word}" there: ${renamed.reason}`);
     const files = [];
     for (const file of renamed.files) {

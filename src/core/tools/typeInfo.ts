@@ -6,7 +6,7 @@ const HOVER_CHARS = 4000;
 
 export const typeInfoTool = positionTool(
   'type_info',
-  "The type or signature of a symbol and its documentation (the editor's hover), from the language server.",
+  "The type or signature of a symbol and its documentation (the editor's hover), from the language server (without an editor: the declaration as written).",
   async (port, at, word) => {
     const texts = (await port.hover(at)).map(plainHover).filter((t) => t !== '');
     if (texts.length === 0) return ok(`The language server has no type information for "${word}" at ${at.path}:${at.line}:${at.column}.`);
