@@ -1,5 +1,6 @@
-// MCP (issue 15): what a tool call through Fixpoint costs over the server's own time, and the start-up of three
-// stdio servers. Baselines run in the same process: the official SDK client talking to the same servers.
+// MCP (issue 15): what a tool call through Fixpoint costs over the server's own time, the start-up of three
+// stdio servers, and what the call after a Stop waits for (the stopped server's restart). Baselines run in the
+// same process: the official SDK client talking to the same servers.
 //   node out/test/bench/mcp.js
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -88,6 +89,23 @@ async function main(): Promise<void> {
       `echo call, ${RUNS} runs: SDK alone p50 ${pct(sdk, 50).toFixed(2)} ms, p95 ${pct(sdk, 95).toFixed(2)} ms; through Fixpoint p50 ${pct(fixpoint, 50).toFixed(2)} ms, p95 ${pct(fixpoint, 95).toFixed(2)} ms; added p95 ${(pct(fixpoint, 95) - pct(sdk, 95)).toFixed(2)} ms`,
     );
     await raw.close();
+
+    // Stop: a long call cancelled stops the stdio server (connection.ts); what the next call then waits for.
+    const everything = servers.connection('everything')!;
+    const stops: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const controller = new AbortController();
+      const long = everything.callTool('trigger-long-running-operation', { duration: 30, steps: 30 }, controller.signal);
+      await new Promise((r) => setTimeout(r, 100));
+      controller.abort();
+      await long.catch(() => undefined);
+      const t = performance.now();
+      await everything.callTool('echo', { message: 'after stop' }, signal);
+      stops.push(performance.now() - t);
+    }
+    console.log(
+      `after Stop (the server stopped, restarted on next use), 5 runs: the next echo call answered in median ${pct(stops, 50).toFixed(0)} ms, max ${Math.max(...stops).toFixed(0)} ms`,
+    );
     await servers.dispose();
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
