@@ -129,7 +129,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
           await vscode.commands.executeCommand('workbench.action.openSettings', 'fixpoint');
           return;
         }
-        return session.fix(msg.action);
+        return session.retry();
       case 'openLink':
         return openLink(msg.href);
       case 'approve':

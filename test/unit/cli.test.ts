@@ -8,8 +8,9 @@ import { FakeOpenAIServer } from '../fakes/openaiServer';
 import { sseFixture } from '../fakes/sseFixtures';
 
 const CLI = path.resolve(__dirname, '../../src/cli/main.js');
-/** The CLI keeps checkpoints under $XDG_CACHE_HOME: a temp folder here, not the user's ~/.cache. */
+/** The CLI keeps checkpoints under $XDG_CACHE_HOME and tasks under $XDG_STATE_HOME: temp folders here, not the user's. */
 const CACHE_HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-cli-cache-'));
+const STATE_HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-cli-state-'));
 
 function cli(
   args: string[],
@@ -17,7 +18,7 @@ function cli(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, OPENAI_API_KEY: '', XDG_CACHE_HOME: CACHE_HOME, ...options.env },
+      env: { ...process.env, OPENAI_API_KEY: '', XDG_CACHE_HOME: CACHE_HOME, XDG_STATE_HOME: STATE_HOME, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -41,7 +42,10 @@ describe('headless CLI', () => {
     await server.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  after(() => fs.rmSync(CACHE_HOME, { recursive: true, force: true }));
+  after(() => {
+    fs.rmSync(CACHE_HOME, { recursive: true, force: true });
+    fs.rmSync(STATE_HOME, { recursive: true, force: true });
+  });
 
   const editTurns = () => {
     server.enqueue(
@@ -202,5 +206,46 @@ describe('headless CLI', () => {
     const result = await cli(['exec', '--wire', 'soap', 'x']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--wire must be one of chat, responses/);
+  });
+
+  it('SIGKILL mid-task, then `fixpoint resume` finishes it from the last step; no tool runs twice; `tasks` lists it', async function () {
+    this.timeout(60_000);
+    const env = { OPENAI_BASE_URL: server.url, FIXPOINT_CONTEXT_WINDOW: '64000' };
+    const count = "require('fs').appendFileSync('count.txt', 'ran\\n')";
+    server.enqueue(
+      { toolCalls: [{ id: 'once', name: 'run_command', arguments: JSON.stringify({ command: `node -e "${count}"` }) }] },
+      // The next request hangs: the process is killed while the model is "thinking".
+      { text: 'never sent', stallAfterChunks: 0 },
+    );
+    const child = spawn(process.execPath, [CLI, 'exec', '--cwd', dir, '--allow', 'node', 'count how often this runs'], {
+      env: { ...process.env, OPENAI_API_KEY: '', XDG_CACHE_HOME: CACHE_HOME, XDG_STATE_HOME: STATE_HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (let i = 0; i < 400 && server.modelRequests().length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.equal(server.modelRequests().length, 2, 'the second request arrived');
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    assert.equal(fs.readFileSync(path.join(dir, 'count.txt'), 'utf8'), 'ran\n');
+
+    const listed = await cli(['tasks', '--cwd', dir, '--json'], { env });
+    const tasks = JSON.parse(listed.stdout) as Array<{ id: string; status: string; title: string }>;
+    assert.equal(tasks.length, 1);
+    assert.equal(tasks[0].status, 'interrupted');
+    assert.equal(tasks[0].title, 'count how often this runs');
+    const table = await cli(['tasks', '--cwd', dir], { env });
+    assert.match(table.stdout, new RegExp(`^ID +STATUS +AGE +COST +TITLE\\n${tasks[0].id} +interrupted +0m +- +count how often`));
+
+    server.enqueue({ text: 'It ran once.' });
+    const resumed = await cli(['resume', tasks[0].id, '--cwd', dir, '--allow', 'node'], { env });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /It ran once\./);
+    assert.equal(fs.readFileSync(path.join(dir, 'count.txt'), 'utf8'), 'ran\n', 'the command did not run again');
+    const last = server.modelRequests().at(-1)!.body.messages as Array<{ role: string; tool_call_id?: string; content: string }>;
+    const result = last.find((m) => m.role === 'tool' && m.tool_call_id === 'once');
+    assert.match(result?.content ?? '', /exit code 0|exited with 0|Exit code: 0|\(exit 0\)/i, 'the real result, recorded before the kill');
+    const shown = await cli(['tasks', 'show', tasks[0].id, '--cwd', dir], { env });
+    assert.match(shown.stdout, /status: done/);
+    assert.match(shown.stdout, /Goal: count how often this runs/);
+    assert.match(shown.stdout, /node -e/, 'the ledger lists the check that ran');
   });
 });

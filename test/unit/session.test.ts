@@ -62,7 +62,7 @@ describe('ChatSession', () => {
     h.server.enqueue({ fault: { status: 400, message: 'bad request body' } }, { text: 'recovered' });
     await h.session.prompt('hi');
     assert.ok(h.entries('error').some((e) => e.kind === 'error' && /bad request body/.test(e.message)));
-    await h.session.fix('retry');
+    await h.session.retry();
     assert.equal(h.server.modelRequests()[1].body.messages.filter((m: { role: string }) => m.role === 'user').length, 1);
     assert.ok(h.entries('assistant').some((e) => e.kind === 'assistant' && e.text === 'recovered'));
   });

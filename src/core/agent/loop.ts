@@ -42,8 +42,11 @@ export interface AgentRun {
   transcript: TranscriptSink;
   options: AgentOptions;
   onUsage(usage: Usage, estimatedContext: number): void;
-  /** Called after every change to the history, so the session can persist it (crash recovery). */
-  onHistoryChanged(): void;
+  /**
+   * Called after every change to the history, so the session can persist it; the loop goes on once it has
+   * resolved, so a step is on disk before the next one starts (a crash loses at most the step in flight).
+   */
+  onHistoryChanged(): void | Promise<void>;
   /** The task ledger as it stands now, sent with the system prompt of every request (never compacted). */
   ledger?(): string | undefined;
   /** Called before every model request: counts the step, or says why the task's budget does not allow it. */
@@ -98,7 +101,7 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
       toolCalls: calls.length ? calls.map((c) => c.call) : undefined,
       ...(turn.reasoning ? { reasoning: turn.reasoning } : {}),
     });
-    run.onHistoryChanged();
+    await run.onHistoryChanged();
     if (calls.length === 0) return 'answered';
     const allMistakes = await runCalls(calls, history, run);
     // A turn counts as a mistake only when none of its calls was usable.
@@ -137,7 +140,7 @@ async function runCalls(calls: ReadCall[], history: ChatItem[], run: AgentRun): 
       const images = results[i].images;
       history.push({ role: 'tool', callId: call.id, content: results[i].output, ...(images?.length ? { images } : {}) });
     });
-    run.onHistoryChanged();
+    await run.onHistoryChanged();
     allMistakes &&= results.every((r) => r.mistake);
   }
   return allMistakes;

@@ -1,9 +1,8 @@
-import type { ApprovalDecision, FixAction, ViewState } from '../../shared/protocol';
+import type { ApprovalDecision, ViewState } from '../../shared/protocol';
 import type { Runner } from '../ports';
-import { describeOutcome } from '../tools/applyPatch';
 import { expandMentions } from '../context/mentions';
 import { ProposalReviewer } from '../review/reviewer';
-import { Checkpoints, describeRestore } from '../review/checkpoints';
+import { Checkpoints } from '../review/checkpoints';
 import { ALL_TOOLS, ToolRegistry } from '../tools/registry';
 import { OpenTask } from '../tasks/openTask';
 import { reopenTask } from '../tasks/reopen';
@@ -15,6 +14,7 @@ import { UsageMeter } from './usageMeter';
 import { toolTokens } from './toolTokens';
 import { RunController } from './runController';
 import { TaskCards } from './taskCards';
+import { clearTask, liveTask, loadTask, markCheckpoint, restoreCheckpoint, settleWaiting, type TaskParts } from './taskParts';
 import { TaskProgress, type RunEnd } from './taskProgress';
 import { DEFAULT_AGENT_OPTIONS } from './loop';
 import { compactOnRequest } from './compaction';
@@ -24,8 +24,6 @@ import { agentRunFor } from './sessionRun';
 import { historyTokens } from './tokens';
 import { Transcript } from './transcript';
 import type { PromptOptions, SessionDeps } from './sessionDeps';
-
-export type { PromptOptions, SessionDeps } from './sessionDeps';
 
 /**
  * The open task's conversation: the user's prompts, the agent's steps, and the state the webview renders.
@@ -62,25 +60,18 @@ export class ChatSession {
   readonly policy: SessionPolicy;
   /** Per-turn checkpoints of the workspace; none without a snapshot store. */
   private readonly checkpoints: Checkpoints | undefined;
+  /** The parts holding the open task's state, as one (stored, cleared, loaded together). */
+  private readonly parts: TaskParts;
 
   constructor(private readonly deps: SessionDeps) {
     this.tools = new ToolRegistry(deps);
     this.models = new ModelChoice(deps);
     this.policy = new SessionPolicy(deps);
-    this.tasks = new OpenTask(deps.tasks?.files, deps.tasks?.legacy, {
-      entries: () => this.transcript.all(),
-      takeEntryChanges: () => this.transcript.takeChanges(),
-      history: () => this.conversation.history,
-      proposals: () => this.reviewer.persisted(),
-      lastPrompt: () => this.conversation.lastPrompt,
-      filesWritten: () => this.reviewer.writeLog.map((w) => w.path),
-      status: () => this.progress.status(),
-      usage: () => this.usage.usage(),
-      audit: () => this.policy.audit.entries(),
-      checkpoints: () => this.checkpoints?.persisted(),
-      ledger: () => this.cards.ledger.persisted(),
-      budget: () => this.progress.budget,
-    });
+    this.tasks = new OpenTask(
+      deps.tasks?.files,
+      deps.tasks?.legacy,
+      liveTask(() => this.parts),
+    );
     const snapshots = deps.snapshots;
     this.checkpoints =
       snapshots && new Checkpoints(snapshots.store, deps.writer, { group: () => this.tasks.id, maxBytes: () => snapshots.maxBytes() });
@@ -107,6 +98,8 @@ export class ChatSession {
       usage: this.usage,
       defaultBudget: () => deps.taskBudget?.(),
     });
+    const { conversation, transcript, reviewer, approver, progress, usage, cards, checkpoints } = this;
+    this.parts = { conversation, transcript, reviewer, approver, progress, usage, cards, checkpoints, audit: this.policy.audit };
   }
 
   get busy(): boolean {
@@ -158,7 +151,7 @@ export class ChatSession {
     const controller = this.begin();
     this.cards.ledger.setGoal(text);
     this.preReview?.reset();
-    this.settleWaiting('The user sent a new message instead of answering this call; it did not run.');
+    settleWaiting(this.parts, 'The user sent a new message instead of answering this call; it did not run.');
     const userId = this.transcript.newId('user');
     this.reviewer.currentTurn = userId;
     this.transcript.put({ kind: 'user', id: userId, text });
@@ -186,12 +179,9 @@ export class ChatSession {
       return 'busy';
     }
     const controller = this.begin();
-    const settings = await this.models.forRequest(false, this.transcript);
-    if (!settings) {
-      this.end(controller);
-      return 'misconfigured';
-    }
     try {
+      const settings = await this.models.forRequest(false, this.transcript);
+      if (!settings) return 'misconfigured';
       const compacted = await compactOnRequest(this.conversation.history, {
         systemPrompt: await this.deps.systemPrompt(),
         window: this.contextWindow(),
@@ -210,7 +200,6 @@ export class ChatSession {
   private notice(text: string): void {
     this.transcript.put({ kind: 'notice', id: this.transcript.newId('notice'), text });
   }
-
   /** Shows a failure of a user action (from the chat) as an error card: a message, never a stack trace. */
   reportError(err: unknown): void {
     this.transcript.put({ kind: 'error', id: this.transcript.newId('error'), message: err instanceof Error ? err.message : String(err) });
@@ -263,15 +252,8 @@ export class ChatSession {
     const active = this.runs.active;
     if (active) this.end(active);
     this.tasks.startNew(this.transcript.newId('task'));
-    this.reviewer.abandonAll('The user started a new task.');
-    this.approver.clear();
-    this.progress.reset();
-    this.conversation.clear();
-    this.usage.reset();
+    clearTask(this.parts);
     this.policy.newTask();
-    this.cards.clear();
-    this.checkpoints?.reset();
-    this.transcript.clear();
     this.deps.post({ type: 'state', state: this.snapshot() });
   }
 
@@ -292,30 +274,10 @@ export class ChatSession {
     }
     const saved = await this.tasks.open(id);
     if (!saved) return false;
-    const { state, waiting, resumable, notice } = reopenTask(saved);
-    this.conversation.replace(state.history, state.lastPrompt);
-    this.progress.lastEnd = 'reopened';
-    this.progress.reopenedStatus = { status: state.summary.status, waitingFor: state.summary.waitingFor };
-    this.progress.budget = state.budget;
+    const reopened = reopenTask(saved);
+    const { state, waiting, resumable, notice } = reopened;
     this.tasks.summary = state.summary;
-    this.usage.restore(state.summary.usage);
-    this.policy.audit.restore(state.audit);
-    this.cards.restore(state.ledger, state.entries);
-    this.checkpoints?.load(state.checkpoints);
-    this.transcript.load(state.entries);
-    const userIds = state.entries.filter((e) => e.kind === 'user').map((e) => e.id);
-    this.reviewer.currentTurn = userIds.at(-1) ?? '';
-    this.progress.waiting = waiting;
-    for (const proposal of state.proposals) {
-      this.reviewer.restore(proposal, (outcome) => {
-        const waitedOn = this.progress.waiting;
-        if (waitedOn?.on === 'review' && waitedOn.entryId === proposal.id) return this.continueWaiting(describeOutcome(outcome));
-        this.conversation.push({ role: 'user', content: `[A proposal restored after a reload was reviewed by the user:\n${describeOutcome(outcome)}]` });
-        this.tasks.scheduleSave();
-      });
-    }
-    const approval = waiting?.on === 'approval' ? state.entries.find((e) => e.id === waiting.entryId) : undefined;
-    if (approval?.kind === 'approval') this.approver.adopt(approval, () => this.continueWaiting());
+    loadTask(this.parts, reopened, { continueWith: (result) => this.continueWaiting(result), saveSoon: () => this.tasks.scheduleSave() });
     if (notice) this.notice(notice);
     if (resumable) this.progress.interrupted();
     this.deps.post({ type: 'state', state: this.snapshot() });
@@ -335,14 +297,6 @@ export class ChatSession {
     void run.catch((err: unknown) => this.reportError(err));
   }
 
-  /** Answers the calls a reopened task waited on, when the user moves on without answering them. */
-  private settleWaiting(why: string): void {
-    if (!this.progress.waiting) return;
-    this.progress.waiting = undefined;
-    this.approver.clear();
-    this.conversation.answerOpenCalls(why);
-  }
-
   async deleteTask(id: string): Promise<void> {
     if (id === this.tasks.id) this.newTask();
     await this.tasks.remove(id);
@@ -358,10 +312,6 @@ export class ChatSession {
     this.cancel();
   }
 
-  async fix(action: FixAction): Promise<void> {
-    if (action === 'retry') await this.retry();
-  }
-
   approve(id: string, decision: ApprovalDecision): void {
     this.approver.decide(id, decision);
   }
@@ -372,19 +322,8 @@ export class ChatSession {
 
   /** Restores the workspace to the checkpoint of user entry `turnId` (or undoes that restore). */
   async checkpoint(turnId: string, action: 'restore' | 'undo'): Promise<void> {
-    if (!this.checkpoints) return;
     if (this.runs.active) return this.notice('Stop the task first, then restore the checkpoint.');
-    const report = action === 'restore' ? await this.checkpoints.restore(turnId) : await this.checkpoints.undoRestore(turnId);
-    const { notice, forModel } = describeRestore(report, action);
-    this.notice(notice);
-    this.markCheckpoint(turnId);
-    if (forModel) this.conversation.push({ role: 'user', content: forModel });
-  }
-
-  private markCheckpoint(turnId: string): void {
-    const entry = this.transcript.all().find((e) => e.id === turnId);
-    const checkpoint = this.checkpoints?.status(turnId);
-    if (entry?.kind === 'user' && entry.checkpoint !== checkpoint) this.transcript.put({ ...entry, checkpoint });
+    await restoreCheckpoint(this.parts, turnId, action);
   }
 
   private contextWindow(): number {
@@ -420,10 +359,8 @@ export class ChatSession {
           this.usage.add(usage, settings.pricePerMillion);
           this.reportUsage(used);
         },
-        onHistoryChanged: () => {
-          // Each step is on disk when it ends: a crash loses at most the step in flight.
-          void this.tasks.saveNow().catch(() => undefined);
-        },
+        // Each step is on disk when it ends: a crash loses at most the step in flight.
+        onHistoryChanged: () => this.tasks.saveNow().catch((err: unknown) => console.error('Fixpoint: could not save the task', err)),
         beforeStep: () => this.progress.beforeStep(),
       });
       const end = await runAgentVerified(items, agentRun, {
@@ -434,7 +371,7 @@ export class ChatSession {
         lastRun: () => this.lastRun,
       });
       if (!transcript.live()) return end; // The user moved on to another task meanwhile.
-      this.markCheckpoint(this.reviewer.currentTurn);
+      markCheckpoint(this.parts, this.reviewer.currentTurn);
       this.progress.ended(end, agentRun.options.maxSteps);
       if (end !== 'answered' || this.usage.contextUsed === 0) this.reportUsage(historyTokens(items));
       return end;

@@ -1,6 +1,16 @@
 import type { HostToWebview } from '../../shared/protocol';
 import type { ModelClient, ModelSettings } from '../model/types';
-import type { ApprovalSettings, CodeIntelligence, FileWriter, Runner, Store, TaskFiles, Verifier, Workspace, WorkspaceSnapshots } from '../ports';
+import type {
+  ApprovalSettings,
+  CodeIntelligence,
+  FileWriter,
+  Runner,
+  Store,
+  TaskFiles,
+  Verifier,
+  Workspace,
+  WorkspaceSnapshots,
+} from '../ports';
 import type { TaskBudget } from '../tasks/task';
 import type { AgentOptions } from './loop';
 import type { ToolDefinition } from '../tools/types';

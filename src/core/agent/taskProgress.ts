@@ -100,7 +100,8 @@ export class TaskProgress {
   ended(end: RunEnd, maxStepsPerTurn: number): void {
     this.lastEnd = end;
     const used = describeUsage(this.parts.usage.usage());
-    if (end === 'budget') this.card('budget', `Paused: this task used its budget (${budgetExhausted(this.budget, this.parts.usage.usage())}).`);
+    if (end === 'budget')
+      this.card('budget', `Paused: this task used its budget (${budgetExhausted(this.budget, this.parts.usage.usage())}).`);
     if (end === 'step-limit') this.card('budget', `Paused after ${maxStepsPerTurn} steps in one turn (fixpoint.maxSteps); ${used} in all.`);
   }
 

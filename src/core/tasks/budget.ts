@@ -12,7 +12,8 @@ export function budgetExhausted(budget: TaskBudget | undefined, usage: TaskUsage
   if (budget.maxSteps && usage.steps >= budget.maxSteps) reasons.push(`${usage.steps} of ${budget.maxSteps} steps`);
   if (budget.maxMinutes && usage.activeMs >= budget.maxMinutes * 60_000)
     reasons.push(`${formatMinutes(usage.activeMs)} of ${budget.maxMinutes} min running`);
-  if (budget.maxCost && (usage.cost ?? 0) >= budget.maxCost) reasons.push(`$${(usage.cost ?? 0).toFixed(2)} of $${budget.maxCost.toFixed(2)}`);
+  if (budget.maxCost && (usage.cost ?? 0) >= budget.maxCost)
+    reasons.push(`$${(usage.cost ?? 0).toFixed(2)} of $${budget.maxCost.toFixed(2)}`);
   return reasons.length ? reasons.join(', ') : undefined;
 }
 
@@ -40,6 +41,10 @@ function formatMinutes(ms: number): string {
 /** Reads a budget from settings-like numbers: zero, negative or missing means no limit. */
 export function budgetFrom(values: { maxSteps?: number; maxMinutes?: number; maxCost?: number }): TaskBudget | undefined {
   const positive = (n: number | undefined) => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined);
-  const budget: TaskBudget = { maxSteps: positive(values.maxSteps), maxMinutes: positive(values.maxMinutes), maxCost: positive(values.maxCost) };
+  const budget: TaskBudget = {
+    maxSteps: positive(values.maxSteps),
+    maxMinutes: positive(values.maxMinutes),
+    maxCost: positive(values.maxCost),
+  };
   return budget.maxSteps || budget.maxMinutes || budget.maxCost ? budget : undefined;
 }

@@ -41,7 +41,13 @@ export class DurableTasks {
   /** Starts writing `state` (a new task, or one just loaded at `seq`). */
   writer(state: TaskState, seq = 0): TaskWriter {
     this.writing.get(state.summary.id)?.close();
-    const writer = new TaskWriter(this.files, state, seq, (summary) => this.noteSummary(summary), () => this.writing.delete(state.summary.id));
+    const writer = new TaskWriter(
+      this.files,
+      state,
+      seq,
+      (summary) => this.noteSummary(summary),
+      () => this.writing.delete(state.summary.id),
+    );
     this.writing.set(state.summary.id, writer);
     return writer;
   }

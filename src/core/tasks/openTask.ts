@@ -7,7 +7,15 @@ import { DurableTasks, type TaskWriter } from './durableTasks';
 import type { LedgerState } from './ledger';
 import { transcriptToMarkdown } from './markdown';
 import { migrateV1Tasks } from './migrateV1';
-import { emptyTaskState, newTaskSummary, titleFrom, type PersistedProposal, type TaskBudget, type TaskState, type TaskSummary } from './task';
+import {
+  emptyTaskState,
+  newTaskSummary,
+  titleFrom,
+  type PersistedProposal,
+  type TaskBudget,
+  type TaskState,
+  type TaskSummary,
+} from './task';
 import type { EntryChanges } from './taskLog';
 
 /** Streamed text arrives many times a second; between steps the task is written at most this often. */
@@ -121,7 +129,15 @@ export class OpenTask {
     if (!this.tasks) return undefined;
     await this.migrated;
     const targetId = id ?? (await this.tasks.list())[0]?.id;
-    const loaded = targetId ? await this.tasks.load(targetId) : undefined;
+    let loaded;
+    try {
+      loaded = targetId ? await this.tasks.load(targetId) : undefined;
+    } catch (err) {
+      // At start-up a damaged last task must not stand in the way: start fresh (the files stay for a look).
+      if (id) throw new Error(`The task could not be read: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      console.error('Fixpoint: could not read the last task', err);
+      return undefined;
+    }
     if (!loaded) return undefined;
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;

@@ -30,7 +30,8 @@ export interface ReopenedTask {
 export function reopenTask(saved: TaskState): ReopenedTask {
   const { status, waitingFor } = saved.summary;
   // Cut off: the task was doing something (or waiting on a call) when its process went away.
-  const cutOff = status === 'running' || status === 'verifying' || status === 'interrupted' || (status === 'waiting' && waitingFor !== 'budget');
+  const cutOff =
+    status === 'running' || status === 'verifying' || status === 'interrupted' || (status === 'waiting' && waitingFor !== 'budget');
   const open = unansweredCalls(saved.history);
   const waiting = cutOff && open.length ? waitingOn(saved, open[0].id) : undefined;
   // The waiting call and those after it (which never started: calls that act run alone, in order) stay open.
@@ -46,7 +47,8 @@ export function reopenTask(saved: TaskState): ReopenedTask {
   const newStatus = waiting ? 'waiting' : resumable ? 'interrupted' : cutOff ? 'done' : status;
   const parts: string[] = [];
   if (interrupted.length) parts.push('This task was interrupted when VS Code closed; nothing in flight was applied.');
-  if (waiting) parts.push(waiting.on === 'approval' ? 'It is still waiting for your approval.' : 'Its proposed changes are waiting for your review.');
+  if (waiting)
+    parts.push(waiting.on === 'approval' ? 'It is still waiting for your approval.' : 'Its proposed changes are waiting for your review.');
   else if (saved.proposals.length) parts.push('Pending changes were restored for review.');
   return {
     state: {

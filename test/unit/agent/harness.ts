@@ -3,10 +3,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatSession, type SessionDeps } from '../../../src/core/agent/session';
+import { ChatSession } from '../../../src/core/agent/session';
+import type { SessionDeps } from '../../../src/core/agent/sessionDeps';
 import type { AgentOptions } from '../../../src/core/agent/loop';
 import { OpenAIModelClient } from '../../../src/core/model/openaiClient';
 import type { ApprovalMode, Runner } from '../../../src/core/ports';
+import type { TaskBudget } from '../../../src/core/tasks/task';
 import { approvalSettingsOf } from '../../../src/core/policy';
 import { detectSandbox } from '../../../src/node/sandbox';
 import { runInSandbox } from '../../../src/node/sandboxedRun';
@@ -38,6 +40,8 @@ export interface HarnessExtras {
   root?: string;
   /** Where tasks are kept (a folder of durable task files; a session re-created on it is a reload). */
   tasks?: SessionDeps['tasks'];
+  /** The step, time and cost limits a new task starts with. */
+  taskBudget?: TaskBudget;
   verify?: { when: 'after-accept' | 'before-review' | 'off'; command?: string; maxAttempts?: number };
   approvalMode?: ApprovalMode;
   /** The checkpoint store of an earlier harness (a session re-created after a reload). */
@@ -110,6 +114,7 @@ export async function createAgentHarness(
     approvalSettings: () => approvalSettingsOf(reuse.approvalMode ?? 'review'),
     agentOptions: () => ({ retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 2000 }, ...options }),
     tasks: reuse.tasks,
+    taskBudget: () => reuse.taskBudget,
     extraTools: reuse.extraTools,
     snapshots: { store: new GitWorkspaceSnapshots(root, reuse.checkpointDir ?? checkpointDir), maxBytes: () => 100 * 1024 * 1024 },
     verifier: reuse.verify

@@ -52,13 +52,120 @@ describe('crash recovery', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('a damaged snapshot starts a fresh session instead of failing', async () => {
+  it('an approval pending across a reload is still pending; allowing it runs the command then, once, and the task goes on', async () => {
     const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-reload-')));
-    fs.mkdirSync(path.join(root, '.state'));
-    fs.writeFileSync(path.join(root, '.state', 'session.json'), '{"version": 1, "entr');
-    const h = await createAgentHarness({}, {}, { root, tasks: { files: new NodeTaskFiles(path.join(root, '.state')) } });
+    const tasks = { files: new NodeTaskFiles(path.join(root, '.state')) };
+    const first = await createAgentHarness({}, {}, { root, tasks });
+    harnesses.push(first);
+    const command = `node -e "require('fs').appendFileSync('ran.txt', 'x')"`;
+    first.server.enqueue({ toolCalls: [{ id: 'cmd', name: 'run_command', arguments: JSON.stringify({ command }) }] });
+    let asked!: () => void;
+    const approvalShown = new Promise<void>((resolve) => (asked = resolve));
+    first.onApproval = () => asked(); // Nobody answers before the window reloads.
+    const running = first.session.prompt('write ran.txt');
+    await approvalShown;
+    await first.session.shutdown();
+    await running;
+    assert.equal(fs.existsSync(path.join(root, 'ran.txt')), false, 'the command did not run');
+
+    const second = await createAgentHarness({}, {}, { root, tasks });
+    harnesses.push(second);
+    second.onApproval = () => undefined;
+    assert.equal(await second.session.restore(), true);
+    const card = second.entries('approval')[0];
+    assert.ok(card?.kind === 'approval' && card.state === 'pending', 'the approval card is back, pending');
+    assert.equal(second.session.tasks.current().status, 'waiting');
+    assert.equal(second.session.tasks.current().waitingFor, 'approval');
+    second.server.enqueue({ text: 'Wrote it.' });
+    const answered = second.session.whenAnswered();
+    second.session.approve(card.id, 'once');
+    assert.equal(await answered, 'answered');
+    assert.equal(fs.readFileSync(path.join(root, 'ran.txt'), 'utf8'), 'x', 'ran exactly once, after the approval');
+    assert.equal(second.entries('approval').length, 1, 'no second card: the answer given was used');
+    const messages = second.server.modelRequests()[0].body.messages as Array<{ role: string; tool_call_id?: string; content: string }>;
+    assert.ok(messages.some((m) => m.role === 'tool' && m.tool_call_id === 'cmd' && !/Interrupted/.test(m.content)));
+    assert.equal(second.session.tasks.current().status, 'done');
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a task cut off mid-run offers Resume after the reload, and resuming finishes it from the last step', async () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-reload-')));
+    fs.writeFileSync(path.join(root, 'a.txt'), 'a\n');
+    const tasks = { files: new NodeTaskFiles(path.join(root, '.state')) };
+    const first = await createAgentHarness({}, {}, { root, tasks });
+    harnesses.push(first);
+    first.server.enqueue(
+      { toolCalls: [{ id: 'look', name: 'read_file', arguments: JSON.stringify({ path: 'a.txt' }) }] },
+      { text: 'never finished', stallAfterChunks: 1 },
+    );
+    const running = first.session.prompt('read a.txt');
+    for (let i = 0; i < 200 && first.server.modelRequests().length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await first.session.shutdown(); // The window reloads while the model answers.
+    await running;
+
+    const second = await createAgentHarness({}, {}, { root, tasks });
+    harnesses.push(second);
+    assert.equal(await second.session.restore(), true);
+    assert.equal(second.session.tasks.current().status, 'interrupted');
+    const card = second.entries('resume')[0];
+    assert.ok(card?.kind === 'resume' && card.reason === 'interrupted' && card.state === 'pending', 'a Resume card');
+    second.server.enqueue({ text: 'a.txt says a.' });
+    assert.equal(await second.session.resume(card.id), 'answered');
+    const messages = second.server.modelRequests()[0].body.messages as Array<{ role: string; tool_call_id?: string; content: string }>;
+    assert.ok(
+      messages.some((m) => m.role === 'tool' && m.tool_call_id === 'look' && /a/.test(m.content)),
+      'the recorded result is sent again',
+    );
+    assert.equal(second.session.tasks.current().status, 'done');
+    const items = await second.session.tasks.items();
+    assert.deepEqual(
+      items.map((i) => i.status),
+      ['done'],
+    );
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a task that used its budget pauses as waiting with what it used; Continue grants the same again', async () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-budget-')));
+    const h = await createAgentHarness({}, {}, { root, taskBudget: { maxSteps: 2 } });
+    harnesses.push(h);
+    const look = { name: 'list_files', arguments: '{}' };
+    h.server.enqueue({ toolCalls: [look] }, { toolCalls: [look] }, { toolCalls: [look] }, { text: 'Done after three looks.' });
+    assert.equal(await h.session.prompt('look around'), 'budget');
+    const card = h.entries('resume')[0];
+    assert.ok(
+      card?.kind === 'resume' && card.reason === 'budget' && /2 of 2 steps/.test(card.text),
+      card?.kind === 'resume' ? card.text : '',
+    );
+    assert.equal(h.session.tasks.current().status, 'waiting');
+    assert.equal(h.session.tasks.current().waitingFor, 'budget');
+    assert.equal(h.server.modelRequests().length, 2, 'no request beyond the budget');
+    assert.equal(await h.session.resume(card.id), 'answered');
+    assert.equal(h.server.modelRequests().length, 4);
+    assert.equal(h.session.tasks.current().usage.steps, 4);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a damaged last task starts a fresh session at start-up; opened from the history it is a clear error', async () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-reload-')));
+    const state = path.join(root, '.state');
+    fs.mkdirSync(path.join(state, 'task-x'), { recursive: true });
+    const summary = {
+      id: 'task-x',
+      title: 't',
+      goal: 'g',
+      status: 'done',
+      createdAt: 1,
+      updatedAt: 1,
+      filesTouched: [],
+      usage: { inputTokens: 0, outputTokens: 0, steps: 0, activeMs: 0 },
+    };
+    fs.writeFileSync(path.join(state, 'index.json'), JSON.stringify({ version: 2, tasks: [summary] }));
+    fs.writeFileSync(path.join(state, 'task-x', 'snapshot.json'), '{"version": 2, "seq": 1, "sta');
+    const h = await createAgentHarness({}, {}, { root, tasks: { files: new NodeTaskFiles(state) } });
     harnesses.push(h);
     assert.equal(await h.session.restore(), false);
+    await assert.rejects(h.session.restore('task-x'), /The task could not be read/);
     fs.rmSync(root, { recursive: true, force: true });
   });
 });
