@@ -158,6 +158,11 @@ export class HostMcp implements vscode.Disposable {
     this.changed.dispose();
   }
 
+  /** VS Code's own user-level mcp.json (next to its settings.json), which Fixpoint reads too. */
+  userConfigFile(): string {
+    return path.join(path.dirname(path.dirname(this.context.globalStorageUri.fsPath)), 'mcp.json');
+  }
+
   private isAllowed(entry: McpServerEntry): boolean {
     return (this.context.globalState.get<string[]>(CONSENT_KEY(this.root)) ?? []).includes(consentId(entry));
   }
@@ -172,7 +177,7 @@ export class HostMcp implements vscode.Disposable {
       : async (id: string) => `\${input:${id}}`;
     const context = { workspaceFolder: this.root, env: process.env, resolveInput };
     const settings = vscode.workspace.getConfiguration('fixpoint.mcp').inspect<object>('servers')?.globalValue;
-    const userFile = path.join(path.dirname(path.dirname(this.context.globalStorageUri.fsPath)), 'mcp.json');
+    const userFile = this.userConfigFile();
     const documents: Array<[unknown, 'user' | 'workspace', string]> = [
       [settings, 'user', 'fixpoint.mcp.servers'],
       [await readJson(userFile), 'user', userFile],

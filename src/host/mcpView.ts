@@ -36,10 +36,18 @@ export class McpServersView implements vscode.TreeDataProvider<McpServerRow>, vs
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly mcp: HostMcp) {
+    // The mcp.json files are edited by hand (or by other tools): the view follows them, not only the settings.
+    const user = vscode.Uri.file(mcp.userConfigFile());
+    const watchers = [
+      vscode.workspace.createFileSystemWatcher('**/.vscode/mcp.json'),
+      vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(user, '..'), 'mcp.json')),
+    ];
     this.subscriptions = [
-      mcp.onDidChange(() => this.changed.fire()),
+      ...watchers,
+      ...watchers.flatMap((w) => [w.onDidCreate, w.onDidChange, w.onDidDelete].map((on) => on(() => this.refresh()))),
+      mcp.onDidChange(() => this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('fixpoint.mcp')) this.changed.fire();
+        if (e.affectsConfiguration('fixpoint.mcp')) this.refresh();
       }),
     ];
   }
@@ -69,8 +77,10 @@ export class McpServersView implements vscode.TreeDataProvider<McpServerRow>, vs
     return rows;
   }
 
+  /** Redraws, and re-reads whether the view is worth showing (it is hidden, so not asked, while there is none). */
   refresh(): void {
     this.changed.fire();
+    void this.current().catch(() => undefined);
   }
 
   dispose(): void {
