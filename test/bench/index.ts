@@ -20,6 +20,11 @@ const benches: Array<{ name: string; file: string; args?: string[] }> = [
     file: 'checkpoints.js',
     args: ['5000', '5'],
   },
+  {
+    name: 'tasks (saving one step of a 1,000-step task vs rewriting it whole; opening it after a reload)',
+    file: 'tasks.js',
+    args: ['1000'],
+  },
   { name: 'repo map (2,000-file TypeScript repository: cold, after one file changes; grammar sizes)', file: 'repoMap.js' },
   { name: 'vscode (activation, first chunk to webview, ask-to-fix, find_references, .vsix size)', file: 'vscode.js' },
   { name: 'webview (1,000-message chat, reply streamed at 2,000 tokens/s: frame times, dropped chunks)', file: 'webview.js' },
