@@ -36,6 +36,7 @@ import { HostCodeIntelligence } from './host/codeIntelligence';
 import { syntaxServices } from './node/treeSitter';
 import { HostMcp } from './host/mcp';
 import { registerMcpView } from './host/mcpView';
+import { registerTasksView } from './host/tasksView';
 import { FileStore } from './node/fileStore';
 import { NodeTaskFiles } from './node/taskFiles';
 import { GitWorkspaceSnapshots } from './node/gitSnapshots';
@@ -153,6 +154,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     }),
     vscode.commands.registerCommand('fixpoint.mcp.allowWorkspaceServers', () => mcp.allowWorkspaceServers()),
     ...registerMcpView(mcp),
+    ...registerTasksView(session, () => view.reveal()),
     vscode.commands.registerCommand('fixpoint.manageApprovals', () => manageApprovals(grants, session.policy.grants)),
     vscode.commands.registerCommand('fixpoint.showAuditLog', async () => {
       const content = `# Fixpoint audit log — this task\n\n${auditToMarkdown(session.policy.audit.entries())}`;

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeUsage } from '../core/tasks/budget';
+import { age } from '../core/tasks/taskRows';
 import { DurableTasks } from '../core/tasks/durableTasks';
 import { TaskLedger } from '../core/tasks/ledger';
 import type { TaskSummary } from '../core/tasks/task';
@@ -76,11 +77,4 @@ export function formatTaskList(list: readonly TaskSummary[], now: number): strin
   const header = ['ID', 'STATUS', 'AGE', 'COST', 'TITLE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [header, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
-}
-
-function age(ms: number): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.round(minutes / 60);
-  return hours < 48 ? `${hours}h` : `${Math.round(hours / 24)}d`;
 }

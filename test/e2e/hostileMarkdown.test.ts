@@ -181,10 +181,11 @@ describe('hostile Markdown in the chat webview', function () {
 
   it('SAFETY §20: after a window reload the restored conversation is just as inert', async () => {
     const { page, codeServer, requests } = world();
-    // The conversation is on disk before the reload (the session saves shortly after each change).
+    // The task is on disk before the reload (each step is appended to its log as it ends).
     await waitUntil(
       'the conversation to be saved',
-      () => filesUnder(codeServer.userDataDir).some((f) => f.includes('conversations') && readFileSync(f, 'utf8').includes(END)),
+      () =>
+        filesUnder(codeServer.userDataDir).some((f) => f.includes(`${path.sep}tasks${path.sep}`) && readFileSync(f, 'utf8').includes(END)),
       30_000,
     );
     const mark = requests.length;
@@ -210,7 +211,7 @@ function filesUnder(dir: string): string[] {
     const full = path.join(dir, name);
     const stat = statSync(full, { throwIfNoEntry: false });
     if (stat?.isDirectory()) out.push(...filesUnder(full));
-    else if (stat?.isFile() && name.endsWith('.json')) out.push(full);
+    else if (stat?.isFile() && (name.endsWith('.json') || name.endsWith('.jsonl'))) out.push(full);
   }
   return out;
 }

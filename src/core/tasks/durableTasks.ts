@@ -21,6 +21,7 @@ export class DurableTasks {
   private index: TaskSummary[] | undefined;
   private readonly writing = new Map<string, TaskWriter>();
   private indexWrites: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly files: TaskFiles) {}
 
@@ -70,6 +71,12 @@ export class DurableTasks {
     await this.noteSummary(summary);
   }
 
+  /** Told after each change to what a task list shows (a title, a status, a task added or removed). */
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
   isOpen(id: string): boolean {
     return this.writing.has(id);
   }
@@ -107,6 +114,7 @@ export class DurableTasks {
         this.index = list;
         await this.files.writeIndex(JSON.stringify({ version: TASK_FORMAT_VERSION, tasks: list } satisfies IndexFile));
         for (const old of dropped) if (!this.writing.has(old.id)) await this.files.remove(old.id);
+        for (const listener of this.listeners) listener();
       });
     return this.indexWrites;
   }

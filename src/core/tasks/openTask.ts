@@ -67,6 +67,11 @@ export class OpenTask {
         : Promise.resolve();
   }
 
+  /** Told when the list of tasks changes (see DurableTasks.onDidChange); never without a store. */
+  onDidChange(listener: () => void): { dispose(): void } {
+    return this.tasks?.onDidChange(listener) ?? { dispose: () => undefined };
+  }
+
   get id(): string {
     return this.summary.id;
   }
