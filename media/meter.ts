@@ -8,20 +8,27 @@ export function formatTokens(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(n >= 10_000 ? 0 : 1)}k` : String(n);
 }
 
-export function meterText(state: ViewState): { text: string; title: string } {
+/** What the meter reads of the view state. */
+export type MeterState = Pick<
+  ViewState,
+  'contextWindow' | 'contextWindowSource' | 'contextUsed' | 'inputTokens' | 'outputTokens' | 'cost' | 'toolTokens'
+>;
+
+export function meterText(state: MeterState): { text: string; title: string } {
   if (!state.contextWindow) return { text: '', title: '' };
   const cost = state.cost !== undefined ? ` ≈ $${state.cost < 0.01 ? state.cost.toFixed(4) : state.cost.toFixed(2)}` : '';
   const tools = state.toolTokens;
   const toolTotal = tools ? tools.builtIn + tools.mcp : 0;
   const share =
     tools && state.contextUsed > 0 ? ` (${Math.min(100, Math.round((toolTotal / state.contextUsed) * 100))}% of the context used)` : '';
+  const about = tools?.approximate ? '≈ ' : '';
   const toolLine = tools
-    ? `\nTool definitions: ${toolTotal} tokens with every request${share} — built-in ${tools.builtIn}` +
+    ? `\nTool definitions: ${about}${toolTotal} tokens with every request${share} — built-in ${tools.builtIn}` +
       (tools.mcpTools ? `, MCP ${tools.mcp} (${tools.mcpTools} tool${tools.mcpTools === 1 ? '' : 's'})` : ', no MCP tools')
     : '';
   const windowFrom = state.contextWindowSource ? ` (window: ${state.contextWindowSource})` : '';
   return {
-    text: `${formatTokens(state.contextUsed)} / ${formatTokens(state.contextWindow)}${tools?.mcpTools ? ` · MCP ${formatTokens(tools.mcp)}` : ''}${cost}`,
+    text: `${formatTokens(state.contextUsed)} / ${formatTokens(state.contextWindow)}${tools?.mcpTools ? ` · MCP ${about}${formatTokens(tools.mcp)}` : ''}${cost}`,
     title: `Context: ${state.contextUsed} of ${state.contextWindow} tokens${windowFrom}.${toolLine}\nThis task so far: ${state.inputTokens} input + ${state.outputTokens} output tokens billed${cost ? `,${cost}` : ''}.`,
   };
 }

@@ -23,7 +23,8 @@ export type Entry =
       startedAt?: number;
     }
   | { kind: 'error'; id: string; message: string; fix?: string; action?: FixAction }
-  | { kind: 'notice'; id: string; text: string }
+  /** `details`: sections the user can open (a compaction's summary and what it replaced). */
+  | { kind: 'notice'; id: string; text: string; details?: Array<{ title: string; text: string }> }
   /**
    * A task that can go on: cut off by a reload or crash (`interrupted`, button "Resume"), or out of its step,
    * time or cost budget (`budget`, button "Continue"). `done` once the user went on.
@@ -151,6 +152,8 @@ export interface ToolTokens {
   builtIn: number;
   mcp: number;
   mcpTools: number;
+  /** Estimated from the definitions' size (the tokenizer was not loaded yet), not counted. */
+  approximate?: boolean;
 }
 
 export interface ViewState {

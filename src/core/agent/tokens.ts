@@ -8,6 +8,11 @@ export function countTokens(text: string): number {
   return counter(text);
 }
 
+/** Whether the tables are in memory (counting is then cheap; before, the first count pays the load). */
+export function tokenizerLoaded(): boolean {
+  return counter !== undefined;
+}
+
 // o200k (gpt-tokenizer's default) is the tokenizer of current OpenAI models; for other models it is a close
 // enough estimate for budgeting. Counts are cached per item because the history is re-measured every step.
 const cache = new WeakMap<ChatItem, number>();

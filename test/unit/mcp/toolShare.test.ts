@@ -24,13 +24,26 @@ describe('the tool definitions’ share of the context', function () {
 
   it('counts each definition as sent (name, description, schema), MCP tools apart from the built-in ones', () => {
     const spec = ALL_TOOLS[0].spec;
-    const one = toolTokens([spec]);
+    const one = toolTokens([spec], true);
     assert.equal(one.mcp, 0);
     assert.ok(one.builtIn > countTokens(JSON.stringify(spec.parameters)), 'the schema and more');
-    const mcp = toolTokens([spec, { name: 'mcp__s__t', description: 'a tool', parameters: { type: 'object', properties: {} } }]);
+    const mcp = toolTokens([spec, { name: 'mcp__s__t', description: 'a tool', parameters: { type: 'object', properties: {} } }], true);
     assert.equal(mcp.builtIn, one.builtIn);
     assert.equal(mcp.mcpTools, 1);
     assert.ok(mcp.mcp > 0);
+  });
+
+  it('before the tokenizer is loaded, an estimate from the size, marked so, within 20% of the count', () => {
+    const specs = ALL_TOOLS.map((t) => t.spec);
+    const exact = toolTokens(specs, true);
+    const estimate = toolTokens(specs, false);
+    assert.equal(estimate.approximate, true);
+    assert.equal(exact.approximate, undefined);
+    assert.ok(Math.abs(estimate.builtIn - exact.builtIn) / exact.builtIn < 0.2, `${estimate.builtIn} vs ${exact.builtIn}`);
+    assert.match(
+      meterText({ contextWindow: 192_000, contextUsed: 5_000, inputTokens: 0, outputTokens: 0, toolTokens: estimate }).title,
+      /Tool definitions: ≈ \d+ tokens/,
+    );
   });
 
   it('a run with an MCP server: the usage message and the snapshot carry the share, and the meter shows it', async () => {
@@ -51,7 +64,7 @@ describe('the tool definitions’ share of the context', function () {
     const shown = meterText(state);
     assert.match(shown.text, /^9\.0k \/ 192k · MCP \d/);
     assert.match(
-      shown.title,
+      shown.title.replace('≈ ', ''),
       new RegExp(`Tool definitions: ${usage.tools.builtIn + usage.tools.mcp} tokens with every request \\(\\d+% of the context used\\)`),
     );
     assert.match(shown.title, new RegExp(`MCP ${usage.tools.mcp} \\(${mcpOffered.length} tools\\)`));
