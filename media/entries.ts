@@ -71,7 +71,12 @@ export function renderEntry(entry: Entry, node: HTMLElement): void {
       }
       return;
     case 'notice':
-      node.textContent = entry.text;
+      node.replaceChildren(el('div', 'text', entry.text));
+      for (const section of entry.details ?? []) {
+        const details = el('details');
+        details.append(el('summary', 'title', section.title), el('pre', 'notice-detail', section.text));
+        node.append(details);
+      }
       return;
     case 'reasoning':
       node.textContent = entry.text;

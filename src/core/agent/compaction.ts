@@ -71,7 +71,7 @@ const SUMMARY_INSTRUCTIONS = [
 export async function summarizeHistory(
   items: readonly ChatItem[],
   summarize: (transcript: ChatItem[]) => Promise<string>,
-): Promise<ChatItem[] | undefined> {
+): Promise<{ items: ChatItem[]; summary: string; replaced: ChatItem[] } | undefined> {
   const firstUser = items.findIndex((i) => i.role === 'user');
   if (firstUser < 0) return undefined;
   // Recent items stay verbatim: up to KEEP_RECENT, but never more than half of what follows the request.
@@ -83,11 +83,38 @@ export async function summarizeHistory(
   const old = items.slice(firstUser + 1, end);
   const summary = (await summarize([...items.slice(0, end), { role: 'user', content: SUMMARY_INSTRUCTIONS }])).trim();
   if (!summary) return undefined;
-  return [
-    ...items.slice(0, firstUser + 1),
-    { role: 'user', content: `${SUMMARY_PREFIX} ${old.length} messages]\n${summary}` },
-    ...items.slice(end),
-  ];
+  return {
+    items: [
+      ...items.slice(0, firstUser + 1),
+      { role: 'user', content: `${SUMMARY_PREFIX} ${old.length} messages]\n${summary}` },
+      ...items.slice(end),
+    ],
+    summary,
+    replaced: old,
+  };
+}
+
+/** How much of what was summarised the notice keeps for the user to read (tool output is cut first). */
+const REPLACED_SHOWN_CHARS = 40_000;
+const TOOL_OUTPUT_SHOWN_CHARS = 2_000;
+
+/** What a compaction replaced, as the user can read it under the notice: each message, tool output cut short. */
+export function describeReplaced(items: readonly ChatItem[]): string {
+  const lines = items.map((item) => {
+    if (item.role === 'tool') {
+      const text = item.content.length > TOOL_OUTPUT_SHOWN_CHARS ? `${item.content.slice(0, TOOL_OUTPUT_SHOWN_CHARS)}…` : item.content;
+      return `[tool result]\n${text}`;
+    }
+    if (item.role === 'assistant') {
+      const calls = (item.toolCalls ?? []).map((c) => `→ ${c.name}(${c.arguments.slice(0, 200)})`).join('\n');
+      return `[assistant]\n${[item.content, calls].filter(Boolean).join('\n')}`;
+    }
+    return `[${item.role}]\n${item.content}`;
+  });
+  const text = lines.join('\n\n');
+  return text.length > REPLACED_SHOWN_CHARS
+    ? `${text.slice(0, REPLACED_SHOWN_CHARS)}\n… (${text.length - REPLACED_SHOWN_CHARS} more characters)`
+    : text;
 }
 
 /**
@@ -108,8 +135,17 @@ export async function fitContext(
   transcript.put({ kind: 'notice', id: noticeId, text: `Compacting the conversation (${before} tokens)…` });
   let items: ChatItem[] = history;
   let how = 'summarised older turns';
+  // What the user can open under the notice: the summary, and what it replaced.
+  let details: Array<{ title: string; text: string }> | undefined;
   try {
-    items = (await summarizeHistory(history, (transcriptItems) => collectText(run.client, transcriptItems, run.signal))) ?? history;
+    const summarised = await summarizeHistory(history, (transcriptItems) => collectText(run.client, transcriptItems, run.signal));
+    if (summarised) {
+      items = summarised.items;
+      details = [
+        { title: 'Summary', text: summarised.summary },
+        { title: `What was summarised (${summarised.replaced.length} messages)`, text: describeReplaced(summarised.replaced) },
+      ];
+    }
   } catch (err) {
     if (run.signal.aborted) {
       transcript.put({ kind: 'notice', id: noticeId, text: 'Compaction stopped; nothing changed.' });
@@ -127,6 +163,7 @@ export async function fitContext(
     kind: 'notice',
     id: noticeId,
     text: changed ? `Context compacted: ${before} → ${historyTokens(history)} tokens (${how}).` : 'Nothing to compact yet.',
+    ...(changed && details ? { details } : {}),
   });
   return changed;
 }

@@ -53,6 +53,11 @@ export function transcriptToMarkdown(title: string, entries: readonly Entry[], a
         break;
       case 'notice':
         out.push(`_${entry.text}_`, '');
+        for (const d of entry.details ?? [])
+          out.push(`<details><summary>${d.title}</summary>`, '', '```', d.text, '```', '', '</details>', '');
+        break;
+      case 'resume':
+        if (entry.state === 'pending') out.push(`_${entry.text}_`, '');
         break;
     }
   }

@@ -263,9 +263,18 @@ describe('compaction', () => {
       calls,
       'no orphaned tool result',
     );
-    assert.ok(
-      h.entries('notice').some((e) => e.kind === 'notice' && /Context compacted: \d+ → \d+ tokens \(summarised older turns/.test(e.text)),
+    const notice = h
+      .entries('notice')
+      .find((e) => e.kind === 'notice' && /Context compacted: \d+ → \d+ tokens \(summarised older turns/.test(e.text));
+    // The compaction can be inspected: the summary the model wrote, and what it replaced.
+    assert.ok(notice?.kind === 'notice' && notice.details, 'the notice carries what was summarised');
+    assert.deepEqual(
+      notice.details.map((d) => d.title.replace(/\d+/, 'N')),
+      ['Summary', 'What was summarised (N messages)'],
     );
+    assert.match(notice.details[0].text, /1,500 repetitions/);
+    assert.match(notice.details[1].text, /\[assistant\]\n→ read_file\(\{"path":"big\.txt"\}\)/);
+    assert.match(notice.details[1].text, /\[tool result\]\n/);
   });
 
   it('/compact summarises on demand, and autoCompact: false leaves the history alone until an overflow', async () => {
