@@ -25,8 +25,11 @@ export async function applyPatch(patch: string | ParsedPatch, source: PatchSourc
  * A proposal from whole new file contents (an editor's rename, say) rather than a patch: the same diffs and
  * hunks as a patch's, so it is reviewed hunk by hunk like any edit. Unchanged files are left out.
  */
-export function changesFromContents(files: Array<{ path: string; oldContent: string; newContent: string }>): PatchResult {
-  const changes = files.filter((f) => f.oldContent !== f.newContent).map((f) => withDiff({ kind: 'update', ...f }));
+/** Changes from whole contents; an absent `oldContent` adds the file, an absent `newContent` deletes it. */
+export function changesFromContents(files: Array<{ path: string; oldContent?: string; newContent?: string }>): PatchResult {
+  const changes = files
+    .filter((f) => f.oldContent !== f.newContent)
+    .map((f) => withDiff({ kind: f.oldContent === undefined ? 'add' : f.newContent === undefined ? 'delete' : 'update', ...f }));
   return { files: changes, diff: changes.map((f) => f.diff).join('') };
 }
 

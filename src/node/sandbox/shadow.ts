@@ -21,19 +21,14 @@
  * linking would make the shadow's build write into the user's tree (or fail on the sandbox's read-only view),
  * and copying gigabytes defeats the purpose; the first build in a shadow is therefore a cold one.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createIgnoreFilter, gitEnv, safeGitArgs, scrubEnvironment } from '../../core/policy';
-import { COPY_FLAGS, SHADOW_PREFIX, defaultShadowBase, diskShadowBase, ensureShadowBase, removeShadow, writeOwner } from './shadowStore';
+import { SHADOW_PREFIX, defaultShadowBase, diskShadowBase, ensureShadowBase, removeShadow, writeOwner } from './shadowStore';
+import { git, gitFiles, gitTopLevel, mirrorFiles, walkFiles } from './workingTree';
 
 export { cleanupStaleShadows, defaultShadowBase } from './shadowStore';
-
-/** Folder names linked into the shadow instead of copied, wherever a project manifest sits beside them. */
-export const DEPENDENCY_FOLDERS = ['node_modules', '.venv', 'venv'];
-const MANIFESTS = new Set(['package.json', 'pyproject.toml', 'requirements.txt', 'setup.py', 'Pipfile']);
-const COPY_CONCURRENCY = 24;
+export { DEPENDENCY_FOLDERS } from './workingTree';
 
 export interface ShadowFileOp {
   /** Relative to the workspace root, '/' separated. */
@@ -88,8 +83,7 @@ async function createShadowIn(root: string, baseDir: string, options: CreateShad
     const repo = await gitTopLevel(workspace, signal);
     const source = repo ?? workspace;
     const files = repo ? await gitFiles(repo, signal) : await walkFiles(workspace, options.exclude ?? [], signal);
-    const links = await copyFiles(source, top, files, signal);
-    links.push(...(await linkDependencies(source, top, files)));
+    const links = await mirrorFiles(source, top, files, signal);
     const objects = repo
       ? await initShadowGit(
           repo,
@@ -118,62 +112,6 @@ function makeShadow(facts: Omit<Shadow, 'apply' | 'dispose'>): Shadow {
 
 // ---------------------------------------------------------------------------------------------------------
 // Git: read-only questions to the user's repository, then a private .git in the shadow.
-
-/** Environment for Fixpoint's own git: secrets scrubbed, and no inherited GIT_DIR & co. aiming it elsewhere. */
-function ownGitEnv(): Record<string, string> {
-  const base = scrubEnvironment(process.env);
-  for (const name of Object.keys(base)) if (name.startsWith('GIT_')) delete base[name];
-  return gitEnv(base);
-}
-
-function git(args: string[], cwd: string, signal?: AbortSignal): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      safeGitArgs(args),
-      { cwd, env: ownGitEnv(), signal, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
-      (err, stdout, stderr) => (err ? reject(new Error(`git ${args[0]} failed: ${stderr.trim() || err.message}`)) : resolve(stdout)),
-    );
-  });
-}
-
-async function gitTopLevel(workspace: string, signal?: AbortSignal): Promise<string | undefined> {
-  try {
-    const top = (await git(['rev-parse', '--show-toplevel'], workspace, signal)).trim();
-    return top ? await fs.realpath(top) : undefined;
-  } catch {
-    if (signal?.aborted) throw signal.reason;
-    return undefined; // not a repository, or no git: copy with ignore rules
-  }
-}
-
-/** A file to mirror; `kind` is what git's index says it is (a hint: the working tree decides). */
-interface ListedFile {
-  path: string;
-  kind: 'file' | 'link' | 'gitlink' | 'unknown';
-}
-
-async function gitFiles(repo: string, signal?: AbortSignal): Promise<ListedFile[]> {
-  const excludes = DEPENDENCY_FOLDERS.map((name) => `--exclude=${name}/`);
-  const [tracked, untracked] = await Promise.all([
-    git(['ls-files', '-z', '--stage'], repo, signal),
-    git(['ls-files', '-z', '--others', '--exclude-standard', ...excludes], repo, signal),
-  ]);
-  const files = new Map<string, ListedFile>();
-  // `<mode> <object> <stage>\t<path>`; a merge conflict lists a path once per stage.
-  for (const entry of tracked.split('\0')) {
-    const tab = entry.indexOf('\t');
-    if (tab < 0) continue;
-    const mode = entry.slice(0, 6);
-    files.set(entry.slice(tab + 1), {
-      path: entry.slice(tab + 1),
-      kind: mode === '120000' ? 'link' : mode === '160000' ? 'gitlink' : 'file',
-    });
-  }
-  // A nested repository is listed as `dir/`.
-  for (const p of untracked.split('\0')) if (p !== '') files.set(p.replace(/\/$/, ''), { path: p.replace(/\/$/, ''), kind: 'unknown' });
-  return [...files.values()];
-}
 
 /** Returns the user's object store, which the shadow's git reads through its alternates file. */
 async function initShadowGit(repo: string, top: string, linked: readonly string[], signal?: AbortSignal): Promise<string> {
@@ -209,103 +147,6 @@ async function initShadowGit(repo: string, top: string, linked: readonly string[
     await git(['read-tree', 'HEAD'], top, signal);
   } // else a repository without commits: everything is untracked, as for the user
   return userObjects;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Folders that are not repositories
-
-async function walkFiles(root: string, exclude: readonly string[], signal?: AbortSignal): Promise<ListedFile[]> {
-  const ignored = await createIgnoreFilter(root, { exclude });
-  const files: ListedFile[] = [];
-  const queue = [''];
-  while (queue.length) {
-    if (signal?.aborted) throw signal.reason;
-    const dir = queue.shift()!;
-    for (const entry of await fs.readdir(path.join(root, dir), { withFileTypes: true })) {
-      const relative = dir ? `${dir}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        if (!DEPENDENCY_FOLDERS.includes(entry.name) && !ignored(`${relative}/`)) queue.push(relative);
-      } else if ((entry.isFile() || entry.isSymbolicLink()) && !ignored(relative))
-        files.push({ path: relative, kind: entry.isFile() ? 'file' : 'link' });
-    }
-  }
-  return files;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Copying and linking
-
-/** Copies `files` (relative to `source`) into `top`; returns the links it had to make (submodules). */
-async function copyFiles(
-  source: string,
-  top: string,
-  files: readonly ListedFile[],
-  signal?: AbortSignal,
-): Promise<Array<{ path: string; target: string }>> {
-  const dirs = new Set<string>();
-  for (const file of files) for (let d = path.posix.dirname(file.path); d !== '.' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d);
-  for (const dir of [...dirs].sort()) await fs.mkdir(path.join(top, dir), { recursive: true });
-
-  const links: Array<{ path: string; target: string }> = [];
-  const copyOne = async (file: ListedFile) => {
-    const from = path.join(source, file.path);
-    const to = path.join(top, file.path);
-    if (file.kind === 'file') {
-      // The common case in one call, without an lstat first (half the syscalls on a 5,000-file tree).
-      try {
-        return await fs.copyFile(from, to, COPY_FLAGS);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // deleted in the working tree
-        // Anything else (now a folder, …): look at what is there.
-      }
-    }
-    const info = await fs.lstat(from).catch(() => undefined);
-    if (!info) return;
-    if (info.isSymbolicLink()) await fs.symlink(await fs.readlink(from), to);
-    else if (info.isFile()) await fs.copyFile(from, to, COPY_FLAGS);
-    else if (info.isDirectory()) {
-      // A submodule or nested repository: linked rather than mirrored; read-only under the sandbox.
-      await fs.symlink(from, to);
-      links.push({ path: to, target: from });
-    }
-  };
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      if (signal?.aborted) throw signal.reason;
-      await copyOne(files[next++]);
-    }
-  };
-  await Promise.all(Array.from({ length: COPY_CONCURRENCY }, worker));
-  return links;
-}
-
-/** Links dependency folders that sit beside a manifest (root, and each package of a monorepo). */
-async function linkDependencies(
-  source: string,
-  top: string,
-  files: readonly ListedFile[],
-): Promise<Array<{ path: string; target: string }>> {
-  const homes = new Set(['.']);
-  for (const file of files) if (MANIFESTS.has(path.posix.basename(file.path))) homes.add(path.posix.dirname(file.path));
-  const links: Array<{ path: string; target: string }> = [];
-  for (const home of homes) {
-    for (const name of DEPENDENCY_FOLDERS) {
-      const from = path.join(source, home, name);
-      const to = path.join(top, home, name);
-      const exists = async (p: string) =>
-        fs.lstat(p).then(
-          () => true,
-          () => false,
-        );
-      if (!(await exists(from)) || (await exists(to))) continue;
-      const target = await fs.realpath(from).catch(() => undefined);
-      if (!target || !(await fs.stat(target)).isDirectory()) continue;
-      await fs.symlink(target, to);
-      links.push({ path: to, target });
-    }
-  }
-  return links;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -145,7 +145,7 @@ export async function isAlive(owner: Pick<ShadowOwner, 'pid' | 'processStart'>):
 }
 
 /** Field 22 of /proc/<pid>/stat (Linux); undefined elsewhere. The command name may contain spaces and ')'. */
-async function processStartTime(pid: number): Promise<string | undefined> {
+export async function processStartTime(pid: number): Promise<string | undefined> {
   try {
     const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
