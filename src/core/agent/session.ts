@@ -71,6 +71,7 @@ export class ChatSession {
       deps.tasks?.files,
       deps.tasks?.legacy,
       liveTask(() => this.parts),
+      deps.taskId,
     );
     const snapshots = deps.snapshots;
     this.checkpoints =

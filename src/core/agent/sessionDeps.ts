@@ -46,6 +46,8 @@ export interface SessionDeps {
    * can be resumed); `legacy` holds tasks saved by versions before it, migrated once. None: nothing is kept.
    */
   tasks?: { files: TaskFiles; legacy?: Store };
+  /** The id of the session's first task (a background task's, chosen with its worktree); default: a new one. */
+  taskId?: string;
   /** The step, time and cost limits a new task starts with (fixpoint.tasks.*); none: unlimited. */
   taskBudget?(): TaskBudget | undefined;
   /** User-scope approval settings (edits, commands); both ask when absent. */

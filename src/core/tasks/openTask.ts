@@ -44,7 +44,7 @@ export interface LiveTask {
  * nothing is stored. Tasks saved in the older one-document format are migrated on first use.
  */
 export class OpenTask {
-  summary: TaskSummary = newTaskSummary(`task-${Date.now().toString(36)}`);
+  summary: TaskSummary;
   private readonly tasks: DurableTasks | undefined;
   private writer: TaskWriter | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -55,16 +55,13 @@ export class OpenTask {
     files: TaskFiles | undefined,
     legacy: Store | undefined,
     private readonly live: LiveTask,
+    /** The id the first task gets (a background task's is chosen with its worktree). */
+    firstId = `task-${Date.now().toString(36)}`,
   ) {
-    this.tasks = files && new DurableTasks(files);
+    this.summary = newTaskSummary(firstId);
+    this.tasks = files && storeFor(files);
     const tasks = this.tasks;
-    this.migrated =
-      tasks && legacy
-        ? migrateV1Tasks(legacy, tasks).then(
-            () => undefined,
-            (err: unknown) => console.error('Fixpoint: could not migrate saved tasks', err),
-          )
-        : Promise.resolve();
+    this.migrated = tasks && legacy ? migrationOf(tasks, legacy) : Promise.resolve();
   }
 
   /** Told when the list of tasks changes (see DurableTasks.onDidChange); never without a store. */
@@ -195,4 +192,29 @@ export class OpenTask {
     const loaded = await this.tasks?.load(id);
     return loaded && transcriptToMarkdown(loaded.state.summary.title, loaded.state.entries, loaded.state.audit);
   }
+}
+
+/**
+ * One store per task folder in a process: several sessions (the chat, background tasks) write tasks of the
+ * same workspace, and the index must be kept by one owner, or one session's write would drop another's task.
+ */
+const stores = new WeakMap<TaskFiles, DurableTasks>();
+const migrations = new WeakMap<DurableTasks, Promise<void>>();
+
+function storeFor(files: TaskFiles): DurableTasks {
+  let store = stores.get(files);
+  if (!store) stores.set(files, (store = new DurableTasks(files)));
+  return store;
+}
+
+function migrationOf(tasks: DurableTasks, legacy: Store): Promise<void> {
+  let migration = migrations.get(tasks);
+  if (!migration) {
+    migration = migrateV1Tasks(legacy, tasks).then(
+      () => undefined,
+      (err: unknown) => console.error('Fixpoint: could not migrate saved tasks', err),
+    );
+    migrations.set(tasks, migration);
+  }
+  return migration;
 }
