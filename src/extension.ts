@@ -1,32 +1,13 @@
 import * as vscode from 'vscode';
 import { ChatSession } from './core/agent/session';
-import { systemPrompt } from './core/agent/prompts';
-import { collectAgentsRules } from './core/context/agentsRules';
-import { editorContext, layoutSummary } from './core/context/promptContext';
-import { repoMapForRequest } from './core/context/repoMap';
-import { OpenAIModelClient } from './core/model/openaiClient';
+import { editorContext } from './core/context/promptContext';
 import { auditToMarkdown } from './core/policy';
 import type { ViewState } from './shared/protocol';
 import { FixCodeActionProvider } from './host/quickFix';
 import { FixRequests } from './host/fixCommands';
 import { ChatViewProvider, CHAT_VIEW_ID } from './host/chatViewProvider';
 import { DocumentWriter } from './host/documentWriter';
-import {
-  agentOptions,
-  contextWindowSource,
-  ApiKeyCache,
-  approvalSettings,
-  checkpointMaxBytes,
-  taskBudget,
-  migrateApprovalMode,
-  promptForApiKey,
-  readModelSettings,
-  verificationTasks,
-  verifySettings,
-  repoMapTokens,
-} from './host/settings';
-import { environmentFacts } from './node/environment';
-import { NodeVerifier } from './node/verifier';
+import { ApiKeyCache, migrateApprovalMode, promptForApiKey } from './host/settings';
 import { cleanupStaleShadows } from './node/sandbox';
 import { TerminalRunner } from './host/terminalRunner';
 import { warnWhenSandboxMissing } from './host/sandboxStatus';
@@ -37,9 +18,12 @@ import { syntaxServices } from './node/treeSitter';
 import { HostMcp } from './host/mcp';
 import { registerMcpView } from './host/mcpView';
 import { registerTasksView } from './host/tasksView';
+import { HostBackgroundTasks } from './host/backgroundTasks';
+import { taskActions } from './host/taskActions';
+import { GitWorktrees } from './node/worktrees';
 import { FileStore } from './node/fileStore';
 import { NodeTaskFiles } from './node/taskFiles';
-import { GitWorkspaceSnapshots } from './node/gitSnapshots';
+import { createHostSession, type HostSessionEnv } from './host/hostSession';
 import * as path from 'node:path';
 import { InlineReviewController } from './host/review/inlineReview';
 
@@ -69,62 +53,63 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
       await session.refreshSettings();
     }
   };
-  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => session, { setApiKey }, workspace, context, apiKeys);
+  const view: ChatViewProvider = new ChatViewProvider(
+    context.extensionUri,
+    () => background.shown(),
+    { setApiKey, newTask: () => actions.newTask(), openTask: (id) => openById(id) },
+    workspace,
+    context,
+    apiKeys,
+  );
   const output = vscode.window.createOutputChannel('Fixpoint');
   const mcp = new HostMcp(context, root, output);
   const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
   const { repoMap } = syntaxServices(workspace);
-  const session: ChatSession = new ChatSession({
-    resolveSettings: () => readModelSettings(apiKeys),
-    createClient: (settings) => new OpenAIModelClient(settings),
-    post: (msg) => view.post(msg),
-    systemPrompt: async () =>
-      systemPrompt({
-        workspaceName: vscode.workspace.name,
-        layout: await layoutSummary(workspace),
-        rules: await collectAgentsRules(workspace, workspace.openEditors().active),
-        canRunCommands: vscode.workspace.isTrusted,
-        repoMap: await repoMapForRequest(repoMap, repoMapTokens(), session.snapshot().entries, workspace.openEditors()),
-        // Restricted Mode runs nothing, not even git status.
-        environment: await environmentFacts(root, {
-          shell: vscode.env.shell,
-          git: vscode.workspace.isTrusted,
-          gitConfigKeys: async () => (await workspace.gitConfig(root)).map((e) => e.key),
-        }),
-      }),
-    promptContext: () => editorContext(workspace),
+  const env: HostSessionEnv = {
+    apiKeys,
+    grants,
+    mcp,
+    tasks: { files: new NodeTaskFiles(path.join(storage, 'tasks')), legacy: new FileStore(path.join(storage, 'conversations')) },
+  };
+  const session: ChatSession = createHostSession(env, {
+    root,
+    name: vscode.workspace.name ?? path.basename(root),
     workspace,
     runner,
     writer: new DocumentWriter(root),
     codeIntelligence: new HostCodeIntelligence(root),
-    extraTools: (signal) => mcp.tools(signal),
-    contextWindowSource,
-    grants,
-    approvalSettings,
-    agentOptions,
-    tasks: {
-      files: new NodeTaskFiles(path.join(storage, 'tasks')),
-      legacy: new FileStore(path.join(storage, 'conversations')),
-    },
-    taskBudget,
+    repoMap,
+    promptContext: () => editorContext(workspace),
+    // While the chat shows a background task, the chat's own session keeps working but draws nothing.
+    post: (msg) => background.isShowingBackground() || view.post(msg),
     // Checkpoints need a workspace folder (without one there is nothing of the user's to snapshot).
-    snapshots: context.storageUri && {
-      store: new GitWorkspaceSnapshots(root, path.join(context.storageUri.fsPath, 'checkpoints')),
-      maxBytes: checkpointMaxBytes,
-    },
-    verifier: new NodeVerifier({
-      workspace,
-      runner,
-      settings: verifySettings,
-      tasks: verificationTasks,
-    }),
+    checkpointsDir: context.storageUri && path.join(context.storageUri.fsPath, 'checkpoints'),
+    workspaceTasks: true,
   });
+  const background = new HostBackgroundTasks(
+    env,
+    new GitWorktrees(path.join(context.globalStorageUri.fsPath, 'worktrees')),
+    session,
+    { post: (msg) => view.post(msg), reveal: () => view.reveal() },
+    { origin: root, storage, changed: () => tasksView.view.refresh() },
+  );
+  const actions = taskActions(session, background);
+  const tasksView = registerTasksView(session, actions);
+  const openById = async (id: string): Promise<boolean> => {
+    const task = (await session.tasks.list()).find((t) => t.id === id);
+    return task ? actions.open(task) : false;
+  };
+  // Worktrees left by tasks that no longer exist (a crash, a deleted task) are swept; the user's are never touched.
+  void session.tasks
+    .list()
+    .then((list) => background.sweep((id) => list.some((t) => t.id === id && t.workspace?.state === 'active')))
+    .catch(() => undefined);
   // Shadow copies left by a crashed window are removed in the background; an old single approval mode moves
   // to the two settings that replace it.
   void cleanupStaleShadows().catch(() => undefined);
   void migrateApprovalMode().catch((err) => console.error('Fixpoint: could not migrate fixpoint.approvalMode', err));
   void warnWhenSandboxMissing(output).catch(() => undefined);
-  activeSession = session;
+  shutdown = () => Promise.all([session.shutdown(), background.shutdown()]).then(() => undefined);
   // Restored in the background: activation stays fast, and the webview gets a fresh snapshot when done.
   void session.restore().catch((err) => console.error('Fixpoint: could not restore the conversation', err));
 
@@ -137,7 +122,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     new InlineReviewController(session.reviewer, root),
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.commands.registerCommand('fixpoint.newTask', async () => {
-      session.newTask();
+      await actions.newTask();
       await view.reveal();
     }),
     vscode.commands.registerCommand('fixpoint.cancel', () => session.cancel()),
@@ -154,7 +139,8 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     }),
     vscode.commands.registerCommand('fixpoint.mcp.allowWorkspaceServers', () => mcp.allowWorkspaceServers()),
     ...registerMcpView(mcp),
-    ...registerTasksView(session, () => view.reveal()),
+    ...tasksView.disposables,
+    background,
     vscode.commands.registerCommand('fixpoint.manageApprovals', () => manageApprovals(grants, session.policy.grants)),
     vscode.commands.registerCommand('fixpoint.showAuditLog', async () => {
       const content = `# Fixpoint audit log — this task\n\n${auditToMarkdown(session.policy.audit.entries())}`;
@@ -183,9 +169,9 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
   };
 }
 
-let activeSession: ChatSession | undefined;
+let shutdown: (() => Promise<void>) | undefined;
 
-/** VS Code waits for this: the conversation and pending proposals are saved for the next start. */
+/** VS Code waits for this: every task (the chat's and the background ones) is saved for the next start. */
 export function deactivate(): Promise<void> | undefined {
-  return activeSession?.shutdown();
+  return shutdown?.();
 }

@@ -26,7 +26,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly session: () => ChatSession,
-    private readonly commands: { setApiKey(): Promise<void> },
+    /** New Task and opening a task go through the extension: a background task is shown, not reopened here. */
+    private readonly commands: { setApiKey(): Promise<void>; newTask(): Promise<void>; openTask(id: string): Promise<boolean> },
     private readonly workspace: Workspace,
     context: vscode.ExtensionContext,
     apiKeys: ApiKeyCache,
@@ -84,7 +85,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       case 'list':
         break;
       case 'open':
-        await session.restore(msg.id);
+        await this.commands.openTask(msg.id);
         break;
       case 'rename':
         await session.tasks.rename(msg.id, msg.title);
@@ -122,7 +123,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       case 'cancel':
         return session.cancel();
       case 'newTask':
-        return session.newTask();
+        return this.commands.newTask();
       case 'fix':
         if (msg.action === 'setApiKey') return this.commands.setApiKey();
         if (msg.action === 'openSettings') {

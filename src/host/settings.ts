@@ -150,6 +150,22 @@ export function taskBudget(): TaskBudget | undefined {
   return budgetFrom({ maxSteps: config.get('maxSteps'), maxMinutes: config.get('maxMinutes'), maxCost: config.get('maxCost') });
 }
 
+/** fixpoint.tasks.maxParallel: how many background tasks run at once (more are queued). */
+export function maxParallelTasks(): number {
+  return Math.max(1, vscode.workspace.getConfiguration('fixpoint.tasks').get<number>('maxParallel') ?? 3);
+}
+
+/**
+ * A background task's approval settings: the user's, except that with fixpoint.tasks.backgroundEdits set to
+ * `apply-in-worktree` (user settings only: a workspace must not choose it) its edits apply in its own worktree
+ * unreviewed, because the whole change is reviewed when it comes back.
+ */
+export function backgroundApprovalSettings(): ApprovalSettings {
+  const chosen = vscode.workspace.getConfiguration('fixpoint.tasks').inspect<string>('backgroundEdits')?.globalValue;
+  const user = approvalSettings();
+  return chosen === 'apply-in-worktree' ? { ...user, edits: 'apply-in-task-worktree' } : user;
+}
+
 /** fixpoint.checkpoints.maxMegabytes in bytes: how much disk the snapshots behind checkpoints may take. */
 export function checkpointMaxBytes(): number {
   const megabytes = vscode.workspace.getConfiguration('fixpoint.checkpoints').get<number>('maxMegabytes') ?? DEFAULT_CHECKPOINT_MEGABYTES;

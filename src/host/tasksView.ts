@@ -13,6 +13,15 @@ const ICON: Record<TaskSummary['status'], vscode.ThemeIcon> = {
   interrupted: new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('notificationsWarningIcon.foreground')),
 };
 
+/** The row's flags for the view's `when` clauses (package.json): `task`, plus what can be done with it. */
+function contextValue(task: TaskSummary): string {
+  const flags = ['task'];
+  if (task.status === 'interrupted' || (task.status === 'waiting' && task.waitingFor === 'budget')) flags.push('resumable');
+  if (task.workspace?.state === 'active') flags.push('background');
+  if (task.status === 'running' || task.status === 'verifying') flags.push('running');
+  return flags.join(' ');
+}
+
 /**
  * "Tasks" in the Fixpoint view container: the workspace's durable tasks with their status, age and cost, and
  * a badge on the Fixpoint icon counting those that wait for the user (an answer, more budget, a Resume).
@@ -44,12 +53,11 @@ export class TasksView implements vscode.TreeDataProvider<TaskSummary>, vscode.D
   getTreeItem(task: TaskSummary): vscode.TreeItem {
     const item = new vscode.TreeItem(task.title || '(untitled)', vscode.TreeItemCollapsibleState.None);
     item.id = task.id;
-    item.description = taskRowDescription(task, Date.now());
+    item.description = `${taskRowDescription(task, Date.now())}${task.workspace?.state === 'active' ? ` · ${task.workspace.branch}` : ''}`;
     item.tooltip = taskRowTooltip(task);
     item.iconPath = ICON[task.status];
     item.accessibilityInformation = { label: `${task.title}: ${statusWords(task)}` };
-    item.contextValue =
-      task.status === 'interrupted' || (task.status === 'waiting' && task.waitingFor === 'budget') ? 'task.resumable' : 'task';
+    item.contextValue = contextValue(task);
     item.command = { command: 'fixpoint.tasks.open', title: 'Open Task', arguments: [task] };
     return item;
   }
@@ -64,34 +72,51 @@ export class TasksView implements vscode.TreeDataProvider<TaskSummary>, vscode.D
   }
 }
 
-/** The view and its commands (open, resume, delete); `reveal` shows the chat. */
-export function registerTasksView(session: ChatSession, reveal: () => Promise<void>): vscode.Disposable[] {
+/** What the Tasks view's rows can do; the extension routes each to the chat's session or a background task's. */
+export interface TaskActions {
+  open(task: TaskSummary): Promise<boolean>;
+  resume(task: TaskSummary): Promise<unknown>;
+  remove(task: TaskSummary): Promise<void>;
+  runInBackground(prompt?: string): Promise<unknown>;
+  reviewAndApply(task: TaskSummary): Promise<void>;
+  keep(task: TaskSummary): Promise<unknown>;
+  discard(task: TaskSummary): Promise<void>;
+  stop(task: TaskSummary): void;
+}
+
+/** The view and its commands. */
+export function registerTasksView(session: ChatSession, actions: TaskActions): { view: TasksView; disposables: vscode.Disposable[] } {
   const tasks = new TasksView(session);
   const view = vscode.window.createTreeView('fixpoint.tasks', { treeDataProvider: tasks });
   tasks.attach(view);
-  const open = async (task?: TaskSummary): Promise<boolean> => {
-    if (!task?.id) return false;
-    const opened = task.id === session.tasks.id || (await session.restore(task.id));
-    await reveal();
-    return opened;
-  };
-  return [
+  const on = (command: string, run: (task: TaskSummary) => unknown) =>
+    vscode.commands.registerCommand(command, (task?: TaskSummary) => (task?.id ? run(task) : undefined));
+  const disposables = [
     tasks,
     view,
-    vscode.commands.registerCommand('fixpoint.tasks.open', (task?: TaskSummary) => open(task)),
-    vscode.commands.registerCommand('fixpoint.tasks.resume', async (task?: TaskSummary) => {
-      if (await open(task)) return session.resume();
-      return 'nothing';
-    }),
-    vscode.commands.registerCommand('fixpoint.tasks.delete', async (task?: TaskSummary) => {
-      if (!task?.id) return;
+    on('fixpoint.tasks.open', (task) => actions.open(task)),
+    on('fixpoint.tasks.resume', (task) => actions.resume(task)),
+    on('fixpoint.tasks.delete', async (task) => {
       const answer = await vscode.window.showWarningMessage(`Delete the task "${task.title}"?`, { modal: true }, 'Delete');
-      if (answer === 'Delete') await session.deleteTask(task.id);
+      if (answer === 'Delete') await actions.remove(task);
     }),
+    on('fixpoint.tasks.apply', (task) => actions.reviewAndApply(task)),
+    on('fixpoint.tasks.keep', (task) => actions.keep(task)),
+    on('fixpoint.tasks.discard', async (task) => {
+      const answer = await vscode.window.showWarningMessage(
+        `Discard "${task.title}"? Its worktree and its branch ${task.workspace?.branch ?? ''} are removed.`,
+        { modal: true },
+        'Discard',
+      );
+      if (answer === 'Discard') await actions.discard(task);
+    }),
+    on('fixpoint.tasks.stop', (task) => actions.stop(task)),
+    vscode.commands.registerCommand('fixpoint.tasks.runInBackground', (prompt?: string) => actions.runInBackground(prompt)),
     vscode.commands.registerCommand('fixpoint.tasks.refresh', () => tasks.refresh()),
     // Not in the palette: the rows as the view draws them, for the integration tests and for scripting.
     vscode.commands.registerCommand('fixpoint.tasks.list', async () =>
       (await tasks.getChildren()).map((t) => ({ ...t, description: taskRowDescription(t, Date.now()) })),
     ),
   ];
+  return { view: tasks, disposables };
 }

@@ -17,7 +17,11 @@ export class TerminalRunner implements Runner, vscode.Disposable {
   private terminal: vscode.Terminal | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly root: string) {
+  constructor(
+    private readonly root: string,
+    /** A background task's runner has its own terminal, named after the task, and never takes the panel. */
+    private readonly terminalOptions: { name: string; reveal: boolean } = { name: 'Fixpoint', reveal: true },
+  ) {
     this.subscriptions.push(vscode.window.onDidCloseTerminal((t) => t === this.terminal && (this.terminal = undefined)));
   }
 
@@ -37,7 +41,7 @@ export class TerminalRunner implements Runner, vscode.Disposable {
     if (options.signal.aborted) return { exitCode: undefined, output: 'Stopped before it started.', durationMs: 0, cancelled: true };
     const terminal = this.terminal ?? this.createTerminal();
     this.terminal = terminal;
-    terminal.show(true);
+    if (this.terminalOptions.reveal) terminal.show(true);
     const integration = terminal.shellIntegration ?? (await waitForShellIntegration(terminal, SHELL_INTEGRATION_WAIT_MS));
     if (!integration) {
       // This terminal will never report exit codes; use a pseudoterminal from now on.
@@ -117,7 +121,7 @@ export class TerminalRunner implements Runner, vscode.Disposable {
     for (const name of Object.keys(process.env)) if (isSecretEnvName(name)) env[name] = null;
     for (const [name, value] of Object.entries(gitEnv(process.env))) if (name.startsWith('GIT_')) env[name] = value;
     return vscode.window.createTerminal({
-      name: 'Fixpoint',
+      name: this.terminalOptions.name,
       cwd: this.root,
       env,
       shellPath: process.platform === 'win32' ? undefined : '/bin/bash',
@@ -151,7 +155,7 @@ export class TerminalRunner implements Runner, vscode.Disposable {
     const write = new vscode.EventEmitter<string>();
     const pty: vscode.Pseudoterminal = { onDidWrite: write.event, open: () => undefined, close: () => undefined };
     const terminal = vscode.window.createTerminal({ name, pty, isTransient: true });
-    terminal.show(true);
+    if (this.terminalOptions.reveal) terminal.show(true);
     write.fire(`\x1b[2m$ ${command}\x1b[0m\r\n`);
     const result = (await start((text) => write.fire(text.replace(/\r?\n/g, '\r\n')))) ?? {
       exitCode: undefined,

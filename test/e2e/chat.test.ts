@@ -53,7 +53,8 @@ describe('chat in the VS Code workbench', function () {
     assert.match(await answer.locator('pre code').innerText(), /if \(values\.length === 0\) return 0;/);
     assert.equal(await answer.locator('strong').innerText(), 'npm test');
     assert.equal(await input.inputValue(), '', 'the composer was cleared');
-    assert.equal(await chat.locator('.stop').isVisible(), false);
+    // The run ends once its last step is on disk (fsync'd), a moment after the text stopped streaming.
+    await chat.locator('.stop').waitFor({ state: 'hidden', timeout: 10_000 });
 
     const request = fake.modelRequests().at(-1)!;
     const sent = request.body.messages.at(-1) as { role: string; content: string };

@@ -20,8 +20,12 @@ import { untrustedGitConfig, type GitConfigEntry } from './git';
 import { protectedPathReasonIn } from './paths';
 import { redactSecrets } from './redact';
 
-/** How edits are approved: each one reviewed, or those verified before review applied by themselves. */
-export type EditApproval = 'review' | 'auto-apply-verified';
+/**
+ * How edits are approved: each one reviewed, or those verified before review applied by themselves, or — only
+ * for a background task working in its own worktree, when the user chose it (fixpoint.tasks.backgroundEdits)
+ * — applied there unreviewed, since the task's whole change is reviewed when it comes back to the user.
+ */
+export type EditApproval = 'review' | 'auto-apply-verified' | 'apply-in-task-worktree';
 /** How commands are approved: asked unless read-only or allowed by a rule, or run unasked inside the sandbox. */
 export type CommandApproval = 'ask' | 'sandbox';
 
@@ -37,7 +41,8 @@ export interface ApprovalSettings {
  */
 export type ApprovalMode = 'review' | 'auto-edit' | 'full-auto';
 
-export function approvalSettingsOf(mode: ApprovalMode): ApprovalSettings {
+/** A preset never applies unreviewed edits outside a task's own worktree. */
+export function approvalSettingsOf(mode: ApprovalMode): ApprovalSettings & { edits: Exclude<EditApproval, 'apply-in-task-worktree'> } {
   return { edits: mode === 'review' ? 'review' : 'auto-apply-verified', commands: mode === 'full-auto' ? 'sandbox' : 'ask' };
 }
 
@@ -172,9 +177,20 @@ export class ApprovalEngine {
    */
   decideEdit(proposal: EditProposalFacts): PolicyDecision {
     const ask = (why: string): PolicyDecision => ({ decision: 'ask', where: 'host', why: [why], by: 'policy', risk: 'normal' });
-    if (this.facts.approvalSettings().edits === 'review') return ask('edits are reviewed (fixpoint.edits.approval)');
-    if (!proposal.verified) return ask('not verified before review');
+    const edits = this.facts.approvalSettings().edits;
+    if (edits === 'review') return ask('edits are reviewed (fixpoint.edits.approval)');
     const protectedPaths = proposal.paths.filter((p) => this.isProtected(p));
+    if (edits === 'apply-in-task-worktree') {
+      if (protectedPaths.length > 0) return ask(`touches protected paths: ${protectedPaths.join(', ')}`);
+      return {
+        decision: 'allow',
+        where: 'host',
+        why: ["the task's own worktree; its whole change is reviewed when it comes back"],
+        by: 'policy',
+        risk: 'normal',
+      };
+    }
+    if (!proposal.verified) return ask('not verified before review');
     if (protectedPaths.length > 0) return ask(`touches protected paths: ${protectedPaths.join(', ')}`);
     if (proposal.replacesFile) return ask('replaces an existing file');
     return { decision: 'allow', where: 'host', why: ['verified before review, no protected path'], by: 'policy', risk: 'normal' };

@@ -61,11 +61,16 @@ export class DurableTasks {
   }
 
   /** Renames a task no one is writing (the open task's owner renames it through its own summary). */
-  async rename(id: string, title: string): Promise<void> {
-    if (this.writing.has(id)) throw new Error(`task ${id} is open: rename it through its writer`);
+  rename(id: string, title: string): Promise<void> {
+    return this.updateSummary(id, { title });
+  }
+
+  /** Changes the summary of a task no one is writing (a background task's worktree kept or discarded). */
+  async updateSummary(id: string, patch: Partial<Omit<TaskSummary, 'id'>>): Promise<void> {
+    if (this.writing.has(id)) throw new Error(`task ${id} is open: change it through its writer`);
     const loaded = await this.load(id);
     if (!loaded) return;
-    const summary = { ...loaded.state.summary, title };
+    const summary = { ...loaded.state.summary, ...patch };
     const record: TaskLogRecord = { seq: loaded.seq + 1, t: 'summary', summary };
     await this.files.append(id, `${JSON.stringify(record)}\n`);
     await this.noteSummary(summary);

@@ -120,6 +120,14 @@ export class OpenTask {
     await this.writer.save(state, this.live.takeEntryChanges());
   }
 
+  /** Saves once more and lets the task go (its session is closed; another may open it). */
+  async release(): Promise<void> {
+    await this.saveNow().catch(() => undefined);
+    this.frozen = true;
+    this.writer?.close();
+    this.writer = undefined;
+  }
+
   /** Saves once more and stops saving (VS Code is closing: what is running now is cut off, not finished). */
   async freeze(): Promise<void> {
     await this.saveNow().catch(() => undefined);
@@ -170,6 +178,17 @@ export class OpenTask {
       cost: s.usage.cost,
       current: s.id === this.id,
     }));
+  }
+
+  /** A stored task as last saved (the open one's saved state lags by up to a save). */
+  async load(id: string): Promise<TaskState | undefined> {
+    return (await this.tasks?.load(id))?.state;
+  }
+
+  /** Changes a stored task's summary (not the open one's: that changes through the session). */
+  async update(id: string, patch: Partial<Omit<TaskSummary, 'id'>>): Promise<void> {
+    if (id === this.id) this.summary = { ...this.summary, ...patch };
+    else await this.tasks?.updateSummary(id, patch);
   }
 
   async rename(id: string, title: string): Promise<void> {

@@ -10,6 +10,7 @@ import type { FileChange } from '../patch/types';
 import type { PersistedCheckpoints } from '../review/checkpoints';
 import type { PendingDecision } from '../review/proposal';
 import type { LedgerState } from './ledger';
+import type { TaskWorkspaceInfo } from './taskWorkspace';
 
 /**
  * `waiting`: for an approval, a review, or more budget. `interrupted`: it was running when VS Code
@@ -49,6 +50,8 @@ export interface TaskSummary {
   updatedAt: number;
   filesTouched: string[];
   usage: TaskUsage;
+  /** Set for a task that runs in a place of its own (a git worktree on its branch) rather than the user's folder. */
+  workspace?: TaskWorkspaceInfo;
 }
 
 export interface PersistedProposal {

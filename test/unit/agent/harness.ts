@@ -42,6 +42,8 @@ export interface HarnessExtras {
   tasks?: SessionDeps['tasks'];
   /** The step, time and cost limits a new task starts with. */
   taskBudget?: TaskBudget;
+  /** The first task's id (a background task's). */
+  taskId?: string;
   verify?: { when: 'after-accept' | 'before-review' | 'off'; command?: string; maxAttempts?: number };
   approvalMode?: ApprovalMode;
   /** The checkpoint store of an earlier harness (a session re-created after a reload). */
@@ -115,6 +117,7 @@ export async function createAgentHarness(
     agentOptions: () => ({ retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 2000 }, ...options }),
     tasks: reuse.tasks,
     taskBudget: () => reuse.taskBudget,
+    taskId: reuse.taskId,
     extraTools: reuse.extraTools,
     snapshots: { store: new GitWorkspaceSnapshots(root, reuse.checkpointDir ?? checkpointDir), maxBytes: () => 100 * 1024 * 1024 },
     verifier: reuse.verify
