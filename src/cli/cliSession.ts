@@ -45,6 +45,10 @@ export interface CliOptions {
   verifyCommand?: string;
   mcpConfig?: string;
   showReasoning: boolean;
+  /** The folder whose task list the task belongs to, when it runs elsewhere (the user's folder, for a worktree). */
+  tasksFor?: string;
+  /** The task's id when it was chosen beforehand (with its worktree). */
+  taskId?: string;
 }
 
 export interface CliSession {
@@ -126,7 +130,8 @@ export async function openCliSession(options: CliOptions): Promise<CliSession> {
       store: new GitWorkspaceSnapshots(root, GitWorkspaceSnapshots.cacheDirFor(root)),
       maxBytes: () => (Number(env.FIXPOINT_CHECKPOINT_MEGABYTES) || DEFAULT_CHECKPOINT_MEGABYTES) * 1024 * 1024,
     },
-    tasks: { files: NodeTaskFiles.forWorkspace(root) },
+    tasks: { files: NodeTaskFiles.forWorkspace(options.tasksFor ?? root) },
+    taskId: options.taskId,
     taskBudget: () => options.budget,
     // The CLI keeps workspace and "always" grants for this run (the extension keeps them in the user's storage).
     grants: { commandRules: () => ({ allow, deny: [] }), remember: async (rule) => void allow.push(rule) },

@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { approvalSettingsOf } from '../core/policy';
 import { budgetFrom } from '../core/tasks/budget';
+import { TaskWorkspaceUnavailable } from '../core/tasks/taskWorkspace';
 import { openCliSession, UsageError, type CliOptions, type CliSession } from './cliSession';
 import { USAGE } from './usage';
+import { resumeOptions, reviewHint, startInWorktree, sweepWorktrees } from './worktreeTasks';
 
 const CHOICES = {
   wire: ['chat', 'responses'],
@@ -23,32 +25,61 @@ function choice<K extends keyof typeof CHOICES>(
   return value as (typeof CHOICES)[K][number];
 }
 
-/** `fixpoint exec "<task>"`: the agent loop in a terminal; the task is recorded for `fixpoint tasks`/`resume`. */
+/**
+ * `fixpoint exec "<task>"`: the agent loop in a terminal; the task is recorded for `fixpoint tasks`/`resume`.
+ * With `--worktree` it runs in a git worktree of its own on a new branch, and says how to bring it back.
+ */
 export function runExec(argv: string[]): Promise<number> {
-  return withSession(argv, 'task', async ({ session }, task) => session.prompt(task));
+  let background: Awaited<ReturnType<typeof startInWorktree>> | undefined;
+  return withSession(
+    argv,
+    'task',
+    async ({ session }, task) => {
+      // Recorded with the task from its first save, so `fixpoint tasks` shows the branch even after a crash.
+      if (background) session.tasks.summary = { ...session.tasks.summary, workspace: background.info };
+      try {
+        return await session.prompt(task);
+      } finally {
+        if (background) process.stderr.write(reviewHint(background.id, background.info));
+      }
+    },
+    async (options, task, worktree) => {
+      if (!worktree) return options;
+      background = await startInWorktree(options, task);
+      return background.options;
+    },
+  );
 }
 
 /** `fixpoint resume <id>`: continues a stored task of this workspace from its last recorded step. */
 export function runResume(argv: string[]): Promise<number> {
-  return withSession(argv, 'id', async ({ session }, id) => {
-    if (!(await session.restore(id))) {
-      process.stderr.write(`No task "${id}" in this workspace (see fixpoint tasks).\n`);
-      return 'failed';
-    }
-    // A task waiting on an approval or review shows that card again; answering it continues the task.
-    const answered = session.whenAnswered();
-    if (answered) return answered;
-    const { status } = session.tasks.current();
-    const end = await session.resume();
-    if (end === 'nothing') process.stderr.write(`Task ${id} is ${status}: there is nothing to resume.\n`);
-    return end === 'nothing' ? (status === 'done' ? 'answered' : 'failed') : end;
-  });
+  return withSession(
+    argv,
+    'id',
+    async ({ session }, id) => {
+      if (!(await session.restore(id))) {
+        process.stderr.write(`No task "${id}" in this workspace (see fixpoint tasks).\n`);
+        return 'failed';
+      }
+      // A task waiting on an approval or review shows that card again; answering it continues the task.
+      const answered = session.whenAnswered();
+      if (answered) return answered;
+      const { status } = session.tasks.current();
+      const end = await session.resume();
+      if (end === 'nothing') process.stderr.write(`Task ${id} is ${status}: there is nothing to resume.\n`);
+      return end === 'nothing' ? (status === 'done' ? 'answered' : 'failed') : end;
+    },
+    // A task in a worktree resumes there.
+    (options, id) => resumeOptions(options, id),
+  );
 }
 
 async function withSession(
   argv: string[],
   positional: 'task' | 'id',
   act: (cli: CliSession, argument: string) => Promise<string>,
+  /** Where the session runs (a task's worktree), decided before it opens. */
+  prepare: (options: CliOptions, argument: string, worktree: boolean) => Promise<CliOptions> = async (o) => o,
 ): Promise<number> {
   let parsed;
   try {
@@ -61,9 +92,20 @@ async function withSession(
     process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
+  let options: CliOptions;
+  try {
+    // Start-up: worktrees of tasks that no longer exist (a crash, a deleted task) are removed first.
+    await sweepWorktrees(parsed.options.cwd ?? process.cwd());
+    options = await prepare(parsed.options, parsed.argument, parsed.worktree);
+  } catch (err) {
+    process.stderr.write(
+      err instanceof TaskWorkspaceUnavailable ? `Cannot run the task in a worktree: ${err.message}\n` : `${(err as Error).message}\n`,
+    );
+    return 1;
+  }
   let cli: CliSession;
   try {
-    cli = await openCliSession(parsed.options);
+    cli = await openCliSession(options);
   } catch (err) {
     // The session could not be set up from what was given (an unreadable --mcp-config, …): bad usage.
     process.stderr.write(`${(err as Error).message}\n`);
@@ -100,6 +142,7 @@ function parseCliArgs(argv: string[], positional: 'task' | 'id') {
       'verify-command': { type: 'string' },
       'mcp-config': { type: 'string' },
       'show-reasoning': { type: 'boolean' },
+      worktree: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -134,7 +177,7 @@ function parseCliArgs(argv: string[], positional: 'task' | 'id') {
     mcpConfig: values['mcp-config'],
     showReasoning: values['show-reasoning'] === true,
   };
-  return { options, argument };
+  return { options, argument, worktree: values.worktree === true };
 }
 
 function positiveNumber(name: string, value: string | undefined, integer = false): number | undefined {

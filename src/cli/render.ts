@@ -1,4 +1,5 @@
 import type { ChatSession } from '../core/agent/session';
+import type { Proposal } from '../core/review/proposal';
 import type { ApprovalDecision, Entry, HostToWebview } from '../shared/protocol';
 
 const CLI_ANSWERS: Record<string, ApprovalDecision> = {
@@ -100,7 +101,7 @@ export function terminalRenderer(options: RendererOptions): (msg: HostToWebview)
         if (first && entry.state === 'pending') void askApproval(entry, options);
         break;
       case 'proposal':
-        if (first && entry.state === 'pending') void askReview(entry, options);
+        if (first && entry.state === 'pending') void askReview(entry, { ...options, target: options.session() });
         break;
       default:
         break;
@@ -134,8 +135,21 @@ async function askApproval(entry: Extract<Entry, { kind: 'approval' }>, options:
   options.session().approve(entry.id, CLI_ANSWERS[answer] ?? 'deny');
 }
 
-async function askReview(entry: Extract<Entry, { kind: 'proposal' }>, options: RendererOptions): Promise<void> {
-  const proposal = options.session().reviewer.get(entry.id);
+/** What a review in the terminal needs: the proposal, and where the answers go (a session, or a bare reviewer). */
+export interface ReviewTarget {
+  reviewer: { get(id: string): Proposal | undefined };
+  review(id: string, path: string | undefined, accept: boolean): void;
+}
+
+export interface ReviewOptions extends Pick<RendererOptions, 'err' | 'ask' | 'approveAll'> {
+  target: ReviewTarget;
+  /** A reason a file needs an interactive yes besides the built-in ones (shown when asking, too). */
+  attention?: (path: string) => string | undefined;
+}
+
+/** Prints a proposal's diffs and asks per file (or applies what --yes may apply). */
+export async function askReview(entry: Extract<Entry, { kind: 'proposal' }>, options: ReviewOptions): Promise<void> {
+  const proposal = options.target.reviewer.get(entry.id);
   if (!proposal) return;
   options.err.write(`\nProposed changes:\n${proposal.files.map((f) => f.change.diff).join('\n')}\n`);
   if (options.approveAll) {
@@ -145,15 +159,15 @@ async function askReview(entry: Extract<Entry, { kind: 'proposal' }>, options: R
         ? 'is a protected path'
         : file.change.replaces
           ? `would replace the existing ${file.change.replaces.path}`
-          : '';
+          : (options.attention?.(file.change.path) ?? '');
       if (why) options.err.write(`Not applied: ${file.change.path} ${why} and needs an interactive yes, even with --yes.\n`);
-      options.session().review(entry.id, file.change.path, !why);
+      options.target.review(entry.id, file.change.path, !why);
     }
     return;
   }
   if (!options.ask) {
     options.err.write('Rejected (no terminal to ask; use --yes to accept edits).\n');
-    return options.session().review(entry.id, undefined, false);
+    return options.target.review(entry.id, undefined, false);
   }
   for (const file of proposal.files) {
     const notes = [
@@ -161,10 +175,11 @@ async function askReview(entry: Extract<Entry, { kind: 'proposal' }>, options: R
       ...(file.change.replaces
         ? [`REPLACES the existing ${file.change.replaces.path}: ${file.change.replaces.removedLines} lines removed`]
         : []),
+      ...[options.attention?.(file.change.path)].filter((n) => n !== undefined),
     ];
     const answer = (await options.ask(`Apply changes to ${file.change.path}${notes.length ? ` (${notes.join('; ')})` : ''}? [y/N] `))
       .trim()
       .toLowerCase();
-    options.session().review(entry.id, file.change.path, answer === 'y' || answer === 'yes');
+    options.target.review(entry.id, file.change.path, answer === 'y' || answer === 'yes');
   }
 }

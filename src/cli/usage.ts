@@ -3,6 +3,9 @@ export const USAGE = `Usage:
   fixpoint exec "<task>" [options]     run the agent on a task in a folder (recorded for tasks/resume)
   fixpoint tasks [--json]              this folder's tasks: id, status, age, cost, title
   fixpoint tasks show <id>             one task: its status, usage and ledger (goal, plan, decisions, checks)
+  fixpoint tasks apply <id> [--yes]    bring a worktree task's change into this folder, reviewed per file
+  fixpoint tasks keep <id>             commit a worktree task's change on its branch (message from its ledger)
+  fixpoint tasks discard <id>          remove a worktree task's worktree and branch
   fixpoint resume <id> [options]       continue an interrupted or paused task from its last recorded step
   fixpoint apply-patch [--cwd DIR]     apply one apply_patch text from stdin with the same engine
   fixpoint doctor                      whether the sandbox works here, and the fix when it does not
@@ -30,6 +33,8 @@ exec options:
                          in USD); when one runs out the task pauses and "fixpoint resume <id>" grants more
   --mcp-config <file>    MCP servers for the agent (VS Code's mcp.json format; \${input:id} from
                          FIXPOINT_MCP_INPUT_<ID>); their tools ask before they run, like commands
+  --worktree             run the task in a git worktree of its own, on a new branch fixpoint/<short-title>
+                         from HEAD plus your uncommitted changes; your folder is not touched (see tasks apply)
   --show-reasoning       print the model's reasoning (dimmed, on stderr, apart from the answer) even when
                          stderr is not a terminal; on a terminal it is always shown
 
@@ -45,8 +50,13 @@ Exit codes: 0 the task ended normally, 1 it failed, was stopped or paused, 2 bad
 
 export const TASKS_USAGE = `Usage: fixpoint tasks [list] [--json] [--cwd DIR]
        fixpoint tasks show <id> [--json] [--cwd DIR]
+       fixpoint tasks apply|keep|discard <id> [--yes] [--cwd DIR]
 
-Lists the folder's tasks (the CLI's; most recent first) or shows one with its ledger.`;
+Lists the folder's tasks (the CLI's; most recent first) or shows one with its ledger. For a task run with
+exec --worktree: apply brings its whole change into this folder as proposals, rebased onto your edits since
+(overlapping hunks keep your lines, with the task's version between conflict markers), asked per file
+(--yes accepts all but conflicting or protected files); keep commits it on its branch and removes the
+worktree; discard removes the worktree and the branch.`;
 
 export const APPLY_PATCH_USAGE = `Usage: fixpoint apply-patch [--cwd DIR] < patch.txt
 

@@ -23,9 +23,9 @@ export async function applyPatch(patch: string | ParsedPatch, source: PatchSourc
 
 /**
  * A proposal from whole new file contents (an editor's rename, say) rather than a patch: the same diffs and
- * hunks as a patch's, so it is reviewed hunk by hunk like any edit. Unchanged files are left out.
+ * hunks as a patch's, so it is reviewed hunk by hunk like any edit. Unchanged files are left out; an absent
+ * `oldContent` adds the file, an absent `newContent` deletes it.
  */
-/** Changes from whole contents; an absent `oldContent` adds the file, an absent `newContent` deletes it. */
 export function changesFromContents(files: Array<{ path: string; oldContent?: string; newContent?: string }>): PatchResult {
   const changes = files
     .filter((f) => f.oldContent !== f.newContent)
