@@ -111,11 +111,8 @@ export class HostBackgroundTasks implements vscode.Disposable {
     const rebased = await rebaseTaskChanges(
       deltas,
       async (path) => {
-        try {
-          return new TextDecoder().decode(await user.readFile(path));
-        } catch {
-          return undefined;
-        }
+        const bytes = await user.readFile(path).catch(() => undefined);
+        return bytes && new TextDecoder().decode(bytes);
       },
       { current: 'your version', task: info.branch },
     );

@@ -89,8 +89,11 @@ export function registerTasksView(session: ChatSession, actions: TaskActions): {
   const tasks = new TasksView(session);
   const view = vscode.window.createTreeView('fixpoint.tasks', { treeDataProvider: tasks });
   tasks.attach(view);
-  const on = (command: string, run: (task: TaskSummary) => unknown) =>
-    vscode.commands.registerCommand(command, (task?: TaskSummary) => (task?.id ? run(task) : undefined));
+  // A second argument `true` (scripts, tests) stands for the confirmation a destructive action asks for.
+  const on = (command: string, run: (task: TaskSummary, confirmed: boolean) => unknown) =>
+    vscode.commands.registerCommand(command, (task?: TaskSummary, confirmed?: boolean) =>
+      task?.id ? run(task, confirmed === true) : undefined,
+    );
   const disposables = [
     tasks,
     view,
@@ -102,12 +105,14 @@ export function registerTasksView(session: ChatSession, actions: TaskActions): {
     }),
     on('fixpoint.tasks.apply', (task) => actions.reviewAndApply(task)),
     on('fixpoint.tasks.keep', (task) => actions.keep(task)),
-    on('fixpoint.tasks.discard', async (task) => {
-      const answer = await vscode.window.showWarningMessage(
-        `Discard "${task.title}"? Its worktree and its branch ${task.workspace?.branch ?? ''} are removed.`,
-        { modal: true },
-        'Discard',
-      );
+    on('fixpoint.tasks.discard', async (task, confirmed) => {
+      const answer = confirmed
+        ? 'Discard'
+        : await vscode.window.showWarningMessage(
+            `Discard "${task.title}"? Its worktree and its branch ${task.workspace?.branch ?? ''} are removed.`,
+            { modal: true },
+            'Discard',
+          );
       if (answer === 'Discard') await actions.discard(task);
     }),
     on('fixpoint.tasks.stop', (task) => actions.stop(task)),
