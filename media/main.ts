@@ -38,6 +38,7 @@ app.innerHTML = `
     <div class="actions">
       <span class="hint" aria-hidden="true"></span>
       <button class="secondary fast-toggle" aria-pressed="false" title="Fast mode: answer with the small, fast model (fixpoint.fastModel) for quick asks">Fast</button>
+      <button class="secondary background-toggle" aria-pressed="false" title="Background: run the task in a git worktree of its own, beside this chat; its result comes back for review (Tasks view)">Background</button>
       <button class="secondary new-task" title="Start a new task">New Task</button>
       <button class="stop" hidden title="Stop (Esc)">Stop</button>
       <button class="send">Send</button>
@@ -57,7 +58,13 @@ function submit(): void {
   if (!text.trim() || state.busy) return;
   input.value = '';
   typedAt = -Infinity; // Sent: what comes next (an approval card) may take the focus.
-  send({ type: 'prompt', text, ...(fastToggle.getAttribute('aria-pressed') === 'true' ? { fast: true } : {}) });
+  const pressed = (toggle: HTMLButtonElement) => toggle.getAttribute('aria-pressed') === 'true';
+  send({
+    type: 'prompt',
+    text,
+    ...(pressed(fastToggle) ? { fast: true } : {}),
+    ...(pressed(backgroundToggle) ? { background: true } : {}),
+  });
 }
 
 const mentions = new MentionPopup(input, send);
@@ -96,9 +103,9 @@ stopButton.addEventListener('click', () => {
   input.focus();
 });
 const fastToggle = app.querySelector<HTMLButtonElement>('.fast-toggle')!;
-fastToggle.addEventListener('click', () =>
-  fastToggle.setAttribute('aria-pressed', String(fastToggle.getAttribute('aria-pressed') !== 'true')),
-);
+const backgroundToggle = app.querySelector<HTMLButtonElement>('.background-toggle')!;
+for (const toggle of [fastToggle, backgroundToggle])
+  toggle.addEventListener('click', () => toggle.setAttribute('aria-pressed', String(toggle.getAttribute('aria-pressed') !== 'true')));
 app.querySelector('.new-task')!.addEventListener('click', () => {
   send({ type: 'newTask' });
   input.focus();

@@ -56,7 +56,12 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
   const view: ChatViewProvider = new ChatViewProvider(
     context.extensionUri,
     () => background.shown(),
-    { setApiKey, newTask: () => actions.newTask(), openTask: (id) => openById(id) },
+    {
+      setApiKey,
+      newTask: () => actions.newTask(),
+      openTask: (id) => openById(id),
+      runInBackground: (prompt) => actions.runInBackground(prompt),
+    },
     workspace,
     context,
     apiKeys,

@@ -86,7 +86,11 @@ export class HostBackgroundTasks implements vscode.Disposable {
         ignoreFocusOut: true,
       }));
     if (!text?.trim()) return undefined;
-    return this.tasks.start(text.trim(), text.trim().replace(/\s+/g, ' ').slice(0, 80));
+    const task = await this.tasks.start(text.trim(), text.trim().replace(/\s+/g, ' ').slice(0, 80));
+    this.foreground.notice(
+      `Started in the background on branch ${task.workspace.branch}: "${task.title}". It is in the Tasks view; you will be told when it needs you or is done.`,
+    );
+    return task;
   }
 
   /** Opens a stored background task (from the Tasks view): in this window's session for it, reopened if needed. */

@@ -27,7 +27,12 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     private readonly extensionUri: vscode.Uri,
     private readonly session: () => ChatSession,
     /** New Task and opening a task go through the extension: a background task is shown, not reopened here. */
-    private readonly commands: { setApiKey(): Promise<void>; newTask(): Promise<void>; openTask(id: string): Promise<boolean> },
+    private readonly commands: {
+      setApiKey(): Promise<void>;
+      newTask(): Promise<void>;
+      openTask(id: string): Promise<boolean>;
+      runInBackground(prompt: string): Promise<unknown>;
+    },
     private readonly workspace: Workspace,
     context: vscode.ExtensionContext,
     apiKeys: ApiKeyCache,
@@ -116,6 +121,10 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       case 'prompt':
         if (!vscode.workspace.workspaceFolders?.length) {
           session.reportError(new Error('No folder is open. Open a folder (File → Open Folder…) so Fixpoint has a workspace to work in.'));
+          return;
+        }
+        if (msg.background) {
+          await this.commands.runInBackground(msg.text);
           return;
         }
         await session.prompt(msg.text, { fast: msg.fast });

@@ -201,8 +201,11 @@ export type HostToWebview =
 
 export type WebviewToHost =
   | { type: 'ready' }
-  /** `fast`: answer with fixpoint.fastModel (the composer's Fast toggle). */
-  | { type: 'prompt'; text: string; fast?: boolean }
+  /**
+   * `fast`: answer with fixpoint.fastModel (the composer's Fast toggle). `background`: run it as a background
+   * task in a worktree of its own (the Background toggle).
+   */
+  | { type: 'prompt'; text: string; fast?: boolean; background?: boolean }
   | { type: 'cancel' }
   | { type: 'newTask' }
   | { type: 'fix'; action: FixAction }
@@ -247,7 +250,12 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       return { type: msg.type };
     case 'prompt':
       return typeof msg.text === 'string' && msg.text.trim() !== '' && msg.text.length <= MAX_PROMPT_CHARS
-        ? { type: 'prompt', text: msg.text, ...(msg.fast === true ? { fast: true } : {}) }
+        ? {
+            type: 'prompt',
+            text: msg.text,
+            ...(msg.fast === true ? { fast: true } : {}),
+            ...(msg.background === true ? { background: true } : {}),
+          }
         : undefined;
     case 'fix':
       return FIX_ACTIONS.includes(msg.action as FixAction) ? { type: 'fix', action: msg.action as FixAction } : undefined;

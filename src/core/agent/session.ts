@@ -198,7 +198,8 @@ export class ChatSession {
     }
   }
 
-  private notice(text: string): void {
+  /** A line in the chat that is not the model's (what happened around the task). */
+  notice(text: string): void {
     this.transcript.put({ kind: 'notice', id: this.transcript.newId('notice'), text });
   }
   /** Shows a failure of a user action (from the chat) as an error card: a message, never a stack trace. */

@@ -1,0 +1,117 @@
+// A background task through the real workbench: started from the chat's Background toggle, it runs in a git
+// worktree of its own; the Tasks view lists it; a notification says when it has changes for review (Open shows
+// it in the chat); once done, the row's Review & Apply brings its change back as a proposal in the chat.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { freshChat, readWorkspaceFile } from './ui';
+import { screenshotOnFailure, waitUntil, workspaceFile, world } from './world';
+
+const FILE = 'from-background.txt';
+
+function git(...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', ...args], {
+    cwd: world().codeServer.workspace,
+    encoding: 'utf8',
+  });
+}
+
+/**
+ * Clicks `label` on the VS Code notification whose text matches `text`: on its toast, or — toasts of
+ * information messages hide after a while — in the notification centre, opened from the command palette.
+ */
+async function clickNotification(page: Page, text: RegExp, label: string): Promise<void> {
+  const toast = page.locator('.notification-toast', { hasText: text }).first();
+  if (
+    await toast.waitFor({ timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    await toast.locator('.monaco-button', { hasText: label }).first().click();
+    return;
+  }
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>Notifications: Show Notifications');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Notifications' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const item = page.locator('.notifications-center .monaco-list-row', { hasText: text }).first();
+  await item.waitFor({ timeout: 60_000 });
+  await item.locator('.monaco-button', { hasText: label }).first().click();
+}
+
+describe('a background task in the workbench', function () {
+  this.timeout(180_000);
+  afterEach(screenshotOnFailure);
+  before(() => {
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-q', '-m', 'fixture');
+  });
+  after(() => {
+    rmSync(path.join(world().codeServer.workspace, '.git'), { recursive: true, force: true });
+    rmSync(workspaceFile(FILE), { force: true });
+  });
+
+  it('starts from the chat, shows in the Tasks view, notifies, and comes back through Review & Apply', async () => {
+    const { page, fake } = world();
+    const chat = await freshChat(page);
+    fake.enqueue(
+      {
+        toolCalls: [
+          {
+            name: 'apply_patch',
+            arguments: JSON.stringify({ patch: `*** Begin Patch\n*** Add File: ${FILE}\n+made in a worktree\n*** End Patch\n` }),
+          },
+        ],
+      },
+      { text: 'Added the file.' },
+    );
+    const toggle = chat.locator('.composer .background-toggle');
+    await toggle.click();
+    const input = chat.locator('.composer textarea');
+    await input.fill('add from-background.txt');
+    await input.press('Enter');
+    await toggle.click(); // Off again, for the suites that follow.
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    await chat.locator('.entry.notice', { hasText: /Started in the background on branch fixpoint\// }).waitFor();
+
+    // The Tasks view (collapsed until opened) lists it with its branch.
+    const header = page.locator('.pane-header', { hasText: 'Tasks' }).first();
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    await page.locator('.monaco-list-row', { hasText: 'add from-background.txt' }).first().waitFor({ timeout: 30_000 });
+
+    // Its edit waits for review in its own session: the notification's Open shows it in the chat.
+    await clickNotification(page, /add from-background\.txt.*has changes for your review/, 'Open');
+    const proposal = chat.locator('.entry.proposal', { hasText: FILE });
+    await proposal.waitFor({ timeout: 30_000 });
+    await proposal
+      .locator('button', { hasText: /^Accept All$|^Accept$/ })
+      .first()
+      .click();
+    assert.equal(existsSync(workspaceFile(FILE)), false, "accepted into the task's worktree, not the user's folder");
+
+    // Done (in view, so no notification): the row's Review & Apply brings the change back into the user's
+    // folder as a proposal in the chat.
+    await chat.locator('.entry.assistant', { hasText: 'Added the file.' }).waitFor({ timeout: 30_000 });
+    const row = page.locator('.monaco-list-row', { hasText: 'add from-background.txt' }).first();
+    await waitUntil('the row to say done', async () => /done/.test(await row.innerText()), 30_000);
+    await row.hover();
+    await row.locator('.action-label[aria-label="Review & Apply"]').click();
+    const back = chat.locator('.entry.proposal', { hasText: FILE }).last();
+    await back
+      .locator('button', { hasText: /^Accept All$|^Accept$/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await back
+      .locator('button', { hasText: /^Accept All$|^Accept$/ })
+      .first()
+      .click();
+    await waitUntil('the file in the workspace', () => existsSync(workspaceFile(FILE)), 30_000);
+    assert.equal(readWorkspaceFile(FILE), 'made in a worktree\n');
+  });
+});
