@@ -20,6 +20,7 @@ import { registerMcpView } from './host/mcpView';
 import { registerTasksView } from './host/tasksView';
 import { HostBackgroundTasks } from './host/backgroundTasks';
 import { taskActions } from './host/taskActions';
+import { registerCommitOnAccept } from './host/commitOnAccept';
 import { GitWorktrees } from './node/worktrees';
 import { FileStore } from './node/fileStore';
 import { NodeTaskFiles } from './node/taskFiles';
@@ -145,6 +146,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
     vscode.commands.registerCommand('fixpoint.mcp.allowWorkspaceServers', () => mcp.allowWorkspaceServers()),
     ...registerMcpView(mcp),
     ...tasksView.disposables,
+    registerCommitOnAccept(session, root, output),
     background,
     vscode.commands.registerCommand('fixpoint.manageApprovals', () => manageApprovals(grants, session.policy.grants)),
     vscode.commands.registerCommand('fixpoint.showAuditLog', async () => {

@@ -34,6 +34,7 @@ export interface ReviewPolicy {
 export class ProposalReviewer implements Reviewer {
   private readonly open = new Map<string, { proposal: Proposal; turnId: string; settle: () => void }>();
   private readonly listeners = new Set<ProposalListener>();
+  private readonly writeListeners = new Set<(paths: string[], proposal: Proposal) => void>();
   /** Proposals of a task the user left: their outcome no longer belongs in the (new) transcript. */
   private readonly silenced = new Set<string>();
   /** The user turn whose checkpoint records what accepted edits change. */
@@ -48,6 +49,12 @@ export class ProposalReviewer implements Reviewer {
     /** Brackets each write with the turn's checkpoint; without one, writes are not checkpointed. */
     private readonly recordChange: ChangeRecorder = (_turnId, change) => change(),
   ) {}
+
+  /** Told after accepted hunks are on disk, with the paths written (for fixpoint.git.commitOnAccept). */
+  onDidWrite(listener: (paths: string[], proposal: Proposal) => void): { dispose(): void } {
+    this.writeListeners.add(listener);
+    return { dispose: () => this.writeListeners.delete(listener) };
+  }
 
   onDidChange(listener: ProposalListener): { dispose(): void } {
     this.listeners.add(listener);
@@ -210,5 +217,7 @@ export class ProposalReviewer implements Reviewer {
         contentHash: op.content === undefined ? 'deleted' : createHash('sha256').update(op.content).digest('hex').slice(0, 16),
       });
     }
+    const paths = ops.flatMap((op) => (op.renameFrom ? [op.renameFrom, op.path] : [op.path]));
+    for (const listener of this.writeListeners) listener(paths, proposal);
   }
 }
