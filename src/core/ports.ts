@@ -1,6 +1,6 @@
 import type { Entry } from '../shared/protocol';
 import type { GitConfigEntry } from './policy/git';
-import type { ApprovalScope } from './policy/grants';
+import type { ApprovalDecision } from './domain';
 // The small interfaces through which core reaches the outside world. The host implements them with VS Code
 // APIs, the CLI with Node, unit tests with in-memory fakes.
 
@@ -206,8 +206,8 @@ export interface Runner {
   canRun(): { ok: true } | { ok: false; reason: string };
 }
 
-/** The user's answer to an approval card: allowed with a scope (policy/grants.ts), or denied. */
-export type CommandApproval = ApprovalScope | 'deny';
+/** The user's answer to an approval card: allowed with a scope, or denied (one type with the card's: domain.ts). */
+export type CommandApproval = ApprovalDecision;
 
 /** What a command approval card shows. */
 export interface CommandApprovalRequest {

@@ -2,6 +2,10 @@
 // The webview is a renderer of host state: on `ready` the host answers with a full `state` snapshot, then
 // streams small updates. Everything arriving from the webview is untrusted and validated here.
 
+import type { ApprovalDecision, PlanStep } from '../core/domain';
+
+export type { ApprovalDecision, PlanStep };
+
 export type ToolStatus = 'pending' | 'running' | 'done' | 'failed';
 
 /** Something the user can click in an error banner to fix the problem. */
@@ -30,7 +34,7 @@ export type Entry =
    * time or cost budget (`budget`, button "Continue"). `done` once the user went on.
    */
   | { kind: 'resume'; id: string; reason: 'interrupted' | 'budget'; text: string; state: 'pending' | 'done' }
-  | { kind: 'plan'; id: string; steps: PlanItem[] }
+  | { kind: 'plan'; id: string; steps: PlanStep[] }
   /** The task ledger (goal, plan, decisions, files, checks) as every request carries it; one per task, updated in place. */
   | { kind: 'ledger'; id: string; text: string }
   | {
@@ -124,9 +128,7 @@ export interface SetupState {
     | { state: 'error'; message: string; fix?: string; models?: string[]; checks?: SetupCheck[] };
 }
 
-export type PlanItem = { text: string; status: 'pending' | 'in_progress' | 'completed' };
 /** The approval card's answers: allowed once, for this task, in this workspace, always — or denied. */
-export type ApprovalDecision = 'once' | 'task' | 'workspace' | 'always' | 'deny';
 export type ApprovalState = 'pending' | 'allowed' | 'task' | 'workspace' | 'always' | 'denied';
 export type FileDecision = 'pending' | 'accepted' | 'rejected' | 'partial' | 'stale';
 

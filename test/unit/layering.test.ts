@@ -23,6 +23,7 @@ describe('layering (lint rules)', () => {
     ['src/core/agent/x.ts', "import { a } from '../../cli/render';\nexport const v = a;", /src\/core is plain TypeScript/],
     ['src/core/agent/x.ts', "import { a } from '../../../media/main';\nexport const v = a;", /src\/core is plain TypeScript/],
     ['src/shared/x.ts', "import { a } from '../core/model/providers';\nexport const v = a;", /imports nothing of the project/],
+    ['src/shared/x.ts', "import type { Entry } from '../core/ports';\nexport type V = Entry;", /imports nothing of the project/],
     ['media/x.ts', "import { parseWebviewMessage } from '../src/shared/protocol';\nexport const v = parseWebviewMessage;", /only types/],
     ['media/x.ts', "import { a } from '../src/core/model/providers';\nexport const v = a;", /nothing of the extension/],
   ];
@@ -40,6 +41,7 @@ describe('layering (lint rules)', () => {
     ['src/core/policy/x.ts', "import * as fs from 'node:fs';\nexport const v = fs;"],
     ['media/x.ts', "import type { Entry } from '../src/shared/protocol';\nexport type V = Entry;"],
     ['src/host/x.ts', "import { a } from '../core/model/providers';\nexport const v = a;"],
+    ['src/shared/x.ts', "import type { PlanStep } from '../core/domain';\nexport type V = PlanStep;"],
   ];
   for (const [file, code] of allowed) {
     it(`allows ${code.split('\n')[0]} in ${file}`, async () => {

@@ -1,4 +1,5 @@
-import type { Entry, PlanItem } from '../../shared/protocol';
+import type { PlanStep } from '../domain';
+import type { Entry } from '../../shared/protocol';
 import { TaskLedger, type LedgerState } from '../tasks/ledger';
 import type { Transcript } from './transcript';
 
@@ -18,7 +19,7 @@ export class TaskCards {
     this.ledger = new TaskLedger(filesTouched, () => this.showLedger());
   }
 
-  showPlan(steps: PlanItem[]): void {
+  showPlan(steps: PlanStep[]): void {
     this.ledger.setPlan(steps);
     this.planId ??= this.transcript.newId('plan');
     this.transcript.put({ kind: 'plan', id: this.planId, steps });

@@ -5,7 +5,9 @@
  * is an allow rule for the approval engine, so it widens what runs unasked and never silences a finding.
  */
 
-export type ApprovalScope = 'once' | 'task' | 'workspace' | 'always';
+import type { ApprovalScope } from '../domain';
+
+export type { ApprovalScope };
 
 export interface Grant {
   /** The command prefix (`npm test`) or task rule (`task: build`) allowed. */

@@ -5,13 +5,9 @@ import type { Approver, CodeIntelligence, Runner, Workspace } from '../ports';
 import type { ApprovalEngine } from '../policy/engine';
 import type { TaskLedger } from '../tasks/ledger';
 import type { AuditLog } from '../policy/audit';
-import type { ApprovalScope } from '../policy/grants';
+import type { ApprovalScope, PlanStep } from '../domain';
 
-export type PlanStepStatus = 'pending' | 'in_progress' | 'completed';
-export interface PlanStep {
-  text: string;
-  status: PlanStepStatus;
-}
+export type { PlanStep };
 
 export type HunkDecision = 'accepted' | 'rejected' | 'stale';
 export interface FileReviewOutcome {

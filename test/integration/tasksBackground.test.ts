@@ -24,9 +24,20 @@ describe('background tasks in git worktrees', function () {
   let api: TestApi;
   let root: string;
 
-  useFakeModel({ 'tasks.backgroundEdits': 'apply-in-worktree', 'verify.when': 'off', 'tasks.maxParallel': 2 }, (suite) => {
-    ({ server, api, root } = suite);
-  });
+  // Each task's edits apply in its own worktree and are checked there, by a command the user allowed.
+  const check = `node -e "process.exit(0)"`;
+  useFakeModel(
+    {
+      'tasks.backgroundEdits': 'apply-in-worktree',
+      'verify.when': 'after-accept',
+      'verify.command': check,
+      'commands.allow': ['node -e'],
+      'tasks.maxParallel': 2,
+    },
+    (suite) => {
+      ({ server, api, root } = suite);
+    },
+  );
   before(() => {
     git(root, 'init', '-q', '-b', 'main');
     git(root, '-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'add', '.');
@@ -68,6 +79,10 @@ describe('background tasks in git worktrees', function () {
     assert.equal(fs.existsSync(path.join(root, 'one.txt')), false, "the user's folder is not touched by a running task");
     assert.ok(calc.isDirty && calc.getText().startsWith('// my unsaved note\n'));
     assert.match(first.description, /^done · /);
+    for (const task of [first, second]) {
+      const ledger = (await api.session.tasks.load(task.id))?.ledger;
+      assert.deepEqual(ledger?.checks, [{ command: check, passed: true }], `${task.title} was verified in its worktree`);
+    }
 
     // Review & Apply: one proposal in the chat, accepted there; the unsaved edit elsewhere stays as it is.
     await vscode.commands.executeCommand('fixpoint.tasks.apply', first);
@@ -78,7 +93,8 @@ describe('background tasks in git worktrees', function () {
       proposal.files.map((f) => f.path),
       ['one.txt'],
     );
-    api.session.review(proposal.id, undefined, true);
+    assert.equal(proposal.verification?.state, 'passed', "the task's check travels with its change");
+    api.session.reviewer.decideHunk(proposal.id, 'one.txt', 0, true);
     await waitFor('one.txt applied', () => fs.existsSync(path.join(root, 'one.txt')));
     assert.equal(fs.readFileSync(path.join(root, 'one.txt'), 'utf8'), 'made by a background task\n');
     assert.ok(calc.isDirty && calc.getText().startsWith('// my unsaved note\n'), 'the unsaved edit is untouched');

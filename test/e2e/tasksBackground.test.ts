@@ -85,7 +85,12 @@ describe('a background task in the workbench', function () {
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
     await page.locator('.monaco-list-row', { hasText: 'add from-background.txt' }).first().waitFor({ timeout: 30_000 });
 
-    // Its edit waits for review in its own session: the notification's Open shows it in the chat.
+    // Its edit waits for review in its own session: the Fixpoint icon's badge counts it, and the notification's
+    // Open shows it in the chat.
+    const badge = page
+      .locator('.activitybar .action-item', { has: page.locator('a.action-label[aria-label^="Fixpoint"]') })
+      .locator('.badge-content');
+    await waitUntil('the badge to count the waiting task', async () => (await badge.innerText().catch(() => '')) === '1', 30_000);
     await clickNotification(page, /add from-background\.txt.*has changes for your review/, 'Open');
     const proposal = chat.locator('.entry.proposal', { hasText: FILE });
     await proposal.waitFor({ timeout: 30_000 });
