@@ -25,6 +25,11 @@ const benches: Array<{ name: string; file: string; args?: string[] }> = [
     file: 'tasks.js',
     args: ['1000'],
   },
+  {
+    name: 'background tasks (creating one on a 5,000-file repository; per-step overhead of 3 concurrent tasks against 1)',
+    file: 'backgroundTasks.js',
+    args: ['5000', '5', '20'],
+  },
   { name: 'repo map (2,000-file TypeScript repository: cold, after one file changes; grammar sizes)', file: 'repoMap.js' },
   { name: 'vscode (activation, first chunk to webview, ask-to-fix, find_references, .vsix size)', file: 'vscode.js' },
   { name: 'webview (1,000-message chat, reply streamed at 2,000 tokens/s: frame times, dropped chunks)', file: 'webview.js' },
