@@ -2,7 +2,7 @@ import type { ViewState } from '../src/shared/protocol';
 
 // The header's context meter: tokens in the context against the window, the task's cost, and the share the
 // tool definitions take of every request (built-in and MCP tools, issue 15), so a few large MCP servers are
-// seen crowding the context before they do.
+// seen crowding the context before they do, and the repo map's share (issue 16).
 
 export function formatTokens(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(n >= 10_000 ? 0 : 1)}k` : String(n);
@@ -26,9 +26,10 @@ export function meterText(state: MeterState): { text: string; title: string } {
     ? `\nTool definitions: ${about}${toolTotal} tokens with every request${share} — built-in ${tools.builtIn}` +
       (tools.mcpTools ? `, MCP ${tools.mcp} (${tools.mcpTools} tool${tools.mcpTools === 1 ? '' : 's'})` : ', no MCP tools')
     : '';
+  const mapLine = tools?.repoMap ? `\nRepo map: ${tools.repoMap} tokens in the system prompt (fixpoint.context.repoMapTokens)` : '';
   const windowFrom = state.contextWindowSource ? ` (window: ${state.contextWindowSource})` : '';
   return {
-    text: `${formatTokens(state.contextUsed)} / ${formatTokens(state.contextWindow)}${tools?.mcpTools ? ` · MCP ${about}${formatTokens(tools.mcp)}` : ''}${cost}`,
-    title: `Context: ${state.contextUsed} of ${state.contextWindow} tokens${windowFrom}.${toolLine}\nThis task so far: ${state.inputTokens} input + ${state.outputTokens} output tokens billed${cost ? `,${cost}` : ''}.`,
+    text: `${formatTokens(state.contextUsed)} / ${formatTokens(state.contextWindow)}${tools?.mcpTools ? ` · MCP ${about}${formatTokens(tools.mcp)}` : ''}${tools?.repoMap ? ` · map ${formatTokens(tools.repoMap)}` : ''}${cost}`,
+    title: `Context: ${state.contextUsed} of ${state.contextWindow} tokens${windowFrom}.${toolLine}${mapLine}\nThis task so far: ${state.inputTokens} input + ${state.outputTokens} output tokens billed${cost ? `,${cost}` : ''}.`,
   };
 }

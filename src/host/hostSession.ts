@@ -6,6 +6,7 @@ import { collectAgentsRules } from '../core/context/agentsRules';
 import { layoutSummary } from '../core/context/promptContext';
 import { repoMapForRequest, type RepoMap } from '../core/context/repoMap';
 import { OpenAIModelClient } from '../core/model/openaiClient';
+import { countTokens } from '../core/agent/tokens';
 import type { ApprovalSettings, CodeIntelligence, FileWriter, Runner, Store, TaskFiles, Workspace } from '../core/ports';
 import type { HostToWebview } from '../shared/protocol';
 import { environmentFacts } from '../node/environment';
@@ -63,6 +64,14 @@ export interface SessionPlace {
  */
 export function createHostSession(env: HostSessionEnv, place: SessionPlace): ChatSession {
   const { workspace, runner, root } = place;
+  // The repo map of the latest system prompt, and what it takes (the meter shows it).
+  let repoMapShare: number | undefined;
+  const repoMapFor = async (session: ChatSession): Promise<string | undefined> => {
+    const map =
+      place.repoMap && (await repoMapForRequest(place.repoMap, repoMapTokens(), session.snapshot().entries, workspace.openEditors()));
+    repoMapShare = map ? countTokens(map) : undefined;
+    return map;
+  };
   const session: ChatSession = new ChatSession({
     resolveSettings: () => readModelSettings(env.apiKeys),
     createClient: (settings) => new OpenAIModelClient(settings),
@@ -73,8 +82,7 @@ export function createHostSession(env: HostSessionEnv, place: SessionPlace): Cha
         layout: await layoutSummary(workspace),
         rules: await collectAgentsRules(workspace, workspace.openEditors().active),
         canRunCommands: vscode.workspace.isTrusted,
-        repoMap:
-          place.repoMap && (await repoMapForRequest(place.repoMap, repoMapTokens(), session.snapshot().entries, workspace.openEditors())),
+        repoMap: await repoMapFor(session),
         // Restricted Mode runs nothing, not even git status.
         environment: await environmentFacts(root, {
           shell: vscode.env.shell,
@@ -89,6 +97,7 @@ export function createHostSession(env: HostSessionEnv, place: SessionPlace): Cha
     codeIntelligence: place.codeIntelligence,
     extraTools: (signal) => env.mcp.tools(signal),
     contextWindowSource,
+    repoMapTokens: () => repoMapShare,
     grants: env.grants,
     approvalSettings: place.approvalSettings ?? approvalSettings,
     agentOptions,

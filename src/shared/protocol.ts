@@ -156,6 +156,8 @@ export interface ToolTokens {
   mcpTools: number;
   /** Estimated from the definitions' size (the tokenizer was not loaded yet), not counted. */
   approximate?: boolean;
+  /** What the repo map in the system prompt takes (issue 16), when the request carried one. */
+  repoMap?: number;
 }
 
 export interface ViewState {

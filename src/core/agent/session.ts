@@ -78,6 +78,7 @@ export class ChatSession {
       snapshots && new Checkpoints(snapshots.store, deps.writer, { group: () => this.tasks.id, maxBytes: () => snapshots.maxBytes() });
     this.transcript = new Transcript((msg) => {
       deps.post(msg);
+      if (msg.type === 'entry') this.cards.noteEntry(msg.entry);
       if (msg.type !== 'busy' && msg.type !== 'usage') this.tasks.scheduleSave();
     });
     this.approver = new ChatApprover(this.transcript);
@@ -133,7 +134,7 @@ export class ChatSession {
       inputTokens: this.usage.input,
       outputTokens: this.usage.output,
       cost: this.usage.cost,
-      toolTokens: this.runSpecs && toolTokens(this.runSpecs),
+      toolTokens: this.contextShares(),
     });
   }
 
@@ -383,17 +384,11 @@ export class ChatSession {
   }
 
   private reportUsage(used: number): void {
-    this.usage.contextUsed = used;
-    const { input, output, cost } = this.usage;
-    const tools = this.runSpecs && toolTokens(this.runSpecs);
-    this.deps.post({
-      type: 'usage',
-      contextUsed: used,
-      contextWindow: this.contextWindow(),
-      inputTokens: input,
-      outputTokens: output,
-      cost,
-      tools,
-    });
+    this.deps.post(this.usage.report(used, this.contextWindow(), this.contextShares()));
+  }
+
+  /** What the tool definitions and the repo map take of every request, once a run has started. */
+  private contextShares(): ViewState['toolTokens'] {
+    return this.runSpecs && { ...toolTokens(this.runSpecs), repoMap: this.deps.repoMapTokens?.() };
   }
 }

@@ -34,6 +34,8 @@ export interface SessionDeps {
   writer: FileWriter;
   /** The editor's language features, for the code-intelligence tools; none in the CLI (they are not offered). */
   codeIntelligence?: CodeIntelligence;
+  /** Tokens of the repo map the latest system prompt carried (for the meter), if it carried one. */
+  repoMapTokens?(): number | undefined;
   /** Where the context window's number comes from (a setting, what the server reported, the default). */
   contextWindowSource?(): string;
   /** Tools beyond the built-in ones (MCP servers' tools), asked for at the start of each run. */

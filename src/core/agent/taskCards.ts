@@ -25,6 +25,12 @@ export class TaskCards {
     this.transcript.put({ kind: 'plan', id: this.planId, steps });
   }
 
+  /** A check the verification ran (after accepted edits, or before review) is a check the ledger records. */
+  noteEntry(entry: Entry): void {
+    if (entry.kind === 'verification' && (entry.status === 'passed' || entry.status === 'failed'))
+      this.ledger.noteCheck(entry.command, entry.status === 'passed');
+  }
+
   clear(): void {
     this.ledger.clear();
     this.planId = undefined;

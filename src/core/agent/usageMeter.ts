@@ -1,3 +1,4 @@
+import type { HostToWebview, ToolTokens } from '../../shared/protocol';
 import type { ModelSettings, Usage } from '../model/types';
 import type { TaskUsage } from '../tasks/task';
 
@@ -29,6 +30,13 @@ export class UsageMeter {
       this.activeMs += now - this.runningSince;
       this.runningSince = undefined;
     }
+  }
+
+  /** The context now holds `used` tokens: the meter's message (what the request carried, what was billed). */
+  report(used: number, contextWindow: number, tools: ToolTokens | undefined): Extract<HostToWebview, { type: 'usage' }> {
+    this.contextUsed = used;
+    const { input, output, cost } = this;
+    return { type: 'usage', contextUsed: used, contextWindow, inputTokens: input, outputTokens: output, cost, tools };
   }
 
   usage(now = Date.now()): TaskUsage {

@@ -52,6 +52,12 @@ describe('verified, self-healing edits', () => {
     assert.match(feedback.content, /ran `node --test` after your accepted edits and it failed \(run 1 of 3\)/);
     assert.match(feedback.content, /adds/);
     assert.equal(asked, 1, 'the check asked once, then ran under the remembered prefix');
+    // The ledger records the check's result (Fixpoint knows it, the model need not report it).
+    const ledger = h.entries('ledger')[0];
+    assert.ok(
+      ledger?.kind === 'ledger' && /Checks run:\n- node --test: passed/.test(ledger.text),
+      ledger?.kind === 'ledger' ? ledger.text : 'no ledger card',
+    );
   });
 
   it('the check is a command like any other: denied, it does not run and the timeline says why', async () => {
