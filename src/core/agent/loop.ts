@@ -1,5 +1,5 @@
 import { describeModelError, failedGeneration, isAbort, malformedToolCall } from '../model/errors';
-import { DEFAULT_RETRY, isContextOverflow, retryDelayMs, sleep, type RetryPolicy } from '../model/retry';
+import { DEFAULT_RETRY, isContextOverflow, retryDelayMs, sleep, statedContextLimit, type RetryPolicy } from '../model/retry';
 import type { ChatItem, ModelClient, ModelSettings, ReasoningState, ToolCallRequest, Usage } from '../model/types';
 import { readToolArguments, type ToolArguments } from '../tools/arguments';
 import type { ToolRegistry } from '../tools/registry';
@@ -255,14 +255,6 @@ function batches(calls: ReadCall[], run: AgentRun): ReadCall[][] {
     else out.push([item]);
   }
   return out;
-}
-
-function statedContextLimit(err: unknown): number | undefined {
-  const match = /maximum context length is (\d+)|context window of (\d+)|limit of (\d+) tokens/i.exec(
-    String((err as Error)?.message ?? ''),
-  );
-  const value = match && Number(match[1] ?? match[2] ?? match[3]);
-  return value && value > 0 ? value : undefined;
 }
 
 class StreamStalled extends Error {

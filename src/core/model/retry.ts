@@ -48,3 +48,12 @@ export function isContextOverflow(err: unknown): boolean {
   const text = `${e.code ?? ''} ${e.error?.code ?? ''} ${e.message ?? ''} ${e.error?.message ?? ''}`;
   return /context_length_exceeded|context length|context window|maximum context|too many tokens|prompt is too long/i.test(text);
 }
+
+/** The window a context-overflow error names ("maximum context length is 8192"), if it names one. */
+export function statedContextLimit(err: unknown): number | undefined {
+  const match = /maximum context length is (\d+)|context window of (\d+)|limit of (\d+) tokens/i.exec(
+    String((err as Error)?.message ?? ''),
+  );
+  const value = match && Number(match[1] ?? match[2] ?? match[3]);
+  return value && value > 0 ? value : undefined;
+}
