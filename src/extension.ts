@@ -7,7 +7,7 @@ import { FixCodeActionProvider } from './host/quickFix';
 import { FixRequests } from './host/fixCommands';
 import { ChatViewProvider, CHAT_VIEW_ID } from './host/chatViewProvider';
 import { DocumentWriter } from './host/documentWriter';
-import { ApiKeyCache, migrateApprovalMode, promptForApiKey } from './host/settings';
+import { ApiKeyCache, migrateApprovalMode, promptForApiKey, spareWorktree } from './host/settings';
 import { cleanupStaleShadows } from './node/sandbox';
 import { TerminalRunner } from './host/terminalRunner';
 import { warnWhenSandboxMissing } from './host/sandboxStatus';
@@ -94,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
   });
   const background = new HostBackgroundTasks(
     env,
-    new GitWorktrees(path.join(context.globalStorageUri.fsPath, 'worktrees')),
+    new GitWorktrees(path.join(context.globalStorageUri.fsPath, 'worktrees'), { spare: spareWorktree }),
     session,
     { post: (msg) => view.post(msg), reveal: () => view.reveal() },
     { origin: root, storage, changed: () => tasksView.view.refresh() },

@@ -155,6 +155,11 @@ export function maxParallelTasks(): number {
   return Math.max(1, vscode.workspace.getConfiguration('fixpoint.tasks').get<number>('maxParallel') ?? 3);
 }
 
+/** fixpoint.tasks.spareWorktree: keep a spare worktree ready so the next background task starts at once. */
+export function spareWorktree(): boolean {
+  return vscode.workspace.getConfiguration('fixpoint.tasks').get<boolean>('spareWorktree') ?? true;
+}
+
 /**
  * A background task's approval settings: the user's, except that with fixpoint.tasks.backgroundEdits set to
  * `apply-in-worktree` (user settings only: a workspace must not choose it) its edits apply in its own worktree

@@ -13,14 +13,12 @@
  * user's index, HEAD, branches and stash are never written. Every git runs with hooks, fsmonitor, pagers and
  * the repository's own filter and diff drivers off (policy/git.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { TaskWorkspaceUnavailable, type TaskFileDelta, type TaskWorkspaceInfo, type TaskWorkspaces } from '../../core/tasks/taskWorkspace';
-import { readGitConfig } from '../gitConfigReader';
-import { git, gitFiles, gitTopLevel, mirrorFiles, type GitOptions } from '../sandbox/workingTree';
+import { git, gitTopLevel } from '../sandbox/workingTree';
 import {
-  creator,
+  newRecord,
   creatorAlive,
   defaultWorktreeBase,
   listRecords,
@@ -30,13 +28,30 @@ import {
   writeRecord,
   type WorktreeRecord,
 } from './records';
+import { addMirroredWorktree, claimSpare, prepareSpare, removeSpare, spareLeftOver } from './spareWorktree';
 import { treeChanges } from './treeDiff';
+import { commitAll, gitVersion, removeWorktree, revision, untrustedKeys, worktreeTree } from './worktreeGit';
 
 /** `git worktree remove` (the way out that git itself cleans up after) arrived in 2.17. */
 const MIN_GIT: readonly [number, number] = [2, 17];
 
+export interface GitWorktreesOptions {
+  /**
+   * Keep one spare worktree per repository ready, made in the background after a task starts, so the next
+   * task starts without copying the tree (spareWorktree.ts). Costs the disk of one more copy of the source.
+   * A function is asked at each task's start (a setting the user may change meanwhile).
+   */
+  spare?: boolean | (() => boolean);
+}
+
 export class GitWorktrees implements TaskWorkspaces {
-  constructor(private readonly base: string = defaultWorktreeBase()) {}
+  /** Spares being made, by repository. */
+  private readonly preparing = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly base: string = defaultWorktreeBase(),
+    private readonly options: GitWorktreesOptions = {},
+  ) {}
 
   async unavailable(origin: string, signal?: AbortSignal): Promise<string | undefined> {
     const version = await gitVersion(signal);
@@ -59,41 +74,59 @@ export class GitWorktrees implements TaskWorkspaces {
     const commonDir = await fs.realpath(path.resolve(repo, (await git(['rev-parse', '--git-common-dir'], repo, signal)).trim()));
     const head = (await revision(repo, 'HEAD', signal))!;
     const configKeys = await untrustedKeys(repo);
-    const top = path.join(await repoFolder(this.base, commonDir), request.taskId.replace(/[^A-Za-z0-9_.-]/g, '_'));
-    const record: WorktreeRecord = {
-      taskId: request.taskId,
-      origin,
-      repo,
-      top,
-      branch: await freeBranch(repo, slug(request.title), signal),
-      createdBranch: true,
-      head,
-      state: 'creating',
-      links: [],
-      ...(await creator()),
-      createdAt: Date.now(),
-    };
+    const folder = await repoFolder(this.base, commonDir);
+    const branch = await freeBranch(repo, slug(request.title), signal);
+    const message = `Fixpoint: uncommitted changes when the task "${request.title}" started`;
+    const top = path.join(folder, request.taskId.replace(/[^A-Za-z0-9_.-]/g, '_'));
+    const task = { taskId: request.taskId, origin, top, branch, head, message };
+    const record =
+      (this.spares() && (await claimSpare(folder, repo, task, configKeys, signal))) ||
+      (await this.fresh({ ...task, repo }, configKeys, signal));
+    this.prepareSpare(folder, repo, configKeys);
+    return infoOf(record);
+  }
+
+  /** Resolves once no spare is being made (tests and benchmarks wait for it before they clean up). */
+  async idle(): Promise<void> {
+    while (this.preparing.size) await Promise.all(this.preparing.values());
+  }
+
+  /** A new worktree filled from the user's working tree: what every task pays when no spare is ready. */
+  private async fresh(
+    task: Pick<WorktreeRecord, 'taskId' | 'origin' | 'repo' | 'top' | 'branch' | 'head'> & { message: string },
+    configKeys: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<WorktreeRecord> {
+    const { taskId, origin, repo, top, branch, head } = task;
+    const record = await newRecord({ taskId, origin, repo, top, branch, head, createdBranch: true, state: 'creating' });
     // The record comes first: whatever happens next, Fixpoint knows this worktree and branch are its own.
     await writeRecord(record);
+    const options = { signal, configKeys };
     try {
-      // --no-checkout: the files come from the user's working tree (below), so no smudge filter runs.
-      await git(['worktree', 'add', '--no-checkout', '-b', record.branch, top, head], repo, { signal, configKeys });
-      record.adminDir = path.resolve(top, (await git(['rev-parse', '--git-dir'], top, signal)).trim());
-      await writeRecord(record);
-      await git(['read-tree', 'HEAD'], top, { signal, configKeys });
-      const links = await mirrorFiles(repo, top, await gitFiles(repo, signal), signal);
-      record.links = links.map((l) => path.relative(top, l.path).split(path.sep).join('/'));
-      record.base = await commitAll(record, `Fixpoint: uncommitted changes when the task "${request.title}" started`, {
-        signal,
-        configKeys,
-      });
+      await addMirroredWorktree(record, options);
+      record.base = await commitAll(record, task.message, options);
       record.state = 'active';
       await writeRecord(record);
     } catch (err) {
       await this.removeAll(record).catch(() => undefined);
       throw err;
     }
-    return infoOf(record);
+    return record;
+  }
+
+  private spares(): boolean {
+    const spare = this.options.spare;
+    return typeof spare === 'function' ? spare() : spare === true;
+  }
+
+  /** Starts making the repository's next spare, if spares are on and none is ready or being made. */
+  private prepareSpare(folder: string, repo: string, configKeys: readonly string[]): void {
+    if (!this.spares() || this.preparing.has(repo)) return;
+    const made = prepareSpare(folder, repo, configKeys)
+      // A spare that could not be made costs only speed: the next task makes its worktree afresh.
+      .catch(() => undefined)
+      .finally(() => this.preparing.delete(repo));
+    this.preparing.set(repo, made);
   }
 
   async changes(info: TaskWorkspaceInfo, signal?: AbortSignal): Promise<TaskFileDelta[]> {
@@ -130,6 +163,12 @@ export class GitWorktrees implements TaskWorkspaces {
     const commonDir = await fs.realpath(path.resolve(repo, (await git(['rev-parse', '--git-common-dir'], repo, signal)).trim()));
     const removed: string[] = [];
     for (const record of await listRecords(await repoFolder(this.base, commonDir))) {
+      if (record.state === 'spare' || record.state === 'preparing') {
+        // A spare outlives the process that made it (the next session's first task takes it), unless it was
+        // left half made or half claimed.
+        if (record.repo === repo && (await spareLeftOver(record))) await removeSpare(record);
+        continue;
+      }
       if (record.origin !== real || exists(record.taskId) || (await creatorAlive(record))) continue;
       if (record.state === 'kept') {
         await removeWorktree(record);
@@ -177,91 +216,6 @@ function infoOf(r: WorktreeRecord): TaskWorkspaceInfo {
     state: r.state === 'kept' ? 'kept' : 'active',
     ...(r.commit && { commit: r.commit }),
   };
-}
-
-/** Pathspecs leaving out the links into the user's tree (dependency folders, nested repositories). */
-function withoutLinks(record: WorktreeRecord): string[] {
-  return ['.', ...record.links.map((l) => `:(top,exclude,literal)${l}`)];
-}
-
-/** Stages everything in the worktree (its own index) and commits it, if anything changed; returns HEAD. */
-async function commitAll(record: WorktreeRecord, message: string, options: GitOptions): Promise<string> {
-  await git(['add', '-A', '--', ...withoutLinks(record)], record.top, options);
-  const staged = await git(['diff', '--cached', '--name-only', '-z'], record.top, options);
-  if (staged)
-    await git(['commit', '-q', '--no-verify', '-F', '-'], record.top, { ...options, input: message, env: await identity(record.repo) });
-  return (await revision(record.top, 'HEAD', options.signal))!;
-}
-
-/** A tree of the worktree as it is now, through a private copy of its index (the task's own staging stays). */
-async function worktreeTree(record: WorktreeRecord, options: GitOptions): Promise<string> {
-  const index = path.resolve(record.top, (await git(['rev-parse', '--git-path', 'index'], record.top, options)).trim());
-  const temp = `${record.top}.index-${randomBytes(4).toString('hex')}`;
-  // The copy's stat cache spares hashing unchanged files. It keeps the index's own mtime: git treats an
-  // entry as unchanged by its stat only when it is older than the index, so a fresher copy would hide an
-  // edit of the same size made in the index's last second ("racy git").
-  const stat = await fs.stat(index).catch(() => undefined);
-  if (stat) {
-    await fs.copyFile(index, temp);
-    await fs.utimes(temp, stat.atime, stat.mtime);
-  }
-  const env = { ...options.env, GIT_INDEX_FILE: temp };
-  try {
-    await git(['add', '-A', '--', ...withoutLinks(record)], record.top, { ...options, env });
-    return (await git(['write-tree'], record.top, { ...options, env })).trim();
-  } finally {
-    await fs.rm(temp, { force: true });
-  }
-}
-
-/** `git worktree remove`, or by hand when git cannot (the folder was deleted): the folder and its admin entry. */
-async function removeWorktree(record: WorktreeRecord): Promise<void> {
-  const present = await fs.lstat(record.top).then(
-    () => true,
-    () => false,
-  );
-  if (present) await git(['worktree', 'remove', '--force', '--force', record.top], record.repo).catch(() => undefined);
-  // fs.rm unlinks symlinks rather than following them: the linked node_modules stays as it is.
-  await fs.rm(record.top, { recursive: true, force: true });
-  const admin = record.adminDir;
-  if (admin && path.basename(path.dirname(admin)) === 'worktrees') {
-    const gitdir = await fs.readFile(path.join(admin, 'gitdir'), 'utf8').catch(() => undefined);
-    if (gitdir !== undefined && path.resolve(gitdir.trim()) === path.join(record.top, '.git'))
-      await fs.rm(admin, { recursive: true, force: true });
-  }
-}
-
-/** The user's identity when git has one; otherwise commits are signed "Fixpoint" rather than failing. */
-async function identity(repo: string): Promise<Record<string, string>> {
-  const get = (key: string) =>
-    git(['config', key], repo).then(
-      (v) => v.trim(),
-      () => '',
-    );
-  const [name, email] = await Promise.all([get('user.name'), get('user.email')]);
-  return {
-    ...(!name && { GIT_AUTHOR_NAME: 'Fixpoint', GIT_COMMITTER_NAME: 'Fixpoint' }),
-    ...(!email && { GIT_AUTHOR_EMAIL: 'fixpoint@localhost', GIT_COMMITTER_EMAIL: 'fixpoint@localhost' }),
-  };
-}
-
-/** Keys of the repository's own config (untrusted) that name programs: their drivers are switched off. */
-async function untrustedKeys(repo: string): Promise<string[]> {
-  const entries = await readGitConfig(repo);
-  return entries.filter((e) => e.scope === 'local' || e.scope === 'worktree').map((e) => e.key);
-}
-
-async function revision(cwd: string, rev: string, signal?: AbortSignal): Promise<string | undefined> {
-  return git(['rev-parse', '-q', '--verify', `${rev}^{commit}`], cwd, signal).then(
-    (s) => s.trim() || undefined,
-    () => undefined,
-  );
-}
-
-async function gitVersion(signal?: AbortSignal): Promise<[number, number] | undefined> {
-  const out = await git(['--version'], process.cwd(), signal).catch(() => '');
-  const m = /(\d+)\.(\d+)/.exec(out);
-  return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
 /** `fixpoint/<short-title>`, numbered when taken (by an earlier task or by the user). */

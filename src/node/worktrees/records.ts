@@ -25,7 +25,11 @@ export interface WorktreeRecord {
   createdBranch: boolean;
   head: string;
   base?: string;
-  state: 'creating' | 'active' | 'kept';
+  /**
+   * `preparing` / `spare`: the repository's spare worktree (spareWorktree.ts), no task's yet: `taskId` and
+   * `branch` are empty and HEAD is detached. `creating` / `active` / `kept`: a task's.
+   */
+  state: 'preparing' | 'spare' | 'creating' | 'active' | 'kept';
   commit?: string;
   /** Worktree paths (relative to `top`) that are links into the user's tree: never committed or diffed. */
   links: string[];
@@ -69,6 +73,35 @@ export async function readRecord(top: string): Promise<WorktreeRecord | undefine
 
 export async function removeRecord(top: string): Promise<void> {
   await fs.rm(recordFileOf(top), { force: true });
+  await fs.rm(claimFileOf(top), { force: true });
+}
+
+/** A spare worktree being turned into a task's: the file says by whom, so a crashed claim can be told apart. */
+export function claimFileOf(top: string): string {
+  return `${top}.claim`;
+}
+
+/** Claims the spare at `top` for this process; false when another claim holds it (in any process). */
+export async function claimSpareRecord(top: string): Promise<boolean> {
+  try {
+    await fs.writeFile(claimFileOf(top), JSON.stringify(await creator()), { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+/** The process that claimed the spare at `top`, if a claim is on it, and whether it still runs. */
+export async function claimOf(top: string): Promise<{ alive: boolean } | undefined> {
+  const text = await fs.readFile(claimFileOf(top), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const owner = JSON.parse(text) as Pick<WorktreeRecord, 'pid' | 'processStart'>;
+    return { alive: typeof owner.pid === 'number' && (await isAlive(owner)) };
+  } catch {
+    return { alive: false }; // torn by a crash while it was written
+  }
 }
 
 /** Every record in a repository's folder. */
@@ -85,6 +118,11 @@ export async function listRecords(folder: string): Promise<WorktreeRecord[]> {
 /** Whether the process that created the record still runs (its task may not be saved yet). */
 export function creatorAlive(record: WorktreeRecord): Promise<boolean> {
   return isAlive({ pid: record.pid, processStart: record.processStart });
+}
+
+/** A record as first written, by this process, now, with no links yet. */
+export async function newRecord(fields: Omit<WorktreeRecord, 'links' | 'pid' | 'processStart' | 'createdAt'>): Promise<WorktreeRecord> {
+  return { ...fields, links: [], ...(await creator()), createdAt: Date.now() };
 }
 
 /** The pid and start time a new record carries (a pid alone may be reused after a crash). */

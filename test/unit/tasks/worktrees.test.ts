@@ -175,6 +175,111 @@ describe('tasks/worktrees: background tasks in git worktrees', function () {
     assert.ok(existsSync(fresh.top));
   });
 
+  describe('a spare worktree (fixpoint.tasks.spareWorktree)', () => {
+    /** The worktree's name in git (its folder in .git/worktrees): a claimed spare keeps the spare's. */
+    const gitName = (top: string) => path.basename(git(['rev-parse', '--git-dir'], top).trim());
+    const spareNames = async (folder: string) => (await fs.readdir(folder)).filter((n) => /^spare-[0-9a-f]+$/.test(n)).sort();
+    /** What the user's working tree holds for a task: tracked and untracked non-ignored files, dependency folders apart. */
+    /** `git status` of a worktree but for its links to dependency folders (a link is not ignored as `node_modules/` is). */
+    const status = (top: string) => git(['status', '--porcelain'], top).replace(/^\?\? (.*\/)?node_modules\n/gm, '');
+    const userFiles = () =>
+      git(['ls-files', '-co', '--exclude-standard', '--exclude=node_modules/'])
+        .split('\n')
+        .filter((f) => f && existsSync(path.join(repo, f)))
+        .sort();
+
+    it('is made after a task starts, and the next task takes it, synced with the user’s tree and HEAD as they are now', async () => {
+      const spared = new GitWorktrees(base, { spare: true });
+      const first = await spared.create({ taskId: 'task-1', title: 'First', origin: repo });
+      const folder = path.dirname(first.top);
+      assert.deepEqual(await spareNames(folder), [], 'the first task makes its worktree afresh');
+      await spared.idle();
+      const [spare] = await spareNames(folder);
+      assert.ok(spare, 'a spare is ready once the first task started');
+      assert.match(git(['worktree', 'list', '--porcelain']), new RegExp(`${spare}\\nHEAD [0-9a-f]+\\ndetached`));
+      // The user works on meanwhile: a commit, then an edit, a new file, a deletion, a new package with its dependencies.
+      git(['add', '-A']);
+      git(['commit', '-q', '-m', 'user commit']);
+      await write('src/a.js', 'changed again\n');
+      await write('src/new.js', 'new\n');
+      await fs.rm(path.join(repo, 'src', 'gone.js'));
+      await write('pkg/package.json', '{}\n');
+      await write('pkg/node_modules/x/index.js', 'module.exports = 2;\n');
+      const before = await userState();
+      const second = await spared.create({ taskId: 'task-2', title: 'Second', origin: repo });
+      assert.equal(gitName(second.top), spare, 'the second task runs in the spare');
+      assert.equal(path.basename(second.top), 'task-2', 'moved to its task’s name');
+      assert.deepEqual(await userState(), before, 'claiming the spare leaves the user’s git state alone');
+      assert.equal(second.branch, 'fixpoint/second');
+      assert.equal(git(['symbolic-ref', 'HEAD'], second.top).trim(), 'refs/heads/fixpoint/second');
+      assert.equal(second.head, before.head.trim());
+      assert.equal(
+        git(['rev-parse', `${second.base}^`], second.top).trim(),
+        second.head,
+        'the uncommitted work is one commit on the user’s HEAD',
+      );
+      assert.deepEqual(git(['ls-files'], second.top).split('\n').filter(Boolean).sort(), userFiles());
+      for (const f of userFiles()) assert.equal(await read(f, second.top), await read(f), f);
+      assert.equal(existsSync(path.join(second.top, 'src', 'gone.js')), false);
+      assert.equal(await fs.realpath(path.join(second.top, 'pkg', 'node_modules')), path.join(repo, 'pkg', 'node_modules'));
+      assert.equal(status(second.top), '', 'the worktree is its base, nothing more');
+      assert.deepEqual(await spared.changes(second), []);
+      // Its work diffs and discards like any task's; the next spare is already being made.
+      await write('src/a.js', 'the task’s edit\n', second.root);
+      assert.deepEqual(
+        (await spared.changes(second)).map((c) => [c.path, c.base, c.task]),
+        [['src/a.js', 'changed again\n', 'the task’s edit\n']],
+      );
+      await spared.idle();
+      const next = await spareNames(folder);
+      assert.equal(next.length, 1);
+      assert.notEqual(next[0], spare);
+      assert.deepEqual(await spared.sweep(repo, (id) => id === 'task-1' || id === 'task-2'), []);
+      await spared.discard(second);
+      assert.equal(existsSync(second.top), false);
+      assert.equal(git(['branch', '--list', 'fixpoint/second']), '');
+      assert.equal(await read('src/a.js'), 'changed again\n');
+    });
+
+    it('two tasks started at once never share it: one takes it, the other gets a fresh worktree', async () => {
+      const spared = new GitWorktrees(base, { spare: true });
+      await spared.create({ taskId: 'task-0', title: 'zero', origin: repo });
+      await spared.idle();
+      const [a, b] = await Promise.all([
+        spared.create({ taskId: 'task-a', title: 'same', origin: repo }),
+        spared.create({ taskId: 'task-b', title: 'other', origin: repo }),
+      ]);
+      assert.notEqual(a.top, b.top);
+      assert.equal([a, b].filter((t) => gitName(t.top).startsWith('spare-')).length, 1);
+      for (const t of [a, b]) {
+        assert.equal(status(t.top), '');
+        assert.equal(await read('src/a.js', t.top), 'one\ntwo (mine)\nthree\n');
+      }
+      await spared.idle();
+    });
+
+    it('outlives its process, unless it was left half made or half claimed: then the sweep removes it', async () => {
+      const spared = new GitWorktrees(base, { spare: true });
+      const first = await spared.create({ taskId: 'task-1', title: 'First', origin: repo });
+      await spared.idle();
+      const folder = path.dirname(first.top);
+      const [spare] = await spareNames(folder);
+      assert.deepEqual(await spared.sweep(repo, (id) => id === 'task-1'), []);
+      assert.deepEqual(await spareNames(folder), [spare], 'a ready spare is kept for the next session');
+      // A claim by a process that died before it finished.
+      const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim();
+      await fs.writeFile(path.join(folder, `${spare}.claim`), JSON.stringify({ pid: Number(dead) }));
+      await spared.sweep(repo, (id) => id === 'task-1');
+      assert.deepEqual(await spareNames(folder), []);
+      assert.doesNotMatch(git(['worktree', 'list']), /spare-/);
+      assert.equal(existsSync(path.join(folder, `${spare}.claim`)), false);
+      // The next task simply makes its worktree afresh.
+      const second = await spared.create({ taskId: 'task-2', title: 'Second', origin: repo });
+      assert.equal(path.basename(second.top), 'task-2');
+      await spared.idle();
+    });
+  });
+
   it('runs no hook, fsmonitor or filter the repository configures', async () => {
     const marker = path.join(tmp, 'ran');
     const hook = `#!/bin/sh\necho "$0" >> ${marker}\n`;
@@ -189,6 +294,14 @@ describe('tasks/worktrees: background tasks in git worktrees', function () {
     await write('src/a.js', 'changed\n', info.root);
     await worktrees.changes(info);
     await worktrees.keep(info, 'kept');
+    // The same through a spare: made, then claimed.
+    const spared = new GitWorktrees(base, { spare: true });
+    await spared.create({ taskId: 'task-h2', title: 'hooks', origin: repo });
+    await spared.idle();
+    await write('src/b.js', 'new\n');
+    const claimed = await spared.create({ taskId: 'task-h3', title: 'hooks', origin: repo });
+    assert.match(path.basename(execFileSync('git', ['rev-parse', '--git-dir'], { cwd: claimed.top, encoding: 'utf8' }).trim()), /^spare-/);
+    await spared.idle();
     assert.equal(existsSync(marker), false, existsSync(marker) ? await read(marker, '/') : '');
   });
 
