@@ -1,15 +1,18 @@
 // A background task through the real workbench: started from the chat's Background toggle, it runs in a git
 // worktree of its own; the Tasks view lists it; a notification says when it has changes for review (Open shows
-// it in the chat); once done, the row's Review & Apply brings its change back as a proposal in the chat.
+// it in the chat); once done, the row's Review & Apply brings its change back as a proposal in the chat. A
+// background task waiting for a command's approval counts on the badge and notifies too; Allow from the
+// chat runs the command once, in the task's worktree.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { freshChat, readWorkspaceFile } from './ui';
 import { screenshotOnFailure, waitUntil, workspaceFile, world } from './world';
 
 const FILE = 'from-background.txt';
+const RAN = 'ran-in-background.txt';
 
 function git(...args: string[]): string {
   return execFileSync('git', ['-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', ...args], {
@@ -57,9 +60,24 @@ describe('a background task in the workbench', function () {
     rmSync(workspaceFile(FILE), { force: true });
   });
 
+  /** Starts a task from the composer with the Background toggle on, then turns it off again. */
+  async function startInBackground(page: Page, prompt: string): Promise<FrameLocator> {
+    const chat = await freshChat(page);
+    const toggle = chat.locator('.composer .background-toggle');
+    await toggle.click();
+    const input = chat.locator('.composer textarea');
+    await input.fill(prompt);
+    await input.press('Enter');
+    await toggle.click(); // Off again, for the suites that follow.
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    await chat.locator('.entry.notice', { hasText: /Started in the background on branch fixpoint\// }).waitFor();
+    return chat;
+  }
+  const fixpointBadge = (page: Page) =>
+    page.locator('.activitybar .action-item', { has: page.locator('a.action-label[aria-label^="Fixpoint"]') }).locator('.badge-content');
+
   it('starts from the chat, shows in the Tasks view, notifies, and comes back through Review & Apply', async () => {
     const { page, fake } = world();
-    const chat = await freshChat(page);
     fake.enqueue(
       {
         toolCalls: [
@@ -71,14 +89,7 @@ describe('a background task in the workbench', function () {
       },
       { text: 'Added the file.' },
     );
-    const toggle = chat.locator('.composer .background-toggle');
-    await toggle.click();
-    const input = chat.locator('.composer textarea');
-    await input.fill('add from-background.txt');
-    await input.press('Enter');
-    await toggle.click(); // Off again, for the suites that follow.
-    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
-    await chat.locator('.entry.notice', { hasText: /Started in the background on branch fixpoint\// }).waitFor();
+    const chat = await startInBackground(page, 'add from-background.txt');
 
     // The Tasks view (collapsed until opened) lists it with its branch.
     const header = page.locator('.pane-header', { hasText: 'Tasks' }).first();
@@ -87,9 +98,7 @@ describe('a background task in the workbench', function () {
 
     // Its edit waits for review in its own session: the Fixpoint icon's badge counts it, and the notification's
     // Open shows it in the chat.
-    const badge = page
-      .locator('.activitybar .action-item', { has: page.locator('a.action-label[aria-label^="Fixpoint"]') })
-      .locator('.badge-content');
+    const badge = fixpointBadge(page);
     await waitUntil('the badge to count the waiting task', async () => (await badge.innerText().catch(() => '')) === '1', 30_000);
     await clickNotification(page, /add from-background\.txt.*has changes for your review/, 'Open');
     const proposal = chat.locator('.entry.proposal', { hasText: FILE });
@@ -118,5 +127,40 @@ describe('a background task in the workbench', function () {
       .click();
     await waitUntil('the file in the workspace', () => existsSync(workspaceFile(FILE)), 30_000);
     assert.equal(readWorkspaceFile(FILE), 'made in a worktree\n');
+  });
+
+  it('waiting for a command’s approval, it counts on the badge and notifies; Allow runs the command once, in its worktree', async () => {
+    const { page, fake } = world();
+    const command = `node -e "require('fs').appendFileSync('${RAN}', 'ran\\n')"`;
+    fake.enqueue({ toolCalls: [{ name: 'run_command', arguments: JSON.stringify({ command }) }] }, { text: 'Ran it.' });
+    const chat = await startInBackground(page, 'run the background command');
+    await waitUntil(
+      'the badge to count the task waiting for approval',
+      async () =>
+        (await fixpointBadge(page)
+          .innerText()
+          .catch(() => '')) === '1',
+      30_000,
+    );
+    await clickNotification(page, /run the background command.*needs your approval to run a command/, 'Open');
+    const card = chat.locator('.entry.approval.pending', { hasText: RAN });
+    await card.waitFor({ timeout: 30_000 });
+    await card.locator('button', { hasText: 'Allow once' }).click();
+    await chat.locator('.entry.assistant', { hasText: 'Ran it.' }).waitFor({ timeout: 60_000 });
+    const worktree = git('worktree', 'list', '--porcelain')
+      .split('\n\n')
+      .find((w) => /branch refs\/heads\/fixpoint\/run-the-background-command$/m.test(w));
+    const top = /^worktree (.*)$/m.exec(worktree ?? '')?.[1];
+    assert.ok(top, 'the task has its worktree');
+    assert.equal(readFileSync(path.join(top, RAN), 'utf8'), 'ran\n', 'the command ran once, in the task’s worktree');
+    assert.equal(existsSync(workspaceFile(RAN)), false, "the user's folder is not touched");
+    await waitUntil(
+      'the badge to clear',
+      async () =>
+        (await fixpointBadge(page)
+          .innerText()
+          .catch(() => '')) !== '1',
+      30_000,
+    );
   });
 });
