@@ -4,9 +4,9 @@
  *
  *   node out/test/bench/backgroundTasks.js [files] [runs] [steps]
  *
- * The repository is generated: `files` committed source files, a .gitignore hiding a node_modules of 3,000
- * files (linked into each worktree, never copied), and uncommitted work of the user's (8 files edited, 2
- * untracked files added, 1 deleted) that every task starts from.
+ * The repository is generated (generatedRepo.ts): `files` committed source files, a .gitignore hiding a
+ * node_modules of 3,000 files (linked into each worktree, never copied), and uncommitted work of the user's
+ * (8 files edited, 2 untracked files added, 1 deleted) that every task starts from.
  * (1) Creation: GitWorktrees.create alone, then BackgroundTasks.start up to the first model request its
  *     session sends (worktree, session, prompt; the fake model server answers at once), split into its
  *     worktree and the rest. Baseline in the same runs: a plain `git worktree add` (checkout of HEAD), the
@@ -21,7 +21,6 @@
  *     wall time per step of all tasks together (what running them at once costs, beyond the work itself).
  * Not a mocha test (no .test suffix): timings are reported, not asserted.
  */
-import { execFileSync } from 'node:child_process';
 import { promises as fs, mkdtempSync, realpathSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,41 +30,14 @@ import { NodeTaskFiles } from '../../src/node/taskFiles';
 import { GitWorktrees } from '../../src/node/worktrees';
 import type { ScriptedTurn } from '../fakes/openaiServer';
 import { createAgentHarness, type AgentHarness } from '../unit/agent/harness';
+import { generateRepo, git } from './generatedRepo';
 
 const DEPENDENCY_FILES = 3_000;
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 }).trim();
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)];
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 const now = () => performance.timeOrigin + performance.now(); // the fake server stamps requests on this clock
-
-async function generateRepo(root: string, count: number): Promise<string[]> {
-  const files: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const file = `src/pkg${i % 50}/mod${Math.floor(i / 50) % 10}/file${i}.ts`;
-    await fs.mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await fs.writeFile(path.join(root, file), `export const value${i} = ${i};\n`.repeat(20));
-    files.push(file);
-  }
-  await fs.writeFile(path.join(root, '.gitignore'), 'node_modules/\n');
-  for (let i = 0; i < DEPENDENCY_FILES; i++) {
-    const dep = path.join(root, 'node_modules', `dep${i % 100}`, `f${i}.js`);
-    await fs.mkdir(path.dirname(dep), { recursive: true });
-    await fs.writeFile(dep, 'module.exports = 1;\n');
-  }
-  git(root, 'init', '-q', '-b', 'main');
-  git(root, 'config', 'user.email', 'dev@example.com');
-  git(root, 'config', 'user.name', 'Dev');
-  git(root, 'add', '-A');
-  git(root, 'commit', '-q', '-m', 'start');
-  // The user's work in progress, which each task must start from (it becomes the task branch's base commit).
-  for (let i = 0; i < 8; i++) await fs.appendFile(path.join(root, files[(i * 613) % count]), `// edited ${i}\n`);
-  await fs.writeFile(path.join(root, 'src/new-feature.ts'), 'export const feature = true;\n');
-  await fs.writeFile(path.join(root, 'NOTES.md'), 'draft\n');
-  await fs.rm(path.join(root, files[count - 1]));
-  return files;
-}
 
 interface Opened {
   harness: AgentHarness;
@@ -301,7 +273,7 @@ async function main(): Promise<void> {
     const repo = path.join(top, 'repo');
     await fs.mkdir(repo);
     let t = performance.now();
-    const files = await generateRepo(repo, count);
+    const files = await generateRepo(repo, count, DEPENDENCY_FILES);
     console.log(
       `generated a ${count}-file git repository (+${DEPENDENCY_FILES} ignored in node_modules, 8 edited, 2 untracked, 1 deleted) in ${((performance.now() - t) / 1000).toFixed(1)} s; load ${os
         .loadavg()

@@ -15,23 +15,7 @@ import * as path from 'node:path';
 import { Checkpoints } from '../../src/core/review/checkpoints';
 import { FsFileWriter } from '../../src/node/fsWriter';
 import { GitWorkspaceSnapshots } from '../../src/node/gitSnapshots';
-
-async function synthetic(root: string, count: number): Promise<string[]> {
-  const files: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const file = `src/pkg${i % 50}/mod${Math.floor(i / 50) % 10}/file${i}.ts`;
-    await fs.mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await fs.writeFile(path.join(root, file), `export const value${i} = ${i};\n`.repeat(20));
-    files.push(file);
-  }
-  await fs.writeFile(path.join(root, '.gitignore'), 'node_modules/\n');
-  for (let i = 0; i < 2_000; i++) {
-    const dep = path.join(root, 'node_modules', `dep${i % 100}`, `f${i}.js`);
-    await fs.mkdir(path.dirname(dep), { recursive: true });
-    await fs.writeFile(dep, 'module.exports = 1;\n');
-  }
-  return files;
-}
+import { generateWorkspace } from './generatedRepo';
 
 /** What a formatter or generator run does to 10 files: 8 rewritten, 1 created, 1 deleted. */
 async function tenFileChange(root: string, files: string[], run: number, phase: string): Promise<void> {
@@ -46,7 +30,7 @@ async function main(): Promise<void> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'fixpoint-bench-ws-'));
   const store = await fs.mkdtemp(path.join(os.tmpdir(), 'fixpoint-bench-store-'));
   await fs.mkdir(path.join(root, 'generated'));
-  const files = await synthetic(root, count);
+  const files = await generateWorkspace(root, count, 2_000);
   const snapshots = new GitWorkspaceSnapshots(root, store);
   const checkpoints = new Checkpoints(snapshots, new FsFileWriter(root), { group: () => 'bench', maxBytes: () => 1e12 });
 
