@@ -2,18 +2,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TagDefinition } from '../../src/core/ports';
-import { AuditLog } from '../../src/core/policy';
 import { documentOutlineTool } from '../../src/core/tools/documentOutline';
 import { findReferencesTool } from '../../src/core/tools/findReferences';
 import { findSymbolTool } from '../../src/core/tools/findSymbol';
 import { goToDefinitionTool } from '../../src/core/tools/goToDefinition';
 import { renameSymbolTool } from '../../src/core/tools/renameSymbol';
 import { typeInfoTool } from '../../src/core/tools/typeInfo';
-import type { ToolContext } from '../../src/core/tools/types';
 import { NodeWorkspace } from '../../src/node/nodeWorkspace';
 import { syntaxServices } from '../../src/node/treeSitter';
 import { countIdentifiers, TreeSitterTagger } from '../../src/node/treeSitter/tagger';
-import { engineFor } from './policy/engineFor';
+import { readOnlyToolContext } from './helpers/toolContext';
 
 const root = path.resolve(__dirname, '../../../test/fixtures/syntax');
 const tagger = new TreeSitterTagger(root);
@@ -159,23 +157,7 @@ describe('tree-sitter tagger', () => {
 describe('syntax code intelligence (the CLI backend)', () => {
   const workspace = new NodeWorkspace({ root });
   const { codeIntelligence } = syntaxServices(workspace);
-  const context = (): ToolContext => {
-    const refuse = async (): Promise<never> => {
-      throw new Error('the code-intelligence tools run nothing');
-    };
-    return {
-      workspace,
-      runner: { run: refuse, runTask: refuse, canRun: () => ({ ok: true }) },
-      approver: { approveCommand: refuse },
-      reviewer: { propose: refuse },
-      policy: engineFor(root),
-      audit: new AuditLog(),
-      grant: refuse,
-      updatePlan: () => undefined,
-      codeIntelligence,
-      signal: new AbortController().signal,
-    } as ToolContext;
-  };
+  const context = () => readOnlyToolContext(root, { workspace, codeIntelligence });
 
   it('go_to_definition finds the definition in another file by name, labelled approximate', async () => {
     const out = await goToDefinitionTool.run({ path: 'view.tsx', line: 4, symbol: 'totalArea' }, context());

@@ -4,7 +4,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CodeIntelligence, CodeLocation, LanguageServerStatus, RenamedFile } from '../../../src/core/ports';
 import type { PatchResult } from '../../../src/core/patch';
-import { AuditLog } from '../../../src/core/policy';
 import { resolveInLines, symbolColumn, wordAt } from '../../../src/core/tools/codePosition';
 import { formatLocations, NEEDS_EDITOR } from '../../../src/core/tools/codeLookup';
 import { formatOutline } from '../../../src/core/tools/documentOutline';
@@ -16,7 +15,7 @@ import { renameSymbolTool } from '../../../src/core/tools/renameSymbol';
 import { plainHover, typeInfoTool } from '../../../src/core/tools/typeInfo';
 import { ToolError, type ToolContext } from '../../../src/core/tools/types';
 import { NodeWorkspace } from '../../../src/node/nodeWorkspace';
-import { engineFor } from '../policy/engineFor';
+import { readOnlyToolContext } from '../helpers/toolContext';
 
 describe('code intelligence: positions', () => {
   it('finds a symbol on a line as a whole word, the occurrence nearest a given column', () => {
@@ -191,27 +190,15 @@ describe('code intelligence: the tools over a fake port', () => {
   }
 
   function context(codeIntelligence?: CodeIntelligence): ToolContext {
-    const workspace = new NodeWorkspace({ root });
-    const refuse = async (): Promise<never> => {
-      throw new Error('the code-intelligence tools run nothing');
-    };
-    return {
-      workspace,
-      runner: { run: refuse, runTask: refuse, canRun: () => ({ ok: true }) },
-      approver: { approveCommand: refuse },
+    return readOnlyToolContext(root, {
+      codeIntelligence,
       reviewer: {
         async propose(change) {
           proposed.push(change);
           return { files: change.files.map((f) => ({ path: f.path, hunks: f.hunks.map(() => 'accepted' as const) })) };
         },
       },
-      policy: engineFor(root),
-      audit: new AuditLog(),
-      grant: refuse,
-      updatePlan: () => undefined,
-      codeIntelligence,
-      signal: new AbortController().signal,
-    };
+    });
   }
 
   it('are offered only with the port, and without it say where they work', async () => {
