@@ -72,18 +72,20 @@ export async function runTasks(argv: string[]): Promise<number> {
   return 2;
 }
 
-/** One line per task: id, status, age, cost, the branch (when a task ran in a worktree), title. */
+/** One line per task: id, status, its checks (once any ran), age, cost, the branch (when a task ran in a worktree), title. */
 export function formatTaskList(list: readonly TaskSummary[], now: number): string {
   const branches = list.some((s) => s.workspace);
+  const checks = list.some((s) => s.checks);
   const rows = list.map((s) => [
     s.id,
     s.status + (s.waitingFor ? ` (${s.waitingFor})` : ''),
+    ...(checks ? [s.checks ?? '-'] : []),
     age(now - s.updatedAt),
     s.usage.cost !== undefined ? `$${s.usage.cost.toFixed(2)}` : '-',
     ...(branches ? [branchOf(s)] : []),
     s.title || '(untitled)',
   ]);
-  const header = ['ID', 'STATUS', 'AGE', 'COST', ...(branches ? ['BRANCH'] : []), 'TITLE'];
+  const header = ['ID', 'STATUS', ...(checks ? ['CHECKS'] : []), 'AGE', 'COST', ...(branches ? ['BRANCH'] : []), 'TITLE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [header, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
 }

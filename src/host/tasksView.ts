@@ -13,6 +13,8 @@ const ICON: Record<TaskSummary['status'], vscode.ThemeIcon> = {
   interrupted: new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('notificationsWarningIcon.foreground')),
 };
 
+const DONE_CHECK_FAILED = new vscode.ThemeIcon('warning', new vscode.ThemeColor('notificationsWarningIcon.foreground'));
+
 /** The row's flags for the view's `when` clauses (package.json): `task`, plus what can be done with it. */
 function contextValue(task: TaskSummary): string {
   const flags = ['task'];
@@ -55,7 +57,8 @@ export class TasksView implements vscode.TreeDataProvider<TaskSummary>, vscode.D
     item.id = task.id;
     item.description = `${taskRowDescription(task, Date.now())}${task.workspace?.state === 'active' ? ` · ${task.workspace.branch}` : ''}`;
     item.tooltip = taskRowTooltip(task);
-    item.iconPath = ICON[task.status];
+    // Done, but its last check failed: not the green tick of a verified task.
+    item.iconPath = task.status === 'done' && task.checks === 'failed' ? DONE_CHECK_FAILED : ICON[task.status];
     item.accessibilityInformation = { label: `${task.title}: ${statusWords(task)}` };
     item.contextValue = contextValue(task);
     item.command = { command: 'fixpoint.tasks.open', title: 'Open Task', arguments: [task] };

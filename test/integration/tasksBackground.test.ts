@@ -78,7 +78,7 @@ describe('background tasks in git worktrees', function () {
     assert.equal(fs.readFileSync(path.join(first.workspace!.root, 'one.txt'), 'utf8'), 'made by a background task\n');
     assert.equal(fs.existsSync(path.join(root, 'one.txt')), false, "the user's folder is not touched by a running task");
     assert.ok(calc.isDirty && calc.getText().startsWith('// my unsaved note\n'));
-    assert.match(first.description, /^done · /);
+    assert.match(first.description, /^done · ✓ verified · /, 'the row says the task was verified');
     for (const task of [first, second]) {
       const ledger = (await api.session.tasks.load(task.id))?.ledger;
       assert.deepEqual(ledger?.checks, [{ command: check, passed: true }], `${task.title} was verified in its worktree`);

@@ -233,7 +233,10 @@ describe('headless CLI', () => {
     assert.equal(tasks[0].status, 'interrupted');
     assert.equal(tasks[0].title, 'count how often this runs');
     const table = await cli(['tasks', '--cwd', dir], { env });
-    assert.match(table.stdout, new RegExp(`^ID +STATUS +AGE +COST +TITLE\\n${tasks[0].id} +interrupted +0m +- +count how often`));
+    assert.match(
+      table.stdout,
+      new RegExp(`^ID +STATUS +CHECKS +AGE +COST +TITLE\\n${tasks[0].id} +interrupted +passed +0m +- +count how often`),
+    );
 
     server.enqueue({ text: 'It ran once.' });
     const resumed = await cli(['resume', tasks[0].id, '--cwd', dir, '--allow', 'node'], { env });

@@ -95,7 +95,7 @@ describe('headless CLI: background tasks in worktrees (exec --worktree, tasks ap
     const table = await cli(['tasks', '--cwd', repo]);
     assert.match(
       table.stdout,
-      new RegExp(`^ID +STATUS +AGE +COST +BRANCH +TITLE\\n${id} +done +0m +- +fixpoint/greet-the-world +greet the world`),
+      new RegExp(`^ID +STATUS +CHECKS +AGE +COST +BRANCH +TITLE\\n${id} +done +passed +0m +- +fixpoint/greet-the-world +greet the world`),
     );
 
     // Meanwhile the user changes another line of the same file.

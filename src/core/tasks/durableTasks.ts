@@ -201,5 +201,5 @@ export class TaskWriter {
 
 /** The part of a summary the index shows; a step that changes none of it does not rewrite the index. */
 function listedPart(s: TaskSummary): string {
-  return JSON.stringify([s.title, s.status, s.waitingFor, s.filesTouched.length, s.goal]);
+  return JSON.stringify([s.title, s.status, s.waitingFor, s.filesTouched.length, s.goal, s.checks]);
 }

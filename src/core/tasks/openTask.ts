@@ -104,6 +104,7 @@ export class OpenTask {
       updatedAt: Date.now(),
       filesTouched: [...new Set([...this.summary.filesTouched, ...this.live.filesWritten()])],
       usage: this.live.usage(),
+      checks: checksVerdict(this.live.ledger()),
     };
     const state: TaskState = {
       summary: this.summary,
@@ -236,4 +237,9 @@ function migrationOf(tasks: DurableTasks, legacy: Store): Promise<void> {
     migrations.set(tasks, migration);
   }
   return migration;
+}
+
+function checksVerdict(ledger: LedgerState): TaskSummary['checks'] {
+  if (!ledger.checks.length) return undefined;
+  return ledger.checks.every((c) => c.passed) ? 'passed' : 'failed';
 }

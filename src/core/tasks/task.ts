@@ -50,6 +50,8 @@ export interface TaskSummary {
   updatedAt: number;
   filesTouched: string[];
   usage: TaskUsage;
+  /** How the task's latest checks went (the ledger's, one per command): passed only when all of them did. */
+  checks?: 'passed' | 'failed';
   /** Set for a task that runs in a place of its own (a git worktree on its branch) rather than the user's folder. */
   workspace?: TaskWorkspaceInfo;
 }

@@ -29,15 +29,22 @@ export function age(ms: number): string {
   return hours < 48 ? `${hours}h` : `${Math.round(hours / 24)}d`;
 }
 
-/** The line next to a task's title: status, age, cost. */
+/** "✓ verified" or "✗ check failed", once the task's checks ran. */
+export function checksWords(s: Pick<TaskSummary, 'checks'>): string | undefined {
+  return s.checks === 'passed' ? '✓ verified' : s.checks === 'failed' ? '✗ check failed' : undefined;
+}
+
+/** The line next to a task's title: status, how its checks went, age, cost. */
 export function taskRowDescription(s: TaskSummary, now: number): string {
   const cost = s.usage.cost !== undefined ? ` · $${s.usage.cost.toFixed(2)}` : '';
-  return `${statusWords(s)} · ${age(now - s.updatedAt)} ago${cost}`;
+  const checks = checksWords(s);
+  return `${statusWords(s)}${checks ? ` · ${checks}` : ''} · ${age(now - s.updatedAt)} ago${cost}`;
 }
 
 export function taskRowTooltip(s: TaskSummary): string {
   const files = s.filesTouched.length ? `\nFiles: ${s.filesTouched.slice(0, 8).join(', ')}${s.filesTouched.length > 8 ? '…' : ''}` : '';
-  return `${s.goal || s.title}\n\n${statusWords(s)} · ${describeUsage(s.usage)}${files}`;
+  const checks = checksWords(s);
+  return `${s.goal || s.title}\n\n${statusWords(s)}${checks ? ` · ${checks}` : ''} · ${describeUsage(s.usage)}${files}`;
 }
 
 /** Tasks that cannot go on without the user: waiting for an answer or more budget, or cut off and resumable. */

@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import * as fs from 'node:fs';
+import { formatTaskList } from '../../../src/cli/tasks';
+import { taskRowDescription } from '../../../src/core/tasks/taskRows';
 import { NodeTaskFiles } from '../../../src/node/taskFiles';
 import { createAgentHarness, type AgentHarness } from './harness';
 
@@ -71,5 +73,24 @@ describe('task ledger', () => {
     const cards = h.entries('ledger');
     assert.equal(cards.length, 1, 'one ledger card, updated in place');
     assert.ok(cards[0].kind === 'ledger' && cards[0].text === LEDGER);
+    const [summary] = await h.session.tasks.list();
+    assert.equal(summary.checks, 'passed', 'the task list knows its checks passed');
+    assert.match(taskRowDescription(summary, Date.now()), /^done · ✓ verified · \d+m ago$/);
+  });
+
+  it('a task whose latest check failed says so in the task list', async () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fixpoint-ledger-')));
+    h = await createAgentHarness({}, {}, { root, tasks: { files: new NodeTaskFiles(path.join(root, '.state')) } });
+    h.allow.push('node');
+    h.server.enqueue(
+      { toolCalls: [{ id: 'c', name: 'run_command', arguments: JSON.stringify({ command: 'node -e "process.exit(3)"' }) }] },
+      { text: 'The check fails.' },
+    );
+    await h.session.prompt('run the check');
+    await h.session.save();
+    const [summary] = await h.session.tasks.list();
+    assert.equal(summary.checks, 'failed');
+    assert.match(taskRowDescription(summary, Date.now()), /^done · ✗ check failed · /);
+    assert.match(formatTaskList([summary], Date.now()), /^ID +STATUS +CHECKS .*\n\S+ +done +failed /);
   });
 });
