@@ -15,6 +15,11 @@ import { COPY_FLAGS } from './shadowStore';
 export const DEPENDENCY_FOLDERS = ['node_modules', '.venv', 'venv'];
 const MANIFESTS = new Set(['package.json', 'pyproject.toml', 'requirements.txt', 'setup.py', 'Pipfile']);
 const COPY_CONCURRENCY = 24;
+/**
+ * For a copy nobody waits for (a spare worktree): node's file work shares libuv's four threads, so a copy
+ * holding two of them leaves the rest to the sessions' own reads and writes.
+ */
+export const BACKGROUND_COPY_CONCURRENCY = 2;
 
 /** Environment for Fixpoint's own git: secrets scrubbed, and no inherited GIT_DIR & co. aiming it elsewhere. */
 export function ownGitEnv(): Record<string, string> {
@@ -120,7 +125,8 @@ async function copyFiles(
   source: string,
   top: string,
   files: readonly ListedFile[],
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  concurrency: number,
 ): Promise<Array<{ path: string; target: string }>> {
   const dirs = new Set<string>();
   for (const file of files) for (let d = path.posix.dirname(file.path); d !== '.' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d);
@@ -156,7 +162,7 @@ async function copyFiles(
       await copyOne(files[next++]);
     }
   };
-  await Promise.all(Array.from({ length: COPY_CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   return links;
 }
 
@@ -197,8 +203,9 @@ export async function mirrorFiles(
   top: string,
   files: readonly ListedFile[],
   signal?: AbortSignal,
+  concurrency = COPY_CONCURRENCY,
 ): Promise<Array<{ path: string; target: string }>> {
-  const links = await copyFiles(source, top, files, signal);
+  const links = await copyFiles(source, top, files, signal, concurrency);
   links.push(...(await linkDependencies(source, top, files)));
   return links;
 }

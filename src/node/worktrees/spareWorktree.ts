@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { git, gitFiles, mirrorFiles, type GitOptions } from '../sandbox/workingTree';
+import { BACKGROUND_COPY_CONCURRENCY, git, gitFiles, mirrorFiles, type GitOptions } from '../sandbox/workingTree';
 import {
   claimFileOf,
   claimOf,
@@ -35,13 +35,13 @@ import { commitAll, removeWorktree, revision, withoutDependencies, withoutLinks,
  * Adds the worktree `record` names (detached, or on a new branch when it has one) without a checkout, and
  * fills it from the user's working tree: its files are the user's bytes, so no smudge filter ever runs.
  */
-export async function addMirroredWorktree(record: WorktreeRecord, options: GitOptions): Promise<void> {
+export async function addMirroredWorktree(record: WorktreeRecord, options: GitOptions, concurrency?: number): Promise<void> {
   const target = record.branch ? ['-b', record.branch] : ['--detach'];
   await git(['worktree', 'add', '--no-checkout', ...target, record.top, record.head], record.repo, options);
   record.adminDir = path.resolve(record.top, (await git(['rev-parse', '--git-dir'], record.top, options)).trim());
   await writeRecord(record);
   await git(['read-tree', 'HEAD'], record.top, options);
-  const links = await mirrorFiles(record.repo, record.top, await gitFiles(record.repo, options.signal), options.signal);
+  const links = await mirrorFiles(record.repo, record.top, await gitFiles(record.repo, options.signal), options.signal, concurrency);
   record.links = links.map((l) => relative(record.top, l.path));
 }
 
@@ -56,7 +56,7 @@ export async function prepareSpare(folder: string, repo: string, configKeys: rea
   await writeRecord(record);
   const options = { signal, configKeys };
   try {
-    await addMirroredWorktree(record, options);
+    await addMirroredWorktree(record, options, BACKGROUND_COPY_CONCURRENCY);
     // Indexed now, so a claim hashes only what changed since (the stat cache), not every file.
     await git(['add', '-A', '--', ...withoutLinks(record)], record.top, options);
     record.state = 'spare';
