@@ -42,3 +42,13 @@ export async function generateRepo(root: string, count: number, dependencies: nu
   await fs.rm(path.join(root, files[count - 1]));
   return files;
 }
+
+/** Checks a task's worktree holds the user's working tree: dependencies linked, uncommitted work in it. */
+export async function holdsUsersTree(repo: string, root: string, edited: string[]): Promise<void> {
+  const linked = await fs.lstat(path.join(root, 'node_modules'));
+  const notes = await fs.readFile(path.join(root, 'NOTES.md'), 'utf8').catch(() => '');
+  if (!linked.isSymbolicLink() || notes !== 'draft\n') throw new Error('the worktree does not hold the user’s working tree');
+  for (const file of edited)
+    if ((await fs.readFile(path.join(root, file), 'utf8')) !== (await fs.readFile(path.join(repo, file), 'utf8')))
+      throw new Error(`the worktree's ${file} is not the user's`);
+}
