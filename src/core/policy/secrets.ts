@@ -123,9 +123,17 @@ export async function createIgnoreFilter(root: string, options: IgnoreFilterOpti
     const base = queue.shift()!;
     visited++;
     const folder = path.join(root, base);
+    let entries: import('node:fs').Dirent[] | undefined;
+    try {
+      entries = await fs.readdir(folder, { withFileTypes: true });
+    } catch {
+      entries = undefined; // unlistable: its ignore files may still be readable
+    }
+    // Only the ignore files the folder has are read: trying every name in every folder was most of the walk.
+    const present = entries ? IGNORE_FILES.filter((file) => entries.some((e) => e.name === file && !e.isDirectory())) : IGNORE_FILES;
     const rules = ignore({ allowRelativePaths: true });
     let found = false;
-    for (const file of IGNORE_FILES) {
+    for (const file of present) {
       const text = await readText(path.join(folder, file));
       if (text !== undefined) {
         rules.add(text);
@@ -133,12 +141,7 @@ export async function createIgnoreFilter(root: string, options: IgnoreFilterOpti
       }
     }
     if (found) sets.push({ base, rules });
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await fs.readdir(folder, { withFileTypes: true });
-    } catch {
-      continue;
-    }
+    if (!entries) continue;
     for (const entry of entries) {
       if (!entry.isDirectory()) continue; // symlinked folders are not followed
       const child = `${base}${entry.name}/`;
