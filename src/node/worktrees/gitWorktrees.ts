@@ -165,8 +165,8 @@ export class GitWorktrees implements TaskWorkspaces {
     for (const record of await listRecords(await repoFolder(this.base, commonDir))) {
       if (record.state === 'spare' || record.state === 'preparing') {
         // A spare outlives the process that made it (the next session's first task takes it), unless it was
-        // left half made or half claimed.
-        if (record.repo === repo && (await spareLeftOver(record))) await removeSpare(record);
+        // left half made or half claimed, or spares were turned off.
+        if (record.repo === repo && (!this.spares() || (await spareLeftOver(record)))) await removeSpare(record);
         continue;
       }
       if (record.origin !== real || exists(record.taskId) || (await creatorAlive(record))) continue;

@@ -275,8 +275,13 @@ describe('tasks/worktrees: background tasks in git worktrees', function () {
       assert.equal(existsSync(path.join(folder, `${spare}.claim`)), false);
       // The next task simply makes its worktree afresh.
       const second = await spared.create({ taskId: 'task-2', title: 'Second', origin: repo });
-      assert.equal(path.basename(second.top), 'task-2');
+      assert.equal(gitName(second.top), 'task-2');
       await spared.idle();
+      // With spares turned off, the sweep removes the one that is ready; tasks' worktrees stay.
+      assert.equal((await spareNames(folder)).length, 1);
+      await worktrees.sweep(repo, (id) => id === 'task-1' || id === 'task-2');
+      assert.deepEqual(await spareNames(folder), []);
+      assert.ok(existsSync(second.top));
     });
   });
 
