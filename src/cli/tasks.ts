@@ -7,7 +7,7 @@ import { TaskLedger } from '../core/tasks/ledger';
 import type { TaskSummary } from '../core/tasks/task';
 import { NodeTaskFiles } from '../node/taskFiles';
 import { TASKS_USAGE } from './usage';
-import { runWorktreeCommand } from './worktreeTasks';
+import { runWorktreeCommand, unapplyChange } from './worktreeTasks';
 
 /** `fixpoint tasks [--json]` and `fixpoint tasks show <id>`: the workspace's stored tasks, as the CLI and extension keep them. */
 export async function runTasks(argv: string[]): Promise<number> {
@@ -39,6 +39,7 @@ export async function runTasks(argv: string[]): Promise<number> {
   if ((sub === 'apply' || sub === 'keep' || sub === 'discard') && id) {
     return runWorktreeCommand(sub, root, id, { yes: values.yes === true, out: process.stdout, err: process.stderr });
   }
+  if (sub === 'unapply' && id) return unapplyChange(root, id, { yes: false, out: process.stdout, err: process.stderr });
   if (sub === 'show' && id) {
     const loaded = await tasks.load(id);
     if (!loaded) {

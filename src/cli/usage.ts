@@ -4,6 +4,7 @@ export const USAGE = `Usage:
   fixpoint tasks [--json]              this folder's tasks: id, status, age, cost, title
   fixpoint tasks show <id>             one task: its status, usage and ledger (goal, plan, decisions, checks)
   fixpoint tasks apply <id> [--yes]    bring a worktree task's change into this folder, reviewed per file
+  fixpoint tasks unapply <id>          undo that apply (files you changed since are left as they are)
   fixpoint tasks keep <id>             commit a worktree task's change on its branch (message from its ledger)
   fixpoint tasks discard <id>          remove a worktree task's worktree and branch
   fixpoint resume <id> [options]       continue an interrupted or paused task from its last recorded step
@@ -51,11 +52,13 @@ Exit codes: 0 the task ended normally, 1 it failed, was stopped or paused, 2 bad
 export const TASKS_USAGE = `Usage: fixpoint tasks [list] [--json] [--cwd DIR]
        fixpoint tasks show <id> [--json] [--cwd DIR]
        fixpoint tasks apply|keep|discard <id> [--yes] [--cwd DIR]
+       fixpoint tasks unapply <id> [--cwd DIR]
 
 Lists the folder's tasks (the CLI's; most recent first) or shows one with its ledger. For a task run with
 exec --worktree: apply brings its whole change into this folder as proposals, rebased onto your edits since
 (overlapping hunks keep your lines, with the task's version between conflict markers), asked per file
-(--yes accepts all but conflicting or protected files); keep commits it on its branch and removes the
+(--yes accepts all but conflicting or protected files), and unapply undoes that (files you changed since are
+left as they are); keep commits it on its branch and removes the
 worktree; discard removes the worktree and the branch.`;
 
 export const APPLY_PATCH_USAGE = `Usage: fixpoint apply-patch [--cwd DIR] < patch.txt

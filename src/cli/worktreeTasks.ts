@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { EntrySink } from '../core/ports';
+import { AppliedChange } from './appliedChange';
 import { ProposalReviewer } from '../core/review/reviewer';
 import { taskCommitMessage } from '../core/tasks/commitMessage';
 import { DurableTasks } from '../core/tasks/durableTasks';
@@ -74,6 +75,24 @@ interface Io {
   err: NodeJS.WritableStream;
 }
 
+/** `fixpoint tasks unapply <id>`: the folder as it was before `tasks apply`, but for files changed since. */
+export async function unapplyChange(root: string, id: string, io: Io): Promise<number> {
+  const report = await (await AppliedChange.open(root, id)).undo();
+  if (!report) {
+    io.err.write(`Nothing of task ${id} was applied in ${root} (or it was undone already).\n`);
+    return 1;
+  }
+  if (report.failure) {
+    io.err.write(`Could not undo: ${report.failure}. Nothing was changed.\n`);
+    return 1;
+  }
+  io.out.write(
+    `Put back ${report.restored.length} file(s) as they were before tasks apply${report.restored.length ? `: ${report.restored.join(', ')}` : ''}.\n` +
+      (report.conflicts.length ? `Changed by you since, left as they are: ${report.conflicts.join(', ')}.\n` : ''),
+  );
+  return 0;
+}
+
 /** `fixpoint tasks apply|keep|discard <id>`. */
 export async function runWorktreeCommand(command: 'apply' | 'keep' | 'discard', root: string, id: string, io: Io): Promise<number> {
   const tasks = new DurableTasks(NodeTaskFiles.forWorkspace(root));
@@ -92,7 +111,7 @@ export async function runWorktreeCommand(command: 'apply' | 'keep' | 'discard', 
     return 1;
   }
   const worktrees = new GitWorktrees();
-  if (command === 'apply') return applyChange(worktrees, root, info, io);
+  if (command === 'apply') return applyChange(worktrees, root, id, info, io);
   const summary = loaded.state.summary;
   const after =
     command === 'keep'
@@ -120,7 +139,7 @@ export async function runWorktreeCommand(command: 'apply' | 'keep' | 'discard', 
 }
 
 /** The task's whole change, rebased onto this folder as it is now, reviewed like any proposal. */
-async function applyChange(worktrees: GitWorktrees, root: string, info: TaskWorkspaceInfo, io: Io): Promise<number> {
+async function applyChange(worktrees: GitWorktrees, root: string, id: string, info: TaskWorkspaceInfo, io: Io): Promise<number> {
   const writer = new FsFileWriter(root);
   const rebased = await rebaseTaskChanges(await worktrees.changes(info), (p) => writer.readText(p).catch(() => undefined), {
     current: 'your version',
@@ -155,15 +174,16 @@ async function applyChange(worktrees: GitWorktrees, root: string, info: TaskWork
   };
   const reviewer = new ProposalReviewer(sink, writer);
   try {
-    const outcome = await reviewer.propose(
-      { files: rebased.changes, diff: rebased.changes.map((c) => c.diff).join('') },
-      new AbortController().signal,
+    const checkpoint = await AppliedChange.open(root, id);
+    const outcome = await checkpoint.record(() =>
+      reviewer.propose({ files: rebased.changes, diff: rebased.changes.map((c) => c.diff).join('') }, new AbortController().signal),
     );
     const applied = outcome.files.filter((f) => f.hunks.includes('accepted'));
     const stale = outcome.files.filter((f) => f.hunks.includes('stale'));
     io.out.write(
       `Applied ${applied.length} of ${outcome.files.length} file(s)${applied.length ? `: ${applied.map((f) => f.path).join(', ')}` : ''}.\n` +
-        (stale.length ? `Changed meanwhile, left as you have them: ${stale.map((f) => f.path).join(', ')}.\n` : ''),
+        (stale.length ? `Changed meanwhile, left as you have them: ${stale.map((f) => f.path).join(', ')}.\n` : '') +
+        (applied.length ? `Undo: fixpoint tasks unapply ${id}\n` : ''),
     );
     return 0;
   } finally {

@@ -107,6 +107,24 @@ describe('headless CLI: background tasks in worktrees (exec --worktree, tasks ap
     assert.equal(read('greet.js'), "const name = 'me';\n\n\n\n\nconsole.log('hello, world');\n", 'the task’s edit on top of the user’s');
     assert.equal(read('notes.txt'), 'my uncommitted notes\n');
     assert.equal(git(['rev-parse', 'HEAD']), head, 'applying writes files, never commits');
+
+    // Undone: the folder as it was before the apply; then nothing is left to undo.
+    assert.match(applied.stdout, new RegExp(`Undo: fixpoint tasks unapply ${id}`));
+    const undone = await cli(['tasks', 'unapply', id, '--cwd', repo]);
+    assert.equal(undone.code, 0, undone.stderr);
+    assert.match(undone.stdout, /Put back 1 file\(s\) as they were before tasks apply: greet\.js/);
+    assert.equal(read('greet.js'), "const name = 'me';\n\n\n\n\nconsole.log('hello');\n");
+    assert.equal(read('notes.txt'), 'my uncommitted notes\n');
+    const again = await cli(['tasks', 'unapply', id, '--cwd', repo]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /Nothing of task .* was applied/);
+    // Applied again, then edited by the user: the undo leaves the user's edit and says so.
+    assert.equal((await cli(['tasks', 'apply', id, '--cwd', repo, '--yes'])).code, 0);
+    fs.writeFileSync(path.join(repo, 'greet.js'), 'mine now\n');
+    const left = await cli(['tasks', 'unapply', id, '--cwd', repo]);
+    assert.equal(left.code, 0, left.stderr);
+    assert.match(left.stdout, /Put back 0 file\(s\)[^\n]*\nChanged by you since, left as they are: greet\.js/);
+    assert.equal(read('greet.js'), 'mine now\n');
   });
 
   it('tasks apply keeps the user’s lines where both changed the same line, and --yes does not accept that file', async () => {
