@@ -106,6 +106,10 @@ const fastToggle = app.querySelector<HTMLButtonElement>('.fast-toggle')!;
 const backgroundToggle = app.querySelector<HTMLButtonElement>('.background-toggle')!;
 for (const toggle of [fastToggle, backgroundToggle])
   toggle.addEventListener('click', () => toggle.setAttribute('aria-pressed', String(toggle.getAttribute('aria-pressed') !== 'true')));
+// Switched on: the host can get the task's worktree ready while the prompt is typed.
+backgroundToggle.addEventListener('click', () => {
+  if (backgroundToggle.getAttribute('aria-pressed') === 'true') send({ type: 'backgroundToggled' });
+});
 app.querySelector('.new-task')!.addEventListener('click', () => {
   send({ type: 'newTask' });
   input.focus();

@@ -62,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
       newTask: () => actions.newTask(),
       openTask: (id) => openById(id),
       runInBackground: (prompt) => actions.runInBackground(prompt),
+      prepareBackground: () => background.prepare(),
     },
     workspace,
     context,
@@ -108,7 +109,11 @@ export function activate(context: vscode.ExtensionContext): FixpointApi {
   // Worktrees left by tasks that no longer exist (a crash, a deleted task) are swept; the user's are never touched.
   void session.tasks
     .list()
-    .then((list) => background.sweep((id) => list.some((t) => t.id === id && t.workspace?.state === 'active')))
+    .then(async (list) => {
+      await background.sweep((id) => list.some((t) => t.id === id && t.workspace?.state === 'active'));
+      // Someone who runs background tasks here gets the next one's worktree ready (a spare) at start-up.
+      if (list.some((t) => t.workspace)) background.prepare();
+    })
     .catch(() => undefined);
   // Shadow copies left by a crashed window are removed in the background; an old single approval mode moves
   // to the two settings that replace it.

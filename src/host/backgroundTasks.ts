@@ -70,6 +70,11 @@ export class HostBackgroundTasks implements vscode.Disposable {
     return this.shownId !== undefined;
   }
 
+  /** Gets the next task's worktree ready ahead (a spare), in the background. */
+  prepare(): void {
+    void this.workspaces.prepare?.(this.opts.origin);
+  }
+
   /** Asks for a task and starts it in the background. */
   async runInBackground(prompt?: string): Promise<BackgroundTask | undefined> {
     const why = await this.tasks.unavailable();

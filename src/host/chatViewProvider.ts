@@ -32,6 +32,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       newTask(): Promise<void>;
       openTask(id: string): Promise<boolean>;
       runInBackground(prompt: string): Promise<unknown>;
+      prepareBackground(): void;
     },
     private readonly workspace: Workspace,
     context: vscode.ExtensionContext,
@@ -133,6 +134,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         return session.cancel();
       case 'newTask':
         return this.commands.newTask();
+      case 'backgroundToggled':
+        return this.commands.prepareBackground();
       case 'fix':
         if (msg.action === 'setApiKey') return this.commands.setApiKey();
         if (msg.action === 'openSettings') {

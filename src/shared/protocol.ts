@@ -211,6 +211,8 @@ export type WebviewToHost =
    */
   | { type: 'prompt'; text: string; fast?: boolean; background?: boolean }
   | { type: 'cancel' }
+  /** The composer's Background toggle was switched on: a task's place can be made ready while the user types. */
+  | { type: 'backgroundToggled' }
   | { type: 'newTask' }
   | { type: 'fix'; action: FixAction }
   | { type: 'openLink'; href: string }
@@ -250,6 +252,7 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
   switch (msg.type) {
     case 'ready':
     case 'cancel':
+    case 'backgroundToggled':
     case 'newTask':
       return { type: msg.type };
     case 'prompt':

@@ -8,6 +8,7 @@ describe('webview message validation', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'prompt', text: 'quick', fast: true }), { type: 'prompt', text: 'quick', fast: true });
     assert.deepEqual(parseWebviewMessage({ type: 'prompt', text: 'quick', fast: 'yes' }), { type: 'prompt', text: 'quick' });
     assert.deepEqual(parseWebviewMessage({ type: 'cancel', extra: 1 }), { type: 'cancel' });
+    assert.deepEqual(parseWebviewMessage({ type: 'backgroundToggled', on: 'x' }), { type: 'backgroundToggled' });
     assert.deepEqual(parseWebviewMessage({ type: 'fix', action: 'retry' }), { type: 'fix', action: 'retry' });
     assert.deepEqual(parseWebviewMessage({ type: 'openLink', href: 'https://example.com' }), {
       type: 'openLink',

@@ -48,6 +48,11 @@ export class TaskWorkspaceUnavailable extends Error {}
 export interface TaskWorkspaces {
   /** Why tasks cannot get a place of their own for `origin`, or undefined when they can. */
   unavailable(origin: string, signal?: AbortSignal): Promise<string | undefined>;
+  /**
+   * Gets a task's place ready ahead of `create` where the backend can (a spare worktree), when the user is
+   * about to start one; a backend without such a thing leaves it out. Never throws: it only saves time.
+   */
+  prepare?(origin: string): Promise<void>;
   /** Makes the task's place; throws TaskWorkspaceUnavailable with the reason when it cannot. */
   create(request: { taskId: string; title: string; origin: string }, signal?: AbortSignal): Promise<TaskWorkspaceInfo>;
   /** Everything the task changed against its base (its whole change, committed in it or not). */

@@ -66,15 +66,21 @@ export class GitWorktrees implements TaskWorkspaces {
     return undefined;
   }
 
+  /** Starts making the repository's spare now (if spares are on and none is there), not after a first task. */
+  async prepare(origin: string): Promise<void> {
+    try {
+      if (!this.spares() || (await this.unavailable(origin))) return;
+      const { repo, folder, configKeys } = await this.locate(origin);
+      this.prepareSpare(folder, repo, configKeys);
+    } catch {
+      // Only time is lost: the next task makes its worktree afresh.
+    }
+  }
+
   async create(request: { taskId: string; title: string; origin: string }, signal?: AbortSignal): Promise<TaskWorkspaceInfo> {
     const why = await this.unavailable(request.origin, signal);
     if (why) throw new TaskWorkspaceUnavailable(why);
-    const origin = await fs.realpath(request.origin);
-    const repo = (await gitTopLevel(origin, signal))!;
-    const commonDir = await fs.realpath(path.resolve(repo, (await git(['rev-parse', '--git-common-dir'], repo, signal)).trim()));
-    const head = (await revision(repo, 'HEAD', signal))!;
-    const configKeys = await untrustedKeys(repo);
-    const folder = await repoFolder(this.base, commonDir);
+    const { origin, repo, folder, head, configKeys } = await this.locate(request.origin, signal);
     const branch = await freeBranch(repo, slug(request.title), signal);
     const message = `Fixpoint: uncommitted changes when the task "${request.title}" started`;
     const top = path.join(folder, request.taskId.replace(/[^A-Za-z0-9_.-]/g, '_'));
@@ -84,6 +90,15 @@ export class GitWorktrees implements TaskWorkspaces {
       (await this.fresh({ ...task, repo }, configKeys, signal));
     this.prepareSpare(folder, repo, configKeys);
     return infoOf(record);
+  }
+
+  /** The user's folder (real path), its repository, HEAD and untrusted config keys, and Fixpoint's folder for it. */
+  private async locate(folder: string, signal?: AbortSignal) {
+    const origin = await fs.realpath(folder);
+    const repo = (await gitTopLevel(origin, signal))!;
+    const commonDir = await fs.realpath(path.resolve(repo, (await git(['rev-parse', '--git-common-dir'], repo, signal)).trim()));
+    const head = (await revision(repo, 'HEAD', signal))!;
+    return { origin, repo, head, configKeys: await untrustedKeys(repo), folder: await repoFolder(this.base, commonDir) };
   }
 
   /** Resolves once no spare is being made (tests and benchmarks wait for it before they clean up). */

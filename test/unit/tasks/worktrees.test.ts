@@ -241,6 +241,25 @@ describe('tasks/worktrees: background tasks in git worktrees', function () {
       assert.equal(await read('src/a.js'), 'changed again\n');
     });
 
+    it('can be made before any task (the Background toggle, a start-up where tasks ran): the first task takes it', async () => {
+      const spared = new GitWorktrees(base, { spare: true });
+      await spared.prepare(repo);
+      await spared.prepare(repo); // once is enough: a second ask while it is made, or once it is ready, adds none
+      await spared.idle();
+      await spared.prepare(repo);
+      await spared.idle();
+      const first = await spared.create({ taskId: 'task-1', title: 'First', origin: repo });
+      assert.match(gitName(first.top), /^spare-/, 'the first task starts from the spare');
+      assert.equal(await read('src/a.js', first.top), 'one\ntwo (mine)\nthree\n');
+      await spared.idle();
+      // Not for a folder that cannot have task worktrees, and never an error.
+      const plain = path.join(tmp, 'plain');
+      await fs.mkdir(plain);
+      await new GitWorktrees(base, { spare: true }).prepare(plain);
+      await new GitWorktrees(base).prepare(repo);
+      assert.equal((await spareNames(path.dirname(first.top))).length, 1);
+    });
+
     it('two tasks started at once never share it: one takes it, the other gets a fresh worktree', async () => {
       const spared = new GitWorktrees(base, { spare: true });
       await spared.create({ taskId: 'task-0', title: 'zero', origin: repo });
