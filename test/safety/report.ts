@@ -21,10 +21,14 @@ function jsFilesUnder(dir: string): string[] {
   return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.js')).map((f) => path.join(dir, f));
 }
 
-/** When the code under test was last built: results older than this describe another build. */
-function buildTime(): number {
+/**
+ * When the code under test was last built: results older than this describe another build. The unit tier
+ * runs the tsc output (out/); the VS Code tiers the bundle (dist/) as well. The start tier's `npm start`
+ * rebuilds dist/ (production) after the unit tier ran, which says nothing about the unit results.
+ */
+function buildTime(tier: 'unit' | 'vscode'): number {
   const files = [
-    ...jsFilesUnder(path.join(repoRoot, 'dist')),
+    ...(tier === 'vscode' ? jsFilesUnder(path.join(repoRoot, 'dist')) : []),
     ...jsFilesUnder(path.join(repoRoot, 'out', 'test')),
     ...jsFilesUnder(path.join(repoRoot, 'out', 'src')),
   ];
@@ -73,11 +77,10 @@ function runVsCodeTiers(builtAt: number): PersistedResults | undefined {
 
 async function main(): Promise<number> {
   const noRun = process.argv.includes('--no-run');
-  const builtAt = buildTime();
   const tiers: PersistedTier[] = [];
   const problems: string[] = [];
 
-  let unit = loadFresh(UNIT_RESULTS_FILE, builtAt);
+  let unit = loadFresh(UNIT_RESULTS_FILE, buildTime('unit'));
   if (!unit && !noRun) {
     console.log('[safety] no unit results from this build: running the unit tier');
     unit = await runUnitTier();
@@ -85,6 +88,7 @@ async function main(): Promise<number> {
   if (unit) tiers.push(...unit.tiers);
   else problems.push('no unit results');
 
+  const builtAt = buildTime('vscode');
   let vscode = loadFresh(VSCODE_RESULTS_FILE, builtAt);
   if (!vscode && !noRun) {
     console.log('[safety] no VS Code results from this build: running the integration, restricted and e2e tiers');
