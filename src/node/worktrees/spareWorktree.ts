@@ -100,8 +100,8 @@ export async function claimSpare(
       await git(['reset', '-q', '--soft', claim.head], spare.top, options);
       const base = await commitAll(spare, claim.message, options);
       const { taskId, origin, top, branch, head } = claim;
-      record = { ...spare, taskId, origin, top, branch, head, base, createdBranch: true, state: 'creating', ...(await creator()) };
-      record.createdAt = Date.now();
+      const fields = { taskId, origin, top, branch, head, base, createdBranch: true, state: 'creating' as const, createdAt: Date.now() };
+      record = { ...spare, ...fields, ...(await creator()) };
       // The task's record comes before the move: a crash from here leaves a `creating` record, swept.
       await writeRecord(record);
       // Named after its task like any task's worktree; git cannot move one holding submodules, which keeps its name.
@@ -123,7 +123,12 @@ export async function claimSpare(
       return record;
     } catch (err) {
       await removeSpare(spare);
-      if (record) await removeSpare(record);
+      if (record) {
+        await removeSpare(record);
+        // The branch, if the claim got that far: only while it is still at the base this claim made.
+        if ((await revision(repo, `refs/heads/${record.branch}`)) === record.base)
+          await git(['branch', '-D', record.branch], repo).catch(() => undefined);
+      }
       if (signal?.aborted) throw err;
     }
   }

@@ -296,9 +296,17 @@ describe('tasks/worktrees: background tasks in git worktrees', function () {
       const second = await spared.create({ taskId: 'task-2', title: 'Second', origin: repo });
       assert.equal(gitName(second.top), 'task-2');
       await spared.idle();
+      // A spare whose folder went (deleted by hand) is cleaned up, and the task gets a fresh worktree.
+      const [broken] = await spareNames(folder);
+      await fs.rm(path.join(folder, broken), { recursive: true, force: true });
+      const third = await spared.create({ taskId: 'task-3', title: 'Third', origin: repo });
+      assert.equal(gitName(third.top), 'task-3');
+      assert.doesNotMatch(git(['worktree', 'list']), new RegExp(broken));
+      assert.equal(existsSync(path.join(folder, `${broken}.json`)), false);
+      await spared.idle();
       // With spares turned off, the sweep removes the one that is ready; tasks' worktrees stay.
       assert.equal((await spareNames(folder)).length, 1);
-      await worktrees.sweep(repo, (id) => id === 'task-1' || id === 'task-2');
+      await worktrees.sweep(repo, (id) => ['task-1', 'task-2', 'task-3'].includes(id));
       assert.deepEqual(await spareNames(folder), []);
       assert.ok(existsSync(second.top));
     });
