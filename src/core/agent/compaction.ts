@@ -1,6 +1,29 @@
 import type { ChatItem, ModelClient } from '../model/types';
 import type { TranscriptSink } from './transcript';
-import { historyTokens, historyTokensAtMost, itemTokens } from './tokens';
+import type { ToolSpec } from '../model/types';
+import { countTokens, historyTokens, historyTokensAtMost, itemTokens } from './tokens';
+import { toolTokens } from './toolTokens';
+
+/** Soft limit: compaction starts when a request passes this share of the window (leaving room to answer). */
+const COMPACT_AT = 0.8;
+/** However much else a request carries, the conversation keeps at least this share (then the server decides). */
+const MIN_HISTORY_SHARE = 0.2;
+
+/**
+ * What the conversation (system prompt included) may take of a `window` before it is compacted: 80% of it,
+ * less what every request carries beside it (`carried`: tool definitions, the ledger). A few MCP servers'
+ * schemas can take thousands of tokens, which on a small local model's window is most of it.
+ */
+export function historyBudget(window: number, carried: number): number {
+  return Math.max(window * COMPACT_AT - carried, window * MIN_HISTORY_SHARE);
+}
+
+/** The tokens a request carries beside its items: the tools offered (counted once per spec) and the ledger. */
+export function carriedTokens(run: { tools: { specs(): ToolSpec[] }; ledger?: () => string | undefined }): number {
+  const tools = toolTokens(run.tools.specs());
+  const ledger = run.ledger?.();
+  return tools.builtIn + tools.mcp + (ledger ? countTokens(ledger) : 0);
+}
 
 export const ELIDED_OUTPUT = '[output elided to save context; call the tool again if you still need it]';
 /** The most recent items are never touched: they are what the model is working on. */
@@ -169,17 +192,18 @@ export async function fitContext(
 }
 
 /**
- * `/compact`: the conversation (`history`, without the system prompt) summarised now, under 80 % of the window.
+ * `/compact`: the conversation (`history`, without the system prompt) summarised now, within its budget of
+ * the window (historyBudget: what the tools and the ledger leave of 80 %).
  * Stopped by the user or failed, the history is unchanged and a notice says so. Returns the history to keep and
  * its size with the system prompt, in tokens.
  */
 export async function compactOnRequest(
   history: readonly ChatItem[],
-  run: { systemPrompt: string; window: number; client: ModelClient; transcript: TranscriptSink; signal: AbortSignal },
+  run: { systemPrompt: string; window: number; carried: number; client: ModelClient; transcript: TranscriptSink; signal: AbortSignal },
 ): Promise<{ history: ChatItem[]; tokens?: number }> {
   const items: ChatItem[] = [{ role: 'system', content: run.systemPrompt }, ...history];
   try {
-    await fitContext(items, run.window * 0.8, run, true);
+    await fitContext(items, historyBudget(run.window, run.carried), run, true);
     return { history: items.slice(1), tokens: historyTokens(items) };
   } catch (err) {
     run.transcript.put({

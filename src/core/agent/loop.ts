@@ -5,7 +5,7 @@ import { readToolArguments, type ToolArguments } from '../tools/arguments';
 import type { ToolRegistry } from '../tools/registry';
 import { ToolError, type ToolContext, type ToolOutcome } from '../tools/types';
 import { validateArgs, withoutNulls } from '../tools/validate';
-import { fitContext } from './compaction';
+import { carriedTokens, fitContext, historyBudget } from './compaction';
 import { historyTokens } from './tokens';
 import { unansweredCalls } from '../tasks/reopen';
 import type { TranscriptSink } from './transcript';
@@ -62,9 +62,6 @@ function withLedger(history: ChatItem[], ledger: string | undefined): ChatItem[]
 
 export type AgentEnd = 'answered' | 'stopped' | 'failed' | 'step-limit' | 'mistakes' | 'budget';
 
-/** Soft limit: compaction starts when the history passes this share of the window (leaving room to answer). */
-const COMPACT_AT = 0.8;
-
 /**
  * The agent loop: stream a turn, run its tool calls, feed the results back, until the model answers without
  * tools, the user stops it, or a limit is hit. `history` is updated in place (system prompt first).
@@ -85,7 +82,7 @@ export async function runAgent(history: ChatItem[], run: AgentRun): Promise<Agen
     if (run.beforeStep?.()) return 'budget';
     if (options.autoCompact) {
       try {
-        await fitContext(history, options.contextWindow * COMPACT_AT, run);
+        await fitContext(history, historyBudget(options.contextWindow, carriedTokens(run)), run);
       } catch (err) {
         if (!signal.aborted) throw err;
         transcript.put({ kind: 'notice', id: transcript.newId('notice'), text: 'Stopped.' });
@@ -194,10 +191,11 @@ async function streamTurnWithRetry(history: ChatItem[], run: AgentRun): Promise<
         // The server's real limit may be below the configured window: use the one it names, else shrink.
         const named = statedContextLimit(err);
         const current = historyTokens(history);
+        const carried = carriedTokens(run);
         const budget = Math.min(
-          named ? named * COMPACT_AT : Infinity,
+          named ? historyBudget(named, carried) : Infinity,
           current * (1 - 0.3 * compactions),
-          options.contextWindow * COMPACT_AT,
+          historyBudget(options.contextWindow, carried),
         );
         if (await fitContext(history, budget, run)) continue;
       }

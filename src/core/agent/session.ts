@@ -17,7 +17,7 @@ import { TaskCards } from './taskCards';
 import { clearTask, liveTask, loadTask, markCheckpoint, restoreCheckpoint, settleWaiting, type TaskParts } from './taskParts';
 import { TaskProgress, type RunEnd } from './taskProgress';
 import { DEFAULT_AGENT_OPTIONS } from './loop';
-import { compactOnRequest } from './compaction';
+import { carriedTokens, compactOnRequest } from './compaction';
 import { PreReviewVerifier, runAgentVerified } from './verification';
 import { recordingRunner, type LastRun } from './recordingRunner';
 import { agentRunFor } from './sessionRun';
@@ -187,6 +187,7 @@ export class ChatSession {
       const compacted = await compactOnRequest(this.conversation.history, {
         systemPrompt: await this.deps.systemPrompt(),
         window: this.contextWindow(),
+        carried: carriedTokens({ tools: await this.toolsForRun(controller.signal), ledger: () => this.cards.ledger.render() }),
         client: this.deps.createClient(settings),
         transcript: this.transcript,
         signal: controller.signal,

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { countTokens } from '../../../src/core/agent/tokens';
+import { ok, type ToolDefinition } from '../../../src/core/tools/types';
 import { createAgentHarness, toolResults, type AgentHarness } from './harness';
 
 describe('agent loop', () => {
@@ -275,6 +277,35 @@ describe('compaction', () => {
     assert.match(notice.details[0].text, /1,500 repetitions/);
     assert.match(notice.details[1].text, /\[assistant\]\n→ read_file\(\{"path":"big\.txt"\}\)/);
     assert.match(notice.details[1].text, /\[tool result\]\n/);
+  });
+
+  it('the budget leaves room for what every request carries: large tool definitions compact the history sooner', async () => {
+    // An MCP-like tool whose schema takes ~15,000 tokens: with it, two reads of ~9,000 tokens no longer fit in
+    // 80% of a 40,000-token window (without it they would, and the summary request would be missing).
+    const bulky: ToolDefinition = {
+      spec: { name: 'mcp__docs__search', description: 'word '.repeat(15_000), parameters: { type: 'object', properties: {} } },
+      mutating: false,
+      summarize: () => 'search',
+      run: async () => ok('nothing'),
+    };
+    h = await createAgentHarness(
+      { 'big.txt': 'token '.repeat(9_000) + '\n' },
+      { contextWindow: 40_000 },
+      { extraTools: async () => [bulky] },
+    );
+    h.server.enqueue(
+      { toolCalls: [{ id: 'a', name: 'read_file', arguments: '{"path":"big.txt"}' }] },
+      { toolCalls: [{ id: 'b', name: 'read_file', arguments: '{"path":"big.txt"}' }] },
+      { text: '- big.txt holds 9,000 repetitions of "token".' }, // the summary
+      { text: 'done' },
+    );
+    assert.equal(await h.session.prompt('inspect big.txt'), 'answered');
+    const requests = h.server.modelRequests();
+    assert.equal(requests.length, 4, 'the history was summarised before the third request');
+    assert.match(JSON.stringify(requests[2].body.messages), /Summarise|summar/i);
+    const sent = requests.at(-1)!.body as { messages: unknown; tools: unknown };
+    const tokens = countTokens(JSON.stringify(sent.messages)) + countTokens(JSON.stringify(sent.tools));
+    assert.ok(tokens < 40_000 * 0.8, `the request with its tools fits the budget (${tokens} tokens)`);
   });
 
   it('/compact summarises on demand, and autoCompact: false leaves the history alone until an overflow', async () => {
