@@ -93,10 +93,17 @@ export function registerTasksView(session: ChatSession, actions: TaskActions): {
   const view = vscode.window.createTreeView('fixpoint.tasks', { treeDataProvider: tasks });
   tasks.attach(view);
   // A second argument `true` (scripts, tests) stands for the confirmation a destructive action asks for.
+  // A failure (a worktree gone, git refusing) is said in a notification, never only in a log.
   const on = (command: string, run: (task: TaskSummary, confirmed: boolean) => unknown) =>
-    vscode.commands.registerCommand(command, (task?: TaskSummary, confirmed?: boolean) =>
-      task?.id ? run(task, confirmed === true) : undefined,
-    );
+    vscode.commands.registerCommand(command, async (task?: TaskSummary, confirmed?: boolean) => {
+      if (!task?.id) return undefined;
+      try {
+        return await run(task, confirmed === true);
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Fixpoint: "${task.title}": ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }
+    });
   const disposables = [
     tasks,
     view,
