@@ -187,7 +187,8 @@ export class ChatSession {
       const compacted = await compactOnRequest(this.conversation.history, {
         systemPrompt: await this.deps.systemPrompt(),
         window: this.contextWindow(),
-        carried: carriedTokens({ tools: await this.toolsForRun(controller.signal), ledger: () => this.cards.ledger.render() }),
+        // The tools the last run offered (listing them anew would start MCP servers for a summary).
+        carried: carriedTokens({ tools: { specs: () => this.runSpecs ?? this.tools.specs() }, ledger: () => this.cards.ledger.render() }),
         client: this.deps.createClient(settings),
         transcript: this.transcript,
         signal: controller.signal,

@@ -71,7 +71,7 @@ export class GitWorktrees implements TaskWorkspaces {
     try {
       if (!this.spares() || (await this.unavailable(origin))) return;
       const { repo, folder, configKeys } = await this.locate(origin);
-      this.prepareSpare(folder, repo, configKeys);
+      this.startSpare(folder, repo, configKeys);
     } catch {
       // Only time is lost: the next task makes its worktree afresh.
     }
@@ -88,7 +88,7 @@ export class GitWorktrees implements TaskWorkspaces {
     const record =
       (this.spares() && (await claimSpare(folder, repo, task, configKeys, signal))) ||
       (await this.fresh({ ...task, repo }, configKeys, signal));
-    this.prepareSpare(folder, repo, configKeys);
+    this.startSpare(folder, repo, configKeys);
     return infoOf(record);
   }
 
@@ -135,7 +135,7 @@ export class GitWorktrees implements TaskWorkspaces {
   }
 
   /** Starts making the repository's next spare, if spares are on and none is ready or being made. */
-  private prepareSpare(folder: string, repo: string, configKeys: readonly string[]): void {
+  private startSpare(folder: string, repo: string, configKeys: readonly string[]): void {
     if (!this.spares() || this.preparing.has(repo)) return;
     const made = prepareSpare(folder, repo, configKeys)
       // A spare that could not be made costs only speed: the next task makes its worktree afresh.

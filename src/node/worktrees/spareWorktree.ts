@@ -153,11 +153,14 @@ export async function removeSpare(record: WorktreeRecord): Promise<void> {
  * folders already, so nothing is written through them.
  */
 async function syncWithUser(spare: WorktreeRecord, folder: string, options: GitOptions): Promise<void> {
-  const temp = (name: string) => path.join(folder, `${name}.index-${randomBytes(4).toString('hex')}`);
-  const [user, mine] = await Promise.all([
-    workingTreeTree(spare.repo, withoutDependencies(), temp('user'), options),
-    workingTreeTree(spare.top, withoutLinks(spare), temp(path.basename(spare.top)), options),
-  ]);
+  // The user's tree through a private copy of their index; the spare's through its own (it is Fixpoint's),
+  // so the commit that follows hashes only the files copied in here.
+  const stagedSpare = async () => {
+    await git(['add', '-A', '--', ...withoutLinks(spare)], spare.top, options);
+    return (await git(['write-tree'], spare.top, options)).trim();
+  };
+  const userIndex = path.join(folder, `user.index-${randomBytes(4).toString('hex')}`);
+  const [user, mine] = await Promise.all([workingTreeTree(spare.repo, withoutDependencies(), userIndex, options), stagedSpare()]);
   if (user === mine) return;
   const changed = (await git(['diff-tree', '-r', '-z', '--no-renames', '--name-only', mine, user], spare.repo, options))
     .split('\0')

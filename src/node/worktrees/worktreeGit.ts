@@ -57,6 +57,7 @@ export async function workingTreeTree(cwd: string, pathspecs: string[], temp: st
 export function worktreeTree(record: WorktreeRecord, options: GitOptions): Promise<string> {
   return workingTreeTree(record.top, withoutLinks(record), `${record.top}.index-${randomBytes(4).toString('hex')}`, options);
 }
+
 /** `git worktree remove`, or by hand when git cannot (the folder was deleted): the folder and its admin entry. */
 export async function removeWorktree(record: WorktreeRecord): Promise<void> {
   const present = await fs.lstat(record.top).then(
